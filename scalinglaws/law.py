@@ -1,0 +1,781 @@
+"""The data model: :class:`Param`, :class:`Reference`, :class:`Law` and :class:`Paper`.
+
+A :class:`Law` is one scalar closed form of a paper: a SymPy expression over declared
+parameters, the regime (a SymPy Boolean) where it holds, its asymptotic kind and the exact place
+it comes from, with an honest provenance status. Paper modules declare laws through a
+:class:`Paper`; nothing here computes numerics beyond evaluating the expression.
+
+Public methods validate their input and raise the errors of :mod:`scalinglaws.errors`; private
+helpers compute.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import math
+import numbers
+from fractions import Fraction
+from typing import Any, Iterable, Mapping
+
+import sympy as sp
+
+from .errors import (
+    BackendUnavailableError,
+    DomainError,
+    ParameterError,
+    RegimeError,
+    RegistrationError,
+    ScalingLawsError,
+)
+
+__all__ = ["Param", "Reference", "Law", "Paper", "KINDS", "STATUSES", "STATUS_MEANINGS"]
+
+#: Asymptotic kinds a law can have.
+KINDS = {
+    "exact": "equality",
+    "theta": "Θ: equal up to constant factors",
+    "theta_log": "Θ̃: equal up to constant and polylogarithmic factors",
+    "upper": "O: an upper bound up to constant factors",
+    "lower": "Ω: a lower bound up to constant factors",
+}
+
+#: Provenance statuses, strongest first.
+STATUS_MEANINGS = {
+    "paper": "read in the paper's own text",
+    "transcribed": "quoted from the paper by a third party; not checked against the paper",
+    "authors_code": "read in the authors' released code",
+    "derived": "derived by the scalinglaws developers from a stated result (not the paper's theorem)",
+    "conjecture": "conjectured in the paper",
+    "hypothesis": "the scalinglaws developers' hypothesis, supported only by our simulations",
+}
+STATUSES = tuple(STATUS_MEANINGS)
+
+_KIND_LATEX = {
+    "exact": "{}",
+    "theta": r"\Theta\left({}\right)",
+    "theta_log": r"\tilde{{\Theta}}\left({}\right)",
+    "upper": r"O\left({}\right)",
+    "lower": r"\Omega\left({}\right)",
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Param
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """A parameter of a law: its symbol, meaning and domain.
+
+    Parameters
+    ----------
+    name:
+        The Python name (``"a"``, ``"kappa"``, ``"B"``); also the keyword ``evaluate`` takes.
+    meaning:
+        What the parameter is, in the paper's words and symbols.
+    domain:
+        A SymPy set of admissible values (default: the positive reals).
+    latex:
+        How the paper writes the symbol (``r"\\kappa"``); default from the name.
+    integer:
+        Whether the parameter counts something (dimension, batch size, steps).
+
+    Examples
+    --------
+    >>> from sympy import Interval, oo
+    >>> a = Param("a", "capacity exponent", domain=Interval.open(1, oo))
+    >>> a.check(1.5)
+    3/2
+    >>> a.symbol.is_positive
+    True
+    """
+
+    name: str
+    meaning: str
+    domain: sp.Set = sp.Interval.open(0, sp.oo)
+    latex: str | None = None
+    integer: bool = False
+
+    def __post_init__(self):
+        if not self.name.isidentifier():
+            raise RegistrationError(f"parameter name {self.name!r} is not an identifier")
+        if not isinstance(self.domain, sp.Set):
+            raise RegistrationError(f"domain of {self.name!r} must be a SymPy set")
+
+    @functools.cached_property
+    def symbol(self) -> sp.Symbol:
+        """The SymPy symbol, with the assumptions the domain implies."""
+        assumptions: dict[str, bool] = {"real": True}
+        if self.domain.is_subset(sp.Interval.open(0, sp.oo)):
+            assumptions = {"positive": True}
+        elif self.domain.is_subset(sp.Interval(0, sp.oo)):
+            assumptions = {"nonnegative": True}
+        if self.integer:
+            assumptions["integer"] = True
+        return sp.Symbol(self.name, **assumptions)
+
+    @property
+    def latex_name(self) -> str:
+        return self.latex if self.latex is not None else sp.latex(sp.Symbol(self.name))
+
+    def check(self, value) -> sp.Expr:
+        """Convert ``value`` to an exact SymPy number and check it lies in the domain.
+
+        Raises :class:`~scalinglaws.errors.ParameterError` for a non-number and
+        :class:`~scalinglaws.errors.DomainError` for a value outside the domain.
+        """
+        number = _to_sympy_number(self.name, value)
+        if self.integer and not number.is_integer:
+            raise DomainError(f"{self.name} must be an integer ({self.meaning}); got {value}")
+        inside = self.domain.contains(number)
+        if inside is not sp.true:
+            raise DomainError(
+                f"{self.name}={value} is outside its domain {_set_text(self.domain)}"
+                f" ({self.meaning})"
+            )
+        return number
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "meaning": self.meaning,
+            "domain": _set_text(self.domain),
+            "latex": self.latex_name,
+            "integer": self.integer,
+        }
+
+
+def _set_text(domain: sp.Set) -> str:
+    if isinstance(domain, sp.Interval):
+        left = "(" if domain.left_open else "["
+        right = ")" if domain.right_open else "]"
+        return f"{left}{domain.start}, {domain.end}{right}"
+    return str(domain)
+
+
+def _to_sympy_number(name: str, value) -> sp.Expr:
+    if isinstance(value, bool):
+        raise ParameterError(f"{name} must be a number, got a bool")
+    if isinstance(value, sp.Basic):
+        number = value
+    elif isinstance(value, numbers.Integral):
+        number = sp.Integer(int(value))
+    elif isinstance(value, Fraction):
+        number = sp.Rational(value.numerator, value.denominator)
+    elif isinstance(value, numbers.Real):
+        # the decimal the user wrote, exactly: 1.5 -> 3/2, 0.1 -> 1/10
+        number = sp.Rational(repr(float(value))) if math.isfinite(value) else sp.oo
+    else:
+        try:  # numpy scalars and mpmath numbers
+            number = sp.Float(float(value)) if not hasattr(value, "_mpf_") else sp.Float(value)
+        except (TypeError, ValueError):
+            raise ParameterError(
+                f"{name} must be a real number, got {type(value).__name__} {value!r}"
+            ) from None
+    if not (number.is_number and number.is_extended_real):
+        raise ParameterError(f"{name} must be a real number, got {value!r}")
+    if number.is_infinite or number == sp.nan:
+        raise DomainError(f"{name} must be finite, got {value!r}")
+    return number
+
+
+# ----------------------------------------------------------------------------------------------
+# Reference
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    """Where a law comes from, and how sure we are of it.
+
+    ``status`` is the provenance: ``paper`` (read in the paper's own text), ``transcribed``
+    (a third party quotes the paper), ``authors_code``, ``derived`` (ours, from a stated result),
+    ``conjecture`` (the paper conjectures it) or ``hypothesis`` (ours, supported only by our
+    simulations).
+    """
+
+    arxiv: str
+    where: str
+    status: str
+    version: int | None = None
+    title: str = ""
+    authors: str = ""
+    year: int | None = None
+    venue: str = ""
+
+    def __post_init__(self):
+        if self.status not in STATUS_MEANINGS:
+            raise RegistrationError(
+                f"provenance status {self.status!r} is not one of {', '.join(STATUSES)}"
+            )
+        if not self.arxiv or not self.where:
+            raise RegistrationError("a reference needs an arXiv id (or citation) and a location")
+
+    @property
+    def url(self) -> str:
+        version = f"v{self.version}" if self.version else ""
+        return f"https://arxiv.org/abs/{self.arxiv}{version}"
+
+    @property
+    def status_meaning(self) -> str:
+        return STATUS_MEANINGS[self.status]
+
+    def citation(self) -> str:
+        """A short citation: ``Authors (year), arXiv:id vN, where``."""
+        head = f"{self.authors} ({self.year}), " if self.authors else ""
+        version = f"v{self.version}" if self.version else ""
+        return f"{head}arXiv:{self.arxiv}{version}, {self.where}"
+
+    def to_dict(self) -> dict:
+        data = dataclasses.asdict(self)
+        data["url"] = self.url
+        data["status_meaning"] = self.status_meaning
+        return data
+
+
+# ----------------------------------------------------------------------------------------------
+# Law
+# ----------------------------------------------------------------------------------------------
+
+
+def _conjuncts(regime: sp.Basic) -> tuple[sp.Basic, ...]:
+    if regime is sp.true:
+        return ()
+    if isinstance(regime, sp.And):
+        return tuple(regime.args)
+    return (regime,)
+
+
+class Law:
+    """One closed-form result of a paper.
+
+    Laws are built by :meth:`Paper.law` in a paper module and looked up with
+    :func:`scalinglaws.law`.
+
+    Examples
+    --------
+    >>> import scalinglaws as sl
+    >>> law = sl.law("anytime.optimal_decay_exponent")
+    >>> float(law.evaluate(a=1.5, b=2))
+    0.25
+    >>> law.reference.status
+    'transcribed'
+    """
+
+    def __init__(
+        self,
+        key: str,
+        *,
+        quantity: str,
+        expr,
+        params: Iterable[Param],
+        reference: Reference | None,
+        regime=sp.true,
+        kind: str = "exact",
+        conventions: str = "",
+        notes: str = "",
+        tags: Iterable[str] = (),
+        family: str | None = None,
+        symbol: str | None = None,
+        scale_vars: Iterable[str] = (),
+    ):
+        if reference is None or not isinstance(reference, Reference):
+            raise RegistrationError(f"{key}: a law needs a Reference (arXiv id, where, status)")
+        if kind not in KINDS:
+            raise RegistrationError(f"{key}: kind {kind!r} is not one of {', '.join(KINDS)}")
+        self.key = key
+        self.quantity = quantity
+        self.expr = sp.sympify(expr)
+        self.regime = sp.true if regime is True else regime
+        if not isinstance(self.regime, sp.logic.boolalg.Boolean):
+            raise RegistrationError(f"{key}: regime must be a SymPy Boolean, got {regime!r}")
+        self.kind = kind
+        self.reference = reference
+        self.conventions = conventions.strip()
+        self.notes = notes.strip()
+        self.tags = frozenset(tags)
+        self.family = family
+        self.symbol = symbol
+        params = tuple(params)
+        self.params: dict[str, Param] = {}
+        by_symbol = {p.symbol: p for p in params}
+        needed = self.expr.free_symbols | self.regime.free_symbols
+        missing = [str(s) for s in needed if s not in by_symbol]
+        if missing:
+            raise RegistrationError(f"{key}: symbol(s) {', '.join(sorted(missing))} have no Param")
+        for p in sorted(params, key=lambda p: p.name):
+            if p.symbol in needed:
+                self.params[p.name] = p
+        self.scale_vars = tuple(scale_vars)
+        for v in self.scale_vars:
+            if v not in self.params:
+                raise RegistrationError(f"{key}: scale variable {v!r} is not a parameter")
+
+    # -- description -------------------------------------------------------------------------
+
+    @property
+    def paper(self) -> str:
+        return self.key.split(".", 1)[0]
+
+    @property
+    def status(self) -> str:
+        return self.reference.status
+
+    @property
+    def symbols(self) -> dict[str, sp.Symbol]:
+        return {name: p.symbol for name, p in self.params.items()}
+
+    @property
+    def conditions(self) -> tuple[sp.Basic, ...]:
+        """The regime as a tuple of conditions that must all hold."""
+        return _conjuncts(self.regime)
+
+    def __repr__(self) -> str:
+        return f"<Law {self.key}: {self.expr} [{self.kind}, {self.status}]>"
+
+    # -- validation --------------------------------------------------------------------------
+
+    def _check_names(self, values: Mapping[str, Any]) -> None:
+        import difflib
+
+        unknown = [k for k in values if k not in self.params]
+        if unknown:
+            hints = []
+            for k in unknown:
+                close = difflib.get_close_matches(k, list(self.params), n=1)
+                hints.append(f"{k!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+            raise ParameterError(
+                f"{self.key}: unknown parameter(s) {', '.join(hints)}; "
+                f"expected {', '.join(self.params) or 'none'}"
+            )
+        missing = [k for k in self.params if k not in values]
+        if missing:
+            raise ParameterError(
+                f"{self.key}: missing parameter(s) {', '.join(missing)} "
+                f"({'; '.join(f'{m}: {self.params[m].meaning}' for m in missing)})"
+            )
+
+    def check(self, **values) -> dict[sp.Symbol, sp.Expr]:
+        """Validate a point: every parameter given, in its domain, and inside the regime.
+
+        Returns the substitution ``{symbol: exact value}``. Raises
+        :class:`~scalinglaws.errors.ParameterError`, :class:`~scalinglaws.errors.DomainError` or
+        :class:`~scalinglaws.errors.RegimeError` (naming the violated condition).
+        """
+        self._check_names(values)
+        subs = {self.params[k].symbol: self.params[k].check(v) for k, v in values.items()}
+        for condition in self.conditions:
+            truth = condition.subs(subs)
+            if truth is not sp.true:
+                if truth is not sp.false:  # undecidable: treat as a failure, never guess
+                    truth = sp.simplify(truth)
+                if truth is not sp.true:
+                    raise RegimeError(self.key, condition, values)
+        return subs
+
+    def in_regime(self, **values) -> bool:
+        """Whether the point lies in the law's regime (domains must hold)."""
+        try:
+            self.check(**values)
+        except RegimeError:
+            return False
+        return True
+
+    # -- evaluation --------------------------------------------------------------------------
+
+    def subs(self, **values) -> sp.Expr:
+        """The exact SymPy value at a point (validated like :meth:`evaluate`)."""
+        return sp.simplify(self.expr.subs(self.check(**values)))
+
+    def evaluate(self, dps: int = 30, **values):
+        """Evaluate with mpmath at ``dps`` decimal digits, after validating the point.
+
+        Returns an ``mpmath.mpf``.
+
+        >>> import mpmath, scalinglaws as sl
+        >>> value = sl.law("anytime.minimax_risk_exponent").evaluate(a=2, b=3)
+        >>> mpmath.nstr(value, 25)
+        '0.6666666666666666666666667'
+        """
+        import mpmath
+
+        subs = self.check(**values)
+        with mpmath.workdps(dps):
+            value = self.expr.subs(subs).evalf(dps + 5)
+            if value.free_symbols or not value.is_number:
+                raise ScalingLawsError(f"{self.key}: could not evaluate to a number: {value}")
+            if value.is_real is False:
+                raise ScalingLawsError(f"{self.key}: value {value} is not real at this point")
+            return mpmath.mpf(sp.Float(value, dps + 5)._mpf_)
+
+    def exponent(self, var: str) -> sp.Expr:
+        """The leading power-law exponent of the law in ``var``, log factors dropped.
+
+        It is :math:`\\lim_{x\\to\\infty} \\log f / \\log x`, computed term by term: a sum
+        contributes the largest exponent of its terms, a product the sum, ``log`` factors zero.
+
+        >>> import scalinglaws as sl
+        >>> sl.law("anytime.minimax_risk").exponent("N")
+        (1 - b)/b
+        """
+        if var not in self.params:
+            raise ParameterError(
+                f"{self.key}: {var!r} is not a parameter; expected one of {', '.join(self.params)}"
+            )
+        x = self.params[var].symbol
+        return sp.simplify(leading_exponent(self.expr, x))
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def _symbol_names(self) -> dict[sp.Symbol, str]:
+        return {p.symbol: p.latex_name for p in self.params.values()}
+
+    def latex(self, *, kind: bool = True, lhs: bool = False) -> str:
+        """LaTeX of the expression (wrapped in Θ, Θ̃, O or Ω according to the kind).
+
+        >>> import scalinglaws as sl
+        >>> sl.law("anytime.optimal_decay_exponent").latex()
+        '\\\\max\\\\left(0, - \\\\frac{a}{b} + 1\\\\right)'
+        """
+        body = sp.latex(self.expr, symbol_names=self._symbol_names())
+        if kind:
+            body = _KIND_LATEX[self.kind].format(body)
+        if lhs and self.symbol:
+            relation = {"upper": r"\lesssim", "lower": r"\gtrsim"}.get(self.kind, "=")
+            if self.kind in ("upper", "lower"):
+                body = sp.latex(self.expr, symbol_names=self._symbol_names())
+            body = f"{self.symbol} {relation} {body}"
+        return body
+
+    def regime_latex(self) -> str:
+        if self.regime is sp.true:
+            return r"\text{all}"
+        return sp.latex(self.regime, symbol_names=self._symbol_names())
+
+    def to_dict(self) -> dict:
+        """A JSON-ready description of the law."""
+        return {
+            "key": self.key,
+            "quantity": self.quantity,
+            "expr": sp.sstr(self.expr),
+            "latex": self.latex(),
+            "regime": sp.sstr(self.regime),
+            "conditions": [sp.sstr(c) for c in self.conditions],
+            "kind": self.kind,
+            "kind_meaning": KINDS[self.kind],
+            "params": [p.to_dict() for p in self.params.values()],
+            "conventions": self.conventions,
+            "notes": self.notes,
+            "tags": sorted(self.tags),
+            "family": self.family,
+            "reference": self.reference.to_dict(),
+        }
+
+    # -- vectorised evaluation ---------------------------------------------------------------
+
+    def lambdify(self, backend: str = "numpy", *, outside: str = "raise"):
+        """A vectorised function of the parameters (keyword arguments, broadcast together).
+
+        ``backend`` is ``"numpy"``, ``"mpmath"`` or ``"cupy"`` (when CuPy and a GPU are there).
+        A ``Piecewise`` is evaluated branch by branch, each branch only where its condition holds.
+        Points outside the regime raise :class:`~scalinglaws.errors.RegimeError`
+        (``outside="raise"``) or give NaN (``outside="nan"``).
+
+        >>> import numpy as np, scalinglaws as sl
+        >>> f = sl.law("anytime.optimal_decay_exponent").lambdify()
+        >>> f(a=np.array([1.5, 2.0]), b=3.0)
+        array([0.5       , 0.33333333])
+        """
+        if outside not in ("raise", "nan"):
+            raise ValueError("outside must be 'raise' or 'nan'")
+        if backend == "mpmath":
+            return _MpmathFunction(self)
+        if backend not in ("numpy", "cupy"):
+            raise ValueError(f"backend must be 'numpy', 'mpmath' or 'cupy', got {backend!r}")
+        xp = _array_module(backend)
+        return _ArrayFunction(self, xp, backend, outside)
+
+
+def _array_module(backend: str):
+    if backend == "numpy":
+        import numpy
+
+        return numpy
+    try:
+        import cupy
+
+        cupy.cuda.runtime.getDeviceCount()
+    except Exception as exc:  # ImportError, CUDARuntimeError
+        raise BackendUnavailableError(f"cupy backend unavailable: {exc}") from None
+    return cupy
+
+
+class _MpmathFunction:
+    def __init__(self, law: Law):
+        self.law = law
+
+    def __call__(self, **values):
+        return self.law.evaluate(**values)
+
+
+class _ArrayFunction:
+    """Vectorised evaluation of a law, one branch of a Piecewise at a time."""
+
+    def __init__(self, law: Law, xp, backend: str, outside: str):
+        self.law = law
+        self.xp = xp
+        self.outside = outside
+        self.names = list(law.params)
+        args = [law.params[n].symbol for n in self.names]
+        modules = [backend]
+        expr = sp.piecewise_fold(law.expr)
+        if isinstance(expr, sp.Piecewise):
+            pieces = [(e, c) for e, c in expr.args]
+        else:
+            pieces = [(expr, sp.true)]
+        self.pieces = [
+            (sp.lambdify(args, e, modules=modules), self._condition(args, c, modules))
+            for e, c in pieces
+        ]
+        self.conditions = [
+            (c, sp.lambdify(args, c, modules=modules)) for c in law.conditions
+        ]
+
+    @staticmethod
+    def _condition(args, cond, modules):
+        if cond is sp.true:
+            return None
+        return sp.lambdify(args, cond, modules=modules)
+
+    def __call__(self, **values):
+        xp = self.xp
+        self.law._check_names(values)
+        arrays = [xp.asarray(values[n], dtype=xp.float64) for n in self.names]
+        arrays = list(xp.broadcast_arrays(*arrays)) if arrays else []
+        shape = arrays[0].shape if arrays else ()
+        valid = xp.ones(shape, dtype=bool)
+        for name, arr in zip(self.names, arrays):
+            inside = _array_in_domain(xp, arr, self.law.params[name])
+            if not bool(xp.all(inside)):
+                if self.outside == "raise":
+                    bad = float(arr[~inside].ravel()[0])
+                    self.law.params[name].check(bad)  # raises DomainError with the message
+                    raise DomainError(f"{name}={bad} is outside its domain")
+                valid &= inside
+        for cond, fn in self.conditions:
+            with _quiet(xp):
+                holds = xp.asarray(fn(*arrays), dtype=bool) & xp.ones(shape, dtype=bool)
+            if not bool(xp.all(holds | ~valid)):
+                if self.outside == "raise":
+                    idx = tuple(int(i[0]) for i in xp.nonzero(~holds & valid)) if shape else ()
+                    point = {n: float(a[idx]) for n, a in zip(self.names, arrays)}
+                    raise RegimeError(self.law.key, cond, point)
+                valid &= holds
+        out = xp.full(shape, xp.nan, dtype=xp.float64)
+        todo = valid.copy()
+        for fn, cond in self.pieces:
+            if cond is None:
+                mask = todo
+            else:
+                with _quiet(xp):
+                    mask = todo & xp.asarray(cond(*arrays), dtype=bool)
+            if shape == ():
+                if bool(mask):
+                    out = xp.asarray(fn(*arrays), dtype=xp.float64)
+                    todo = xp.zeros((), dtype=bool)
+                continue
+            if bool(xp.any(mask)):
+                sub = [a[mask] for a in arrays]
+                out[mask] = xp.asarray(fn(*sub), dtype=xp.float64) * xp.ones(
+                    sub[0].shape if sub else (), dtype=xp.float64
+                )
+                todo &= ~mask
+        return out[()] if shape == () else out
+
+
+def _array_in_domain(xp, arr, param: Param):
+    domain = param.domain
+    inside = xp.isfinite(arr)
+    if isinstance(domain, sp.Interval):
+        if domain.start != -sp.oo:
+            lo = float(domain.start)
+            inside &= (arr > lo) if domain.left_open else (arr >= lo)
+        if domain.end != sp.oo:
+            hi = float(domain.end)
+            inside &= (arr < hi) if domain.right_open else (arr <= hi)
+    if param.integer:
+        inside &= arr == xp.round(arr)
+    return inside
+
+
+class _quiet:
+    def __init__(self, xp):
+        self.xp = xp
+
+    def __enter__(self):
+        if self.xp.__name__ == "numpy":
+            self._state = self.xp.seterr(all="ignore")
+
+    def __exit__(self, *exc):
+        if self.xp.__name__ == "numpy":
+            self.xp.seterr(**self._state)
+
+
+def leading_exponent(expr: sp.Expr, x: sp.Symbol) -> sp.Expr:
+    """The exponent p with ``expr`` ≍ x**p (log factors dropped) as x → ∞.
+
+    Sums take the largest exponent of their terms (terms are taken to be non-negative scales),
+    products add exponents, ``Max``/``Min`` map through, logarithms count zero. Anything else falls
+    back to ``limit(log(expr)/log(x), x, oo)``.
+    """
+    if x not in expr.free_symbols:
+        return sp.Integer(0)
+    if expr == x:
+        return sp.Integer(1)
+    if isinstance(expr, sp.Mul):
+        return sp.Add(*[leading_exponent(f, x) for f in expr.args])
+    if isinstance(expr, sp.Pow):
+        base, power = expr.args
+        if x not in power.free_symbols:
+            return power * leading_exponent(base, x)
+    if isinstance(expr, sp.Add):
+        parts = [leading_exponent(t, x) for t in expr.args]
+        return sp.Max(*parts)
+    if isinstance(expr, sp.Max):
+        return sp.Max(*[leading_exponent(t, x) for t in expr.args])
+    if isinstance(expr, sp.Min):
+        return sp.Min(*[leading_exponent(t, x) for t in expr.args])
+    if isinstance(expr, sp.log):
+        return sp.Integer(0)
+    result = sp.limit(sp.log(expr) / sp.log(x), x, sp.oo)
+    if result.has(sp.Limit) or x in result.free_symbols:
+        raise ScalingLawsError(f"no power-law exponent in {x} for {expr}")
+    return result
+
+
+# ----------------------------------------------------------------------------------------------
+# Paper
+# ----------------------------------------------------------------------------------------------
+
+
+class Paper:
+    """A paper whose closed forms a module declares.
+
+    >>> from sympy import Interval, oo
+    >>> p = Paper("demo", arxiv="0000.00000", version=1, title="A demo", register=False)
+    >>> x = p.param("x", "a positive number", domain=Interval.open(0, oo))
+    >>> law = p.law("square", quantity="x squared", expr=x**2, where="Eq. (1)", status="derived")
+    >>> law.key
+    'demo.square'
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        arxiv: str,
+        title: str,
+        version: int | None = None,
+        authors: str = "",
+        year: int | None = None,
+        venue: str = "",
+        summary: str = "",
+        conventions: str = "",
+        register: bool = True,
+    ):
+        self.name = name
+        self.arxiv = arxiv
+        self.version = version
+        self.title = title
+        self.authors = authors
+        self.year = year
+        self.venue = venue
+        self.summary = summary.strip()
+        self.conventions = conventions.strip()
+        self.params: dict[str, Param] = {}
+        self.laws: dict[str, Law] = {}
+        self.families: dict[str, str] = {}
+        self._register = register
+        if register:
+            from . import registry
+
+            registry._register_paper(self)
+
+    def param(self, name: str, meaning: str, **kwargs) -> sp.Symbol:
+        """Declare a parameter and return its SymPy symbol."""
+        if name in self.params:
+            raise RegistrationError(f"{self.name}: parameter {name!r} declared twice")
+        p = Param(name, meaning, **kwargs)
+        self.params[name] = p
+        return p.symbol
+
+    def reference(self, where: str, status: str) -> Reference:
+        return Reference(
+            arxiv=self.arxiv,
+            version=self.version,
+            where=where,
+            status=status,
+            title=self.title,
+            authors=self.authors,
+            year=self.year,
+            venue=self.venue,
+        )
+
+    def family(self, name: str, description: str) -> str:
+        """Declare a phase family: laws whose regimes partition a parameter space."""
+        full = f"{self.name}.{name}"
+        self.families[full] = description.strip()
+        return full
+
+    def law(
+        self,
+        name: str,
+        *,
+        quantity: str,
+        expr,
+        where: str | None = None,
+        status: str | None = None,
+        reference: Reference | None = None,
+        conventions: str | None = None,
+        **kwargs,
+    ) -> Law:
+        """Declare a law of this paper (``where`` + ``status``, or an explicit ``reference``)."""
+        if reference is None and where is not None and status is not None:
+            reference = self.reference(where, status)
+        if conventions is None:
+            conventions = self.conventions
+        law = Law(
+            f"{self.name}.{name}",
+            quantity=quantity,
+            expr=expr,
+            params=self.params.values(),
+            reference=reference,
+            conventions=conventions,
+            **kwargs,
+        )
+        if law.key in self.laws:
+            raise RegistrationError(f"law {law.key!r} declared twice")
+        if law.family is not None and law.family not in self.families:
+            raise RegistrationError(f"{law.key}: family {law.family!r} is not declared")
+        self.laws[law.key] = law
+        if self._register:
+            from . import registry
+
+            registry._register_law(law)
+        return law
+
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "arxiv": self.arxiv,
+            "version": self.version,
+            "title": self.title,
+            "authors": self.authors,
+            "year": self.year,
+            "venue": self.venue,
+            "summary": self.summary,
+            "laws": list(self.laws),
+            "families": dict(self.families),
+        }
