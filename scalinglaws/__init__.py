@@ -20,6 +20,7 @@ from .errors import (
     ScalingLawsError,
     UnknownKeyError,
 )
+from . import papers as _papers_package  # noqa: F401  (before the papers() function below)
 from .law import KINDS, STATUSES, Law, Paper, Param, Reference
 from .registry import PhaseResult, families, law, laws, paper, papers, phase
 from .tables import Table, table

@@ -156,8 +156,11 @@ def _set_text(domain: sp.Set) -> str:
 
 
 def _to_sympy_number(name: str, value) -> sp.Expr:
-    if isinstance(value, bool):
-        raise ParameterError(f"{name} must be a number, got a bool")
+    if isinstance(value, (bool, str, bytes)):
+        raise ParameterError(
+            f"{name} must be a number, got {type(value).__name__} {value!r}"
+            " (the command line parses text; the Python API takes numbers)"
+        )
     if isinstance(value, sp.Basic):
         number = value
     elif isinstance(value, numbers.Integral):
