@@ -51,8 +51,9 @@ paper = Paper(
         "Gaussian linear regression, x ~ N(0, H), H = diag(lambda_i) with lambda_i ~ i^-a; target "
         "with E[lambda_i w*_i^2] ~ i^-b; label noise variance sigma^2. One SGD step uses one fresh "
         "sample (batch 1), so N counts both steps and samples. Step size eta_t = eta t^-gamma from "
-        "t = 1, eta <~ 1/tr(H). Risk is the excess risk 1/2 E (w - w*)^T H (w - w*) of the averaged "
-        "iterate (the paper subtracts sigma^2 or sigma^2/2 from R: which one is unverified)."
+        "t = 1, eta = multiplier / tr(H) as in the authors' code. Risk is the excess risk 1/2 E (w - w*)^T H (w - w*) of the averaged "
+        "iterate (the paper subtracts sigma^2 or sigma^2/2 from R: which one is unverified; the "
+        "authors' two synthetic scripts differ by the factor 1/2)."
     ),
 )
 
@@ -87,14 +88,15 @@ optimal_decay_exponent = paper.law(
     expr=Max(1 - a / b, 0),
     regime=b <= 2 * a,
     kind="exact",
-    where="Corollary 1",
+    where="Corollary 1 (numbering as transcribed; Section 4)",
     status="transcribed",
     tags={"schedule", "minimax", "anytime"},
     notes=(
         "The paper states gamma* = max(1 - a/b, 0) for all a, b > 1. Our exact-recursion runs "
         "support it only for b <= 2a: for b > 2a the schedule started at full step size misses "
         "the minimax rate (early noise, see anytime.early_noise_exponent), so the regime stops "
-        "at b = 2a. Whether the paper assumes gamma <= 1/2 is unverified."
+        "at b = 2a; that limit is ours only. Theorem 1 is transcribed as holding for "
+        "0 < gamma < 1, not checked first-hand."
     ),
 )
 
@@ -105,7 +107,7 @@ minimax_risk = paper.law(
     expr=(sigma2 / N) ** (1 - 1 / b),
     regime=(a <= b) & (b <= 2 * a),
     kind="theta_log",
-    where="Corollary 1",
+    where="Corollary 1 (numbering as transcribed; Section 4)",
     status="transcribed",
     tags={"minimax", "rate", "anytime"},
     scale_vars=("N",),
@@ -124,7 +126,7 @@ minimax_risk_exponent = paper.law(
     expr=1 - 1 / b,
     regime=(a <= b) & (b <= 2 * a),
     kind="theta_log",
-    where="Corollary 1",
+    where="Corollary 1 (numbering as transcribed; Section 4)",
     status="transcribed",
     family=rate,
     tags={"minimax", "rate", "exponent", "anytime"},
@@ -252,14 +254,15 @@ wsd_last_iterate_rate = paper.law(
     expr=N ** (-(b - 1) / a) + sigma2 * N ** (-(1 - 1 / a)),
     regime=a < 2,
     kind="upper",
-    where="Theorem 2",
+    where="Theorem 2 (numbering as transcribed)",
     status="transcribed",
     tags={"schedule", "wsd", "rate", "anytime"},
     scale_vars=("N",),
     notes=(
         "Theorem 2 assumes a in (1, 2) and a peak step that does not scale with N; for b > a the "
         "variance term dominates, so WSD without averaging is not minimax there (1 - 1/a < "
-        "1 - 1/b) unless the peak is tuned with N."
+        "1 - 1/b) unless the peak is tuned with N. The paper's LLM runs decay to 10% of the "
+        "peak, not to 0."
     ),
 )
 
@@ -283,7 +286,7 @@ _LIN24 = dict(
 _LIN25 = dict(
     arxiv="2506.08415", version=None,
     title="Improved Scaling Laws in Linear Regression via Data Reuse",
-    authors="Lin, Wu, Bartlett", year=2025,
+    authors="Lin, Wu, Bartlett", year=2025, venue="NeurIPS 2025",
 )
 
 paper.law(
@@ -292,7 +295,10 @@ paper.law(
     expr=N ** (-(1 - a / b)),
     regime=(a <= b) & (b <= 2 * a + 1),
     kind="theta",
-    reference=Reference(where="Theorem 2 / Corollary 3, translated to (a, b)", status="derived", **_DB),
+    reference=Reference(
+        where="Theorem 2 / Corollary 3 (recalled, unread), translated to (a, b)",
+        status="derived", **_DB,
+    ),
     tags={"classic", "schedule"},
     scale_vars=("N",),
     notes=(
@@ -309,7 +315,9 @@ paper.law(
     expr=(b - 1) / b,
     regime=(a <= b) & (b <= 2 * a + 1),
     kind="theta",
-    reference=Reference(where="Corollary 3, translated to (a, b)", status="derived", **_DB),
+    reference=Reference(
+        where="Corollary 3 (recalled, unread), translated to (a, b)", status="derived", **_DB
+    ),
     tags={"classic", "rate", "exponent"},
     notes="2 alpha r / (2 alpha r + 1) in the paper's notation; saturates at r = 1 (b = 2a + 1).",
 )
@@ -319,7 +327,9 @@ paper.law(
     quantity="variance part of constant-step averaged SGD, sigma^2 k*/N with k* ~ (eta N)^(1/a)",
     expr=sigma2 * (eta * N) ** (1 / a) / N,
     kind="upper",
-    reference=Reference(where="Theorem (variance bound), power-law reading", status="derived", **_ZOU),
+    reference=Reference(
+        where="variance bound (recalled, unread), power-law reading", status="derived", **_ZOU
+    ),
     tags={"classic", "variance"},
     scale_vars=("N",),
     notes="The general-spectrum bound was recalled from memory; only its power-law reading is ours.",
@@ -330,7 +340,9 @@ paper.law(
     quantity="bias part of constant-step averaged SGD, the unlearned tail (eta N)^-((b-1)/a)",
     expr=(eta * N) ** (-(b - 1) / a),
     kind="upper",
-    reference=Reference(where="Theorem (bias bound), power-law reading", status="derived", **_ZOU),
+    reference=Reference(
+        where="bias bound (recalled, unread), power-law reading", status="derived", **_ZOU
+    ),
     tags={"classic", "bias"},
     scale_vars=("N",),
     notes="The general-spectrum bound was recalled from memory; only its power-law reading is ours.",
@@ -345,7 +357,8 @@ paper.law(
     tags={"classic", "rate", "model_size"},
     scale_vars=("M", "N"),
     notes=(
-        "w* ~ N(0, I) is the case b = a. Read in the paper's abstract; the step-size schedule "
+        "The abstract says a Gaussian prior; isotropy (w* ~ N(0, I), the case b = a) is in the "
+        "body, unread. Read in the paper's abstract; the step-size schedule "
         "(geometric decay) and any effective-sample-size log factor are in the body, unread."
     ),
 )
@@ -356,7 +369,7 @@ paper.law(
     expr=M ** (1 - b) + N ** ((1 - b) / a),
     regime=b < a,
     kind="theta",
-    reference=Reference(where="Abstract (as read by our digest)", status="transcribed", **_LIN25),
+    reference=Reference(where="Abstract (credited there to Lin et al. 2024)", status="paper", **_LIN25),
     tags={"classic", "rate", "hard", "model_size"},
     scale_vars=("M", "N"),
 )
@@ -367,7 +380,7 @@ paper.law(
     expr=M ** (1 - b) + L ** ((1 - b) / a),
     regime=(b < a) & (L <= N ** (a / b)),
     kind="theta",
-    reference=Reference(where="Abstract (as read by our digest)", status="transcribed", **_LIN25),
+    reference=Reference(where="Abstract", status="paper", **_LIN25),
     tags={"classic", "rate", "hard", "model_size"},
     scale_vars=("M", "L"),
     notes="At L = N^(a/b) the data term is N^-(1 - 1/b), the minimax rate (our remark).",

@@ -1,0 +1,124 @@
+"""The catalogue of checks that ``scalinglaws verify`` runs.
+
+A *check* runs a process, measures the observable one law predicts, fits it and returns a
+:class:`~scalinglaws.validators.fit.Verdict`. Paper modules in ``validators/`` (one per paper,
+same file name as in ``scalinglaws/papers/``) declare their checks with :func:`check`::
+
+    @check("anytime.constant_lr_suffices", name="anytime.constant_lr[a=2,b=1.5]")
+    def constant_lr(settings):
+        ...
+        return make_verdict(...)
+
+The verify command discovers every module of this package that is named like a paper.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import pkgutil
+from typing import Callable
+
+from scalinglaws.errors import RegistrationError, UnknownKeyError
+
+__all__ = ["Settings", "Check", "check", "all_checks", "select_checks"]
+
+#: Modules of the validators package that are infrastructure, not paper validators.
+_INFRASTRUCTURE = {"backend", "fit", "checks", "verify", "report", "processes"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    """What a check run is allowed to do.
+
+    ``full`` selects the full-size grids (GPU-sized) instead of the quick CPU sizes; ``backend``
+    is ``numpy``, ``numba`` or ``cupy``; ``seed`` is the root of every random stream;
+    ``perturb`` shifts every prediction by that amount (a self-test of the pipeline: a perturbed
+    run must fail).
+    """
+
+    full: bool = False
+    backend: str = "numpy"
+    seed: int = 0
+    perturb: float = 0.0
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+    """One verification experiment for one law."""
+
+    name: str
+    law_key: str
+    run: Callable[[Settings], object]
+    description: str
+    quick_seconds: float
+
+    @property
+    def paper(self) -> str:
+        return self.law_key.split(".", 1)[0]
+
+
+_CHECKS: dict[str, Check] = {}
+_LOADED = False
+
+
+def check(law_key: str, *, name: str | None = None, quick_seconds: float = 10.0):
+    """Register the decorated function as a check of ``law_key``.
+
+    The function takes a :class:`Settings` and returns a ``Verdict``. ``quick_seconds`` is the
+    expected run time in quick mode on 2 CPU cores (shown before running).
+    """
+
+    def decorate(func):
+        check_name = name or f"{law_key}"
+        if check_name in _CHECKS:
+            raise RegistrationError(f"check {check_name!r} registered twice")
+        doc = (func.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
+        _CHECKS[check_name] = Check(check_name, law_key, func, doc, quick_seconds)
+        return func
+
+    return decorate
+
+
+def _load() -> None:
+    global _LOADED
+    if _LOADED:
+        return
+    package = importlib.import_module(__package__)
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name.startswith("_") or info.name in _INFRASTRUCTURE:
+            continue
+        importlib.import_module(f"{package.__name__}.{info.name}")
+    _LOADED = True
+
+
+def all_checks() -> list[Check]:
+    """Every registered check, in a stable order (paper, then name)."""
+    _load()
+    return sorted(_CHECKS.values(), key=lambda c: (c.paper, c.name))
+
+
+def select_checks(selectors: list[str] | tuple[str, ...] = ()) -> list[Check]:
+    """The checks named by ``selectors``: check names, law keys or paper names (all if empty).
+
+    An unknown selector raises :class:`~scalinglaws.errors.UnknownKeyError` with suggestions.
+    """
+    checks = all_checks()
+    if not selectors:
+        return checks
+    chosen: dict[str, Check] = {}
+    for selector in selectors:
+        hits = [
+            c
+            for c in checks
+            if selector in (c.name, c.law_key, c.paper) or c.law_key.startswith(selector + ".")
+        ]
+        if not hits:
+            known = {c.name for c in checks} | {c.law_key for c in checks} | {c.paper for c in checks}
+            raise UnknownKeyError("check, law or paper to verify", selector, sorted(known))
+        for c in hits:
+            chosen[c.name] = c
+    return [c for c in checks if c.name in chosen]

@@ -1,0 +1,258 @@
+"""``scalinglaws verify``: run the checks, print a table, write a report; resumable.
+
+Each finished check is written at once, atomically, to ``OUT/checks/<check>.json``; a run that is
+interrupted (Ctrl-C, crash) resumes where it stopped unless ``--fresh`` is given, and loses no
+finished check. The exit status is 0 when every check passed (and every negative control was
+rejected), 1 when a check failed, 2 on bad input, 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+from scalinglaws.errors import ScalingLawsError
+
+from .checks import Settings, select_checks
+
+__all__ = ["add_arguments", "run", "run_checks", "CheckResult"]
+
+RESULT_FORMAT = 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``verify`` options to an argparse (sub)parser."""
+    parser.add_argument(
+        "targets", nargs="*", metavar="KEY|PAPER",
+        help="checks, law keys or papers to verify (default: all)",
+    )
+    parser.add_argument("--full", action="store_true", help="full-size grids (GPU-sized)")
+    parser.add_argument(
+        "--backend", choices=("auto", "numpy", "numba", "cupy"), default="auto",
+        help="array backend (auto: numba when installed, else numpy)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="root seed of every random stream")
+    parser.add_argument(
+        "--out", default="scalinglaws-report", metavar="DIR", help="report directory",
+    )
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--fresh", action="store_true", help="ignore results of earlier runs")
+    parser.add_argument("--list", action="store_true", help="list the checks and exit")
+    parser.add_argument(
+        "--perturb", type=float, default=0.0, metavar="DELTA",
+        help="self-test: shift every prediction by DELTA (the run must then fail)",
+    )
+    parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+
+
+def _resolve_backend(name: str) -> str:
+    from .backend import require_backend
+
+    if name == "auto":
+        try:
+            require_backend("numba")
+            return "numba"
+        except ScalingLawsError:
+            return "numpy"
+    require_backend(name)
+    return name
+
+
+class CheckResult(dict):
+    """The JSON record of one finished check: ``check``, ``law``, ``settings``, ``seconds``,
+    ``verdict`` (a Verdict as a dict) or ``error``, and ``status`` (pass, fail, error)."""
+
+    @property
+    def ok(self) -> bool:
+        return self.get("status") == "pass"
+
+
+def _status(verdict: dict) -> str:
+    control = verdict.get("negative_control") or {}
+    rejected = control.get("rejected", True)
+    return "pass" if verdict.get("passed") and rejected else "fail"
+
+
+def _safe_name(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".tmp{os.getpid()}")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+def _load_previous(path: Path, settings: Settings) -> CheckResult | None:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if data.get("format") != RESULT_FORMAT or data.get("settings") != settings.to_dict():
+        return None
+    if data.get("status") == "error":
+        return None  # errors are retried
+    return CheckResult(data)
+
+
+def run_checks(checks, settings: Settings, out: Path, *, fresh=False, progress=None):
+    """Run ``checks`` (reusing finished results in ``out`` unless ``fresh``); yield results."""
+    from .fit import Verdict
+
+    check_dir = out / "checks"
+    for index, item in enumerate(checks, 1):
+        path = check_dir / f"{_safe_name(item.name)}.json"
+        previous = None if fresh else _load_previous(path, settings)
+        if progress:
+            progress.start(index, len(checks), item, resumed=previous is not None)
+        if previous is not None:
+            result = previous
+        else:
+            started = time.perf_counter()
+            try:
+                verdict = item.run(settings)
+                if not isinstance(verdict, Verdict):
+                    raise TypeError(f"check returned {type(verdict).__name__}, not a Verdict")
+                vdict = verdict.to_dict()
+                result = CheckResult(
+                    format=RESULT_FORMAT, check=item.name, law=item.law_key,
+                    settings=settings.to_dict(), seconds=time.perf_counter() - started,
+                    verdict=vdict, status=_status(vdict),
+                )
+            except KeyboardInterrupt:
+                raise
+            except Exception as exc:  # a crashing check is a failed check, recorded
+                result = CheckResult(
+                    format=RESULT_FORMAT, check=item.name, law=item.law_key,
+                    settings=settings.to_dict(), seconds=time.perf_counter() - started,
+                    error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(),
+                    status="error",
+                )
+            _write_atomic(path, json.dumps(result, indent=1, allow_nan=False))
+        if progress:
+            progress.done(result)
+        yield result
+
+
+class _Progress:
+    """A one-line-per-check progress display on stderr (a bar when stderr is a terminal)."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def start(self, index, total, item, resumed):
+        width = 20
+        filled = int(width * (index - 1) / total)
+        bar = "#" * filled + "." * (width - filled)
+        what = "resumed" if resumed else f"~{item.quick_seconds:.0f}s"
+        line = f"[{bar}] {index}/{total} {item.name} ({what})"
+        if self.tty:
+            self.stream.write("\r\033[K" + line)
+        else:
+            self.stream.write(line)
+        self.stream.flush()
+
+    def done(self, result):
+        tail = f" {result['status'].upper()} {result.get('seconds', 0):.1f}s"
+        self.stream.write(tail + "\n")
+        self.stream.flush()
+
+
+def _format_number(x) -> str:
+    return "—" if x is None else f"{x:.4g}"
+
+
+def summary_rows(results) -> list[dict]:
+    """One row per result: check, law, predicted, measured, ci, window, verdict."""
+    rows = []
+    for r in results:
+        v = r.get("verdict") or {}
+        ci = v.get("ci") or (None, None)
+        window = v.get("window")
+        rows.append(
+            {
+                "check": r["check"],
+                "law": r["law"],
+                "predicted": v.get("predicted"),
+                "measured": v.get("measured"),
+                "ci": ci,
+                "slack": v.get("slack", 0.0),
+                "window": window,
+                "status": r["status"],
+                "error": r.get("error"),
+            }
+        )
+    return rows
+
+
+def format_table(results) -> str:
+    """The plain-text table printed at the end of a run."""
+    header = ("check", "predicted", "measured [CI]", "slack", "window", "verdict")
+    lines = []
+    for row in summary_rows(results):
+        lo, hi = row["ci"]
+        measured = (
+            f"{_format_number(row['measured'])} [{_format_number(lo)}, {_format_number(hi)}]"
+            if row["measured"] is not None
+            else "—"
+        )
+        window = (
+            f"[{_format_number(row['window'][0])}, {_format_number(row['window'][1])}]"
+            if row["window"]
+            else "—"
+        )
+        verdict = row["status"].upper() + (f" ({row['error']})" if row["error"] else "")
+        lines.append(
+            (row["check"], _format_number(row["predicted"]), measured,
+             _format_number(row["slack"]), window, verdict)
+        )
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *lines)] if lines else []
+    out = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths))]
+    out.append("  ".join("-" * w for w in widths))
+    out += ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)) for line in lines]
+    return "\n".join(out)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Entry point of ``scalinglaws verify`` (argparse namespace from :func:`add_arguments`)."""
+    checks = select_checks(tuple(args.targets))
+    if args.list:
+        for item in checks:
+            print(f"{item.name}  ({item.law_key}, ~{item.quick_seconds:.0f}s quick)  {item.description}")
+        return 0
+    backend = _resolve_backend(args.backend)
+    settings = Settings(full=args.full, backend=backend, seed=args.seed, perturb=args.perturb)
+    out = Path(args.out)
+    progress = _Progress()
+    results = []
+    try:
+        for result in run_checks(checks, settings, out, fresh=args.fresh, progress=progress):
+            results.append(result)
+    except KeyboardInterrupt:
+        sys.stderr.write(
+            f"\ninterrupted: {len(results)} finished check(s) kept in {out}; "
+            "run the same command again to resume\n"
+        )
+        return 130
+    from .report import write_report
+
+    written = write_report(results, settings, out, plots=not args.no_plots)
+    failed = [r for r in results if not r.ok]
+    if args.json:
+        print(json.dumps({"settings": settings.to_dict(), "results": results,
+                          "passed": not failed}, indent=1, allow_nan=False))
+    else:
+        print(format_table(results))
+        print(
+            f"\n{len(results) - len(failed)}/{len(results)} checks passed "
+            f"(backend {backend}, {'full' if args.full else 'quick'}, seed {args.seed}); "
+            f"report: {written}"
+        )
+    return 1 if failed else 0
