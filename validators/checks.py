@@ -55,6 +55,11 @@ class Check:
     run: Callable[[Settings], object]
     description: str
     quick_seconds: float
+    known_failure: str = ""
+
+    @property
+    def expected_to_fail(self) -> bool:
+        return bool(self.known_failure)
 
     @property
     def paper(self) -> str:
@@ -65,11 +70,18 @@ _CHECKS: dict[str, Check] = {}
 _LOADED = False
 
 
-def check(law_key: str, *, name: str | None = None, quick_seconds: float = 10.0):
+def check(
+    law_key: str, *, name: str | None = None, quick_seconds: float = 10.0, known_failure: str = ""
+):
     """Register the decorated function as a check of ``law_key``.
 
     The function takes a :class:`Settings` and returns a ``Verdict``. ``quick_seconds`` is the
     expected run time in quick mode on 2 CPU cores (shown before running).
+
+    ``known_failure`` records a *finding*: the check is known to fail, for the reason given
+    (which must also be in the law's notes). Such a check still runs and its verdict is never
+    altered; the report shows it as ``known-fail`` and it does not make the run fail. If it
+    starts to pass, the report says so (``xpass``), since the finding no longer stands.
     """
 
     def decorate(func):
@@ -77,7 +89,7 @@ def check(law_key: str, *, name: str | None = None, quick_seconds: float = 10.0)
         if check_name in _CHECKS:
             raise RegistrationError(f"check {check_name!r} registered twice")
         doc = (func.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
-        _CHECKS[check_name] = Check(check_name, law_key, func, doc, quick_seconds)
+        _CHECKS[check_name] = Check(check_name, law_key, func, doc, quick_seconds, known_failure)
         return func
 
     return decorate
