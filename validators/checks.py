@@ -34,7 +34,8 @@ class Settings:
     ``full`` selects the full-size grids (GPU-sized) instead of the quick CPU sizes; ``backend``
     is ``numpy``, ``numba`` or ``cupy``; ``seed`` is the root of every random stream;
     ``perturb`` shifts every prediction by that amount (a self-test of the pipeline: a perturbed
-    run must fail).
+    run must fail); for a one-sided law (a bound) the shift goes to its strict side, making the
+    bound stronger by ``|perturb|``, since a weaker bound would rightly still pass.
     """
 
     full: bool = False

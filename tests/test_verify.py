@@ -1,0 +1,200 @@
+"""The verification engine end to end: every check, the runner, the report, resume, the CLI."""
+
+import json
+
+import numpy as np
+import pytest
+
+from scalinglaws.cli import main
+from scalinglaws.validators import verify as verify_mod
+from scalinglaws.validators.checks import Check, Settings, all_checks, select_checks
+from scalinglaws.validators.fit import Verdict, fit_loglog_slope, make_verdict
+from scalinglaws.validators.report import read_results, write_report
+
+import scalinglaws as sl
+
+CHECKS = all_checks()
+
+
+def test_every_anytime_law_with_a_validator_is_checked():
+    checked = {c.law_key for c in CHECKS}
+    for key in [
+        "anytime.optimal_decay_exponent",
+        "anytime.minimax_risk",
+        "anytime.minimax_risk_exponent",
+        "anytime.constant_lr_suffices",
+        "anytime.wsd_last_iterate_rate",
+        "anytime.bias_exponent",
+        "anytime.variance_exponent",
+        "anytime.early_noise_exponent",
+        "anytime.early_noise_limited_exponent",
+        "anytime.polynomial_schedule_rate_exponent",
+    ]:
+        assert key in checked, key
+    for c in CHECKS:
+        sl.law(c.law_key)  # every check names a registered law
+
+
+@pytest.mark.parametrize("item", CHECKS, ids=[c.name for c in CHECKS])
+def test_check_quick_mode_verdict_and_negative_control(item):
+    """Each check in quick mode: passes (or fails, when registered as a known failure), and its
+    negative control (the prediction shifted) is rejected by the same data."""
+    settings = Settings(backend="numba")
+    verdict = item.run(settings)
+    assert isinstance(verdict, Verdict)
+    assert verdict.negative_control["rejected"], verdict.negative_control
+    if item.expected_to_fail:
+        assert not verdict.passed, f"{item.name} now passes: update its known_failure"
+    else:
+        assert verdict.passed, (verdict.predicted, verdict.measured, verdict.ci, verdict.slack)
+    # the same data reject a perturbed prediction
+    shifted = item.run(Settings(backend="numba", perturb=0.2))
+    assert not shifted.passed
+    # JSON round trip of what the report stores
+    text = json.dumps(verdict.to_dict(), allow_nan=False)
+    assert Verdict.from_dict(json.loads(text)) == verdict
+
+
+def test_known_failures_are_recorded_in_the_law_notes():
+    for item in CHECKS:
+        if item.expected_to_fail:
+            assert "finding" in sl.law(item.law_key).notes.lower(), item.law_key
+
+
+def test_select_checks_by_name_law_and_paper():
+    assert select_checks(("anytime",)) == CHECKS
+    by_law = select_checks(("anytime.wsd_last_iterate_rate",))
+    assert by_law and all(c.law_key == "anytime.wsd_last_iterate_rate" for c in by_law)
+    one = select_checks((CHECKS[0].name,))
+    assert [c.name for c in one] == [CHECKS[0].name]
+    with pytest.raises(sl.UnknownKeyError, match="did you mean"):
+        select_checks(("anytime.wsd_last_iterate_rat",))
+
+
+# -- the runner, with cheap synthetic checks ----------------------------------------------------
+
+
+def _synthetic(name, exponent, predicted, *, known="", calls=None, boom=None):
+    def run(settings):
+        if calls is not None:
+            calls.append(name)
+        if boom is not None:
+            raise boom
+        x = np.logspace(1, 4, 40)
+        rng = np.random.default_rng(np.random.SeedSequence(settings.seed))
+        y = x**exponent * np.exp(0.02 * rng.standard_normal((16, 40)))
+        fit = fit_loglog_slope(x, y, (100, 1e4), n_boot=300)
+        return make_verdict("anytime.minimax_risk", name, predicted + settings.perturb, fit)
+
+    return Check(name, "anytime.minimax_risk", run, "synthetic", 0.1, known)
+
+
+def test_runner_writes_report_and_resumes(tmp_path):
+    calls = []
+    checks = [_synthetic("s.one", -0.5, -0.5, calls=calls), _synthetic("s.two", -1.0, -1.0, calls=calls)]
+    settings = Settings(backend="numpy", seed=3)
+    results = list(verify_mod.run_checks(checks, settings, tmp_path))
+    assert [r["status"] for r in results] == ["pass", "pass"]
+    assert calls == ["s.one", "s.two"]
+    write_report(results, settings, tmp_path)
+    for name in ("report.md", "report.tex", "report.json"):
+        assert (tmp_path / name).stat().st_size > 0
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["passed"] and len(report["results"]) == 2
+    assert (tmp_path / "plots" / "s.one.png").exists()
+    assert [r["check"] for r in read_results(tmp_path)] == ["s.one", "s.two"]
+    assert "\\toprule" in (tmp_path / "report.tex").read_text()
+    # a second run reuses both results; a different seed does not
+    list(verify_mod.run_checks(checks, settings, tmp_path))
+    assert calls == ["s.one", "s.two"]
+    list(verify_mod.run_checks(checks, Settings(backend="numpy", seed=4), tmp_path))
+    assert calls == ["s.one", "s.two", "s.one", "s.two"]
+    list(verify_mod.run_checks(checks, Settings(backend="numpy", seed=4), tmp_path, fresh=True))
+    assert len(calls) == 6
+
+
+def test_interrupted_run_keeps_finished_checks_and_resumes(tmp_path):
+    calls = []
+    first = _synthetic("s.first", -0.5, -0.5, calls=calls)
+    interrupted = _synthetic("s.second", -0.5, -0.5, calls=calls, boom=KeyboardInterrupt())
+    settings = Settings(backend="numpy")
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        for r in verify_mod.run_checks([first, interrupted], settings, tmp_path):
+            done.append(r)
+    assert [r["check"] for r in done] == ["s.first"]
+    assert (tmp_path / "checks" / "s.first.json").exists()
+    assert not list((tmp_path / "checks").glob("*.tmp*"))  # atomic writes leave no debris
+    calls.clear()
+    second = _synthetic("s.second", -0.5, -0.5, calls=calls)
+    results = list(verify_mod.run_checks([first, second], settings, tmp_path))
+    assert calls == ["s.second"]  # the finished check was not run again
+    assert [r["status"] for r in results] == ["pass", "pass"]
+
+
+def test_failures_errors_and_known_failures(tmp_path):
+    settings = Settings(backend="numpy")
+    checks = [
+        _synthetic("s.wrong", -0.5, -0.8),
+        _synthetic("s.crash", -0.5, -0.5, boom=RuntimeError("kaboom")),
+        _synthetic("s.known", -0.5, -0.8, known="a recorded finding"),
+        _synthetic("s.xpass", -0.5, -0.5, known="a finding that no longer stands"),
+    ]
+    results = {r["check"]: r for r in verify_mod.run_checks(checks, settings, tmp_path)}
+    assert results["s.wrong"]["status"] == "fail" and not results["s.wrong"].ok
+    assert results["s.crash"]["status"] == "error" and "kaboom" in results["s.crash"]["error"]
+    assert results["s.known"]["status"] == "known-fail" and results["s.known"].ok
+    assert results["s.xpass"]["status"] == "xpass"
+    table = verify_mod.format_table(list(results.values()))
+    assert "KNOWN-FAIL" in table and "no longer stands" in table
+    # errors are retried on the next run, failures are not
+    again = {r["check"]: r for r in verify_mod.run_checks(checks[:2], settings, tmp_path)}
+    assert again["s.crash"]["status"] == "error"
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def test_cli_verify_passes_and_writes_report(tmp_path, capsys):
+    out = tmp_path / "rep"
+    rc = main(["verify", "anytime.constant_lr_suffices", "--out", str(out), "--backend", "numba"])
+    text = capsys.readouterr().out
+    assert rc == 0, text
+    assert "PASS" in text and "anytime.constant_lr_suffices" in text
+    assert (out / "report.md").exists() and list((out / "plots").glob("*.png"))
+
+
+def test_cli_verify_perturbed_prediction_fails(tmp_path, capsys):
+    rc = main([
+        "verify", "anytime.constant_lr_suffices", "--out", str(tmp_path), "--perturb", "0.2",
+        "--no-plots", "--json",
+    ])
+    payload = json.loads(capsys.readouterr().out)
+    assert rc == 1 and payload["passed"] is False
+
+
+def test_cli_verify_bad_input(tmp_path, capsys):
+    assert main(["verify", "anytime.nonsense", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "did you mean" in err[0]
+    assert main(["verify", "--seed", "x", "--out", str(tmp_path)]) == 2
+    capsys.readouterr()
+
+
+def test_cli_verify_cupy_without_gpu_is_one_clear_line(tmp_path, capsys):
+    try:
+        import cupy
+
+        cupy.cuda.runtime.getDeviceCount()
+        pytest.skip("a GPU is present")
+    except Exception:
+        pass
+    rc = main(["verify", "anytime.constant_lr_suffices", "--backend", "cupy", "--out", str(tmp_path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and len(err) == 1 and "cupy" in err[0]
+
+
+def test_cli_verify_list(capsys):
+    assert main(["verify", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert all(c.name in out for c in CHECKS)
