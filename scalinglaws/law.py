@@ -406,7 +406,10 @@ class Law:
 
         subs = self.check(**values)
         with mpmath.workdps(dps):
-            value = self.expr.subs(subs).evalf(dps + 5)
+            # substitute high-precision floats, not the exact rationals: SymPy can stall on
+            # exact powers such as Integer(61749)**Rational(-193, 10669)
+            floats = {s: sp.Float(v, dps + 10) for s, v in subs.items()}
+            value = self.expr.xreplace(floats).evalf(dps + 5)
             if value.free_symbols or not value.is_number:
                 raise ScalingLawsError(f"{self.key}: could not evaluate to a number: {value}")
             if value.is_real is False:

@@ -1,9 +1,608 @@
-"""Placeholder: replaced by the tables implementation."""
+"""LaTeX (booktabs) and Markdown tables of laws.
+
+A table is a list of laws, one row each, rendered from the laws' own fields: the expression and
+regime through :func:`sympy.latex`, the provenance status and the arXiv location. With
+``values=`` it also evaluates every law at one or several points.
+
+>>> import scalinglaws as sl
+>>> t = sl.table(["anytime.optimal_decay_exponent", "anytime.minimax_risk_exponent"],
+...              values={"a": 1.5, "b": 2}, columns=["key", "expression", "status", "value"])
+>>> print(t)
+| Key | Expression | Status | Value at $a = 1.5$, $b = 2$ |
+| --- | --- | --- | ---: |
+| `anytime.optimal_decay_exponent` | $\\max\\left(0, - \\frac{a}{b} + 1\\right)$ | transcribed | 0.25 |
+| `anytime.minimax_risk_exponent` | $\\tilde{\\Theta}\\left(1 - \\frac{1}{b}\\right)$ | transcribed | 0.5 |
+<BLANKLINE>
+Status. *transcribed*: quoted from the paper by a third party; not checked against the paper.
+>>> t.rows[0]["value"]
+'0.25'
+
+A point outside a law's regime gives a note in the cell instead of a number:
+
+>>> sl.table(["anytime.optimal_decay_exponent"], values={"a": 1.5, "b": 4}).rows[0]["value"]
+'outside regime (b <= 2*a)'
+"""
+
+from __future__ import annotations
+
+import decimal
+import difflib
+import numbers
+import re
+from typing import Iterable, Mapping, NamedTuple, Sequence
+
+import sympy as sp
+
+from .errors import DomainError, ParameterError, RegimeError, UnknownKeyError
+from .law import STATUS_MEANINGS, Law
+from .registry import law as _lookup_law
+
+__all__ = ["table", "Table", "COLUMNS"]
+
+#: The columns a table can show, with what each holds. ``value`` needs ``values=`` and expands
+#: to one column per point.
+COLUMNS = {
+    "key": "the law's key",
+    "symbol": "the paper's symbol for the quantity (LaTeX), when the law has one",
+    "quantity": "what the law gives, in words",
+    "expression": "the closed form (LaTeX), wrapped in Θ, Θ̃, O or Ω according to the kind",
+    "regime": "the conditions under which the law holds (LaTeX)",
+    "kind": "exact, theta, theta_log, upper or lower",
+    "status": "provenance status of the reference (paper, transcribed, derived, ...)",
+    "source": "arXiv id and version, and where in the paper",
+    "value": "the law evaluated at the point(s) given by values=",
+}
+
+_DEFAULT_COLUMNS = ("key", "quantity", "expression", "regime", "kind", "status", "source")
+
+_HEADERS = {
+    "key": "Key",
+    "symbol": "Symbol",
+    "quantity": "Quantity",
+    "expression": "Expression",
+    "regime": "Regime",
+    "kind": "Kind",
+    "status": "Status",
+    "source": "Source",
+}
+
+# LaTeX column types; long text gets a paragraph column, numbers are right-aligned.
+_LATEX_ALIGN = {"quantity": "p{5cm}", "source": "p{3.5cm}"}
 
 
-class Table:  # pragma: no cover - placeholder
-    pass
+# ----------------------------------------------------------------------------------------------
+# cells
+# ----------------------------------------------------------------------------------------------
 
 
-def table(*args, **kwargs):  # pragma: no cover - placeholder
-    raise NotImplementedError
+class _Cell(NamedTuple):
+    """A cell: ``parts`` are ``("text", s)``, ``("math", latex)``, ``("code", s)``,
+    ``("number", s)`` or ``("dash", "")`` pieces, rendered per format by :func:`_render_latex`
+    and :func:`_render_markdown`; ``plain`` is the content exposed in :attr:`Table.rows`."""
+
+    parts: tuple[tuple[str, str], ...]
+    plain: str
+
+
+def _text(s: str) -> _Cell:
+    return _Cell((("text", s),), s)
+
+
+def _math(latex: str, plain: str) -> _Cell:
+    return _Cell((("math", latex),), plain)
+
+
+_MISSING = _Cell((("dash", ""),), "—")
+
+
+def _number_cell(value, digits: int) -> _Cell:
+    text = _format_number(value, digits)
+    return _Cell((("number", text),), text)
+
+
+def _value_cell(item: Law, point: Mapping, digits: int) -> _Cell:
+    """The law at a point, or a note saying why there is no number."""
+    if any(name not in point for name in item.params):
+        return _MISSING
+    for name, param in item.params.items():
+        try:
+            param.check(point[name])
+        except DomainError:
+            domain = param.to_dict()["domain"]
+            integer = ", integer" if param.integer else ""
+            return _Cell(
+                (
+                    ("text", "outside domain ("),
+                    ("math", rf"{param.latex_name} \in {sp.latex(param.domain)}"),
+                    ("text", f"{integer})"),
+                ),
+                f"outside domain ({name} in {domain}{integer})",
+            )
+    try:
+        value = item.evaluate(dps=max(30, digits + 10), **{n: point[n] for n in item.params})
+    except RegimeError as exc:
+        names = {p.symbol: p.latex_name for p in item.params.values()}
+        return _Cell(
+            (
+                ("text", "outside regime ("),
+                ("math", sp.latex(exc.condition, symbol_names=names)),
+                ("text", ")"),
+            ),
+            f"outside regime ({sp.sstr(exc.condition)})",
+        )
+    return _number_cell(value, digits)
+
+
+def _format_number(value, digits: int = 15) -> str:
+    """A real number (mpmath, SymPy or Python) with ``digits`` significant digits and no
+    pointless trailing zeros.
+
+    >>> import mpmath
+    >>> _format_number(mpmath.mpf("0.25")), _format_number(3), _format_number(mpmath.mpf("1e-5"))
+    ('0.25', '3', '1e-5')
+    >>> _format_number(mpmath.mpf(2) / 3, 6)
+    '0.666667'
+    >>> import sympy
+    >>> _format_number(sympy.pi, 30), _format_number(sympy.Rational(-1, 2))
+    ('3.14159265358979323846264338328', '-0.5')
+    """
+    import mpmath
+
+    with mpmath.workdps(digits + 10):  # never round a high-precision value to the context's
+        if isinstance(value, sp.Basic):
+            value = sp.Float(value, digits + 10)._mpf_
+        text = mpmath.nstr(mpmath.mpf(value), digits)
+    mantissa, sep, exponent = text.partition("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    if exponent.startswith("+"):
+        exponent = exponent[1:]
+    return mantissa + sep + exponent
+
+
+def _point_text(value) -> str:
+    """A parameter value as a user would write it: ``1.5`` and ``Rational(3, 2)`` both give
+    ``1.5``; ``Rational(1, 3)`` gives ``1/3``."""
+    if isinstance(value, sp.Rational) and not isinstance(value, sp.Integer):
+        q = int(value.q)
+        for prime in (2, 5):
+            while q % prime == 0:
+                q //= prime
+        if q == 1:  # a terminating decimal: print it exactly
+            with decimal.localcontext() as ctx:
+                ctx.prec = len(str(value.p)) + len(str(value.q))
+                text = format(decimal.Decimal(int(value.p)) / decimal.Decimal(int(value.q)), "f")
+            if len(text) <= 20:
+                return text
+    if isinstance(value, sp.Basic):
+        return sp.sstr(value)
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _point_cell(point: Mapping, latex_names: Mapping[str, str]) -> _Cell:
+    parts: list[tuple[str, str]] = []
+    for i, (name, value) in enumerate(point.items()):
+        if i:
+            parts.append(("text", ", "))
+        shown = _point_text(value)
+        parts.append(("math", f"{latex_names.get(name, sp.latex(sp.Symbol(name)))} = {shown}"))
+    plain = ", ".join(f"{name}={_point_text(value)}" for name, value in point.items())
+    return _Cell(tuple(parts), plain)
+
+
+# ----------------------------------------------------------------------------------------------
+# escaping
+# ----------------------------------------------------------------------------------------------
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "|": r"\textbar{}",
+}
+
+# Unicode that pdflatex does not know by default, as math.
+_LATEX_UNICODE = {
+    "α": r"\alpha", "β": r"\beta", "γ": r"\gamma", "δ": r"\delta", "ε": r"\varepsilon",
+    "ζ": r"\zeta", "η": r"\eta", "θ": r"\theta", "κ": r"\kappa", "λ": r"\lambda", "μ": r"\mu",
+    "ν": r"\nu", "ξ": r"\xi", "π": r"\pi", "ρ": r"\rho", "σ": r"\sigma", "τ": r"\tau",
+    "φ": r"\phi", "χ": r"\chi", "ψ": r"\psi", "ω": r"\omega", "Γ": r"\Gamma", "Δ": r"\Delta",
+    "Θ": r"\Theta", "Λ": r"\Lambda", "Σ": r"\Sigma", "Φ": r"\Phi", "Ψ": r"\Psi", "Ω": r"\Omega",
+    "≍": r"\asymp", "≤": r"\leq", "≥": r"\geq", "≲": r"\lesssim", "≳": r"\gtrsim",
+    "≈": r"\approx", "∼": r"\sim", "≠": r"\neq", "∞": r"\infty", "→": r"\to", "·": r"\cdot",
+    "×": r"\times", "±": r"\pm", "∈": r"\in", "√": r"\surd", "²": r"^{2}", "³": r"^{3}",
+    "−": "-", "∑": r"\sum", "∏": r"\prod", "∂": r"\partial", "∇": r"\nabla",
+}
+_LATEX_TEXT_UNICODE = {"–": "--", "—": "---", "…": r"\ldots{}", "’": "'", "“": "``", "”": "''"}
+
+
+def _latex_escape(text: str) -> str:
+    r"""Escape text for a LaTeX document (pdflatex, no extra packages).
+
+    >>> print(_latex_escape("eta_t ~ t^-1, 10% & λ_i ≍ i^-a"))
+    eta\_t \textasciitilde{} t\textasciicircum{}-1, 10\% \& \ensuremath{\lambda}\_i
+    \ensuremath{\asymp} i\textasciicircum{}-a
+    """
+    out = []
+    for ch in text:
+        if ch in _LATEX_SPECIAL:
+            out.append(_LATEX_SPECIAL[ch])
+        elif ch in _LATEX_UNICODE:
+            out.append(r"\ensuremath{" + _LATEX_UNICODE[ch] + "}")
+        elif ch in _LATEX_TEXT_UNICODE:
+            out.append(_LATEX_TEXT_UNICODE[ch])
+        elif ch in "\n\r\t":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_MARKDOWN_SPECIAL = set("\\`*_[]<>|$#~&")
+
+
+def _markdown_escape(text: str) -> str:
+    text = re.sub(r"\s+", " ", text)
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+def _render_latex(cell: _Cell) -> str:
+    out = []
+    for kind, s in cell.parts:
+        if kind == "text":
+            out.append(_latex_escape(s))
+        elif kind == "math":
+            out.append(f"${s}$")
+        elif kind == "code":
+            out.append(r"\texttt{" + _latex_escape(s) + "}")
+        elif kind == "number":
+            mantissa, _, exponent = s.partition("e")
+            out.append(f"${mantissa}" + (rf" \times 10^{{{int(exponent)}}}$" if exponent else "$"))
+        else:  # dash
+            out.append("---")
+    text = "".join(out)
+    # a cell opening with [ would be read as the optional argument of the previous row's \\
+    return "{}" + text if text.startswith("[") else text
+
+
+def _render_markdown(cell: _Cell) -> str:
+    out = []
+    for kind, s in cell.parts:
+        if kind == "text":
+            out.append(_markdown_escape(s))
+        elif kind == "math":
+            # a bare | would end the table cell
+            out.append("$" + " ".join(s.split()).replace("|", r"\vert ") + "$")
+        elif kind == "code":
+            out.append(f"`{s}`")
+        elif kind == "number":
+            out.append(s)
+        else:
+            out.append("—")
+    return "".join(out)
+
+
+# ----------------------------------------------------------------------------------------------
+# Table
+# ----------------------------------------------------------------------------------------------
+
+
+class Table:
+    """A table of laws, ready to render as LaTeX (booktabs) or Markdown.
+
+    Build it with :func:`table`. ``columns`` are the column names (``value`` columns are named
+    ``value`` for one point and ``value_1``, ``value_2``, ... for several), ``headers`` their
+    titles, and :attr:`rows` one dict per law mapping column name to the cell's content.
+    """
+
+    def __init__(
+        self,
+        laws: Sequence[Law],
+        columns: Sequence[str],
+        headers: Sequence[_Cell],
+        cells: Sequence[Sequence[_Cell]],
+        *,
+        points: Sequence[Mapping] = (),
+        caption: str | None = None,
+        label: str | None = None,
+        legend: bool = True,
+    ):
+        self.laws = tuple(laws)
+        self.columns = tuple(columns)
+        self._headers = tuple(headers)
+        self._cells = tuple(tuple(row) for row in cells)
+        self.points = tuple(dict(p) for p in points)
+        self.caption = caption
+        self.label = label
+        self.legend = legend
+
+    @property
+    def headers(self) -> list[str]:
+        """Column titles as plain text."""
+        return [h.plain for h in self._headers]
+
+    @property
+    def rows(self) -> list[dict[str, str]]:
+        """One dict per law: column name → plain-text content.
+
+        ``expression`` and ``regime`` hold SymPy's plain text (``Θ̃((b - 1)/a)``,
+        ``b <= 2*a``), ``symbol`` the paper's LaTeX; ``value`` columns hold the number as text,
+        ``"—"`` where a value is missing, or a note (``"outside regime (b <= 2*a)"``).
+        """
+        return [
+            {name: cell.plain for name, cell in zip(self.columns, row)} for row in self._cells
+        ]
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    def __repr__(self) -> str:
+        shown = ", ".join(self.columns)
+        return f"<Table: {len(self)} laws × {len(self.columns)} columns ({shown})>"
+
+    def __str__(self) -> str:
+        return self.to_markdown().rstrip("\n")
+
+    def _statuses(self) -> list[str]:
+        if not self.legend or "status" not in self.columns:
+            return []
+        present = {item.status for item in self.laws}
+        return [s for s in STATUS_MEANINGS if s in present]
+
+    def to_latex(self) -> str:
+        r"""The table as a LaTeX ``table`` float with a booktabs ``tabular``.
+
+        Needs ``\usepackage{booktabs,amsmath,amssymb}``. The caption and label are inserted
+        verbatim (write LaTeX in them); text cells are escaped. A legend of the provenance
+        statuses shown follows the tabular.
+        """
+        align = "".join(
+            "r" if name.startswith("value") else _LATEX_ALIGN.get(name, "l")
+            for name in self.columns
+        )
+        lines = [r"\begin{table}[htbp]", r"\centering"]
+        if self.caption is not None:
+            lines.append(r"\caption{" + self.caption + "}")
+        if self.label is not None:
+            lines.append(r"\label{" + self.label + "}")
+        lines += [r"\begin{tabular}{" + align + "}", r"\toprule"]
+        lines.append(" & ".join(_render_latex(h) for h in self._headers) + r" \\")
+        lines.append(r"\midrule")
+        for row in self._cells:
+            lines.append(" & ".join(_render_latex(c) for c in row) + r" \\")
+        lines += [r"\bottomrule", r"\end{tabular}"]
+        statuses = self._statuses()
+        if statuses:
+            legend = " ".join(
+                r"\emph{" + _latex_escape(s) + "}: " + _latex_escape(STATUS_MEANINGS[s]) + "."
+                for s in statuses
+            )
+            lines += [r"\par\smallskip", r"{\footnotesize Status. " + legend + r"\par}"]
+        lines.append(r"\end{table}")
+        return "\n".join(lines) + "\n"
+
+    def to_markdown(self) -> str:
+        """The table as a GitHub pipe table; expressions in ``$...$``.
+
+        The caption, if any, follows as a ``Table: ...`` line (Pandoc's caption syntax); the
+        label is not shown.
+        """
+        lines = ["| " + " | ".join(_render_markdown(h) for h in self._headers) + " |"]
+        rules = ("---:" if name.startswith("value") else "---" for name in self.columns)
+        lines.append("| " + " | ".join(rules) + " |")
+        for row in self._cells:
+            lines.append("| " + " | ".join(_render_markdown(c) for c in row) + " |")
+        statuses = self._statuses()
+        if statuses:
+            legend = " ".join(f"*{s}*: {_markdown_escape(STATUS_MEANINGS[s])}." for s in statuses)
+            lines += ["", f"Status. {legend}"]
+        if self.caption is not None:
+            lines += ["", f"Table: {' '.join(self.caption.split())}"]
+        return "\n".join(lines) + "\n"
+
+    def to_dict(self) -> dict:
+        """A JSON-ready description: columns, headers, rows, points, caption and label."""
+        return {
+            "columns": list(self.columns),
+            "headers": self.headers,
+            "rows": self.rows,
+            "points": [{k: _point_text(v) for k, v in p.items()} for p in self.points],
+            "caption": self.caption,
+            "label": self.label,
+        }
+
+
+def table(
+    laws: Iterable[Law | str] | Law | str,
+    values: Mapping | Sequence[Mapping] | None = None,
+    columns: Sequence[str] | None = None,
+    caption: str | None = None,
+    label: str | None = None,
+    *,
+    digits: int = 6,
+    legend: bool = True,
+) -> Table:
+    """A table of laws, one row each.
+
+    Parameters
+    ----------
+    laws : iterable of Law or str
+        The laws, as :class:`~scalinglaws.law.Law` objects or keys (a single law or key is
+        accepted too). Rows keep this order.
+    values : dict or list of dict, optional
+        A point ``{"a": 1.5, "b": 2}`` (or several) at which to evaluate every law: adds a
+        ``value`` column (one per point). Each law takes only the parameters it needs; a law
+        missing one shows ``—``, a point outside a law's regime shows
+        ``outside regime (<condition>)`` and a value outside a parameter's domain
+        ``outside domain (...)``. Every name must be a parameter of at least one law.
+    columns : sequence of str, optional
+        Which columns, in order, from :data:`COLUMNS`. Default: key, quantity, expression,
+        regime, kind, status, source (and ``value`` when ``values`` is given).
+    caption, label : str, optional
+        LaTeX caption and label (inserted verbatim).
+    digits : int
+        Significant digits of the values.
+    legend : bool
+        Whether to print the meaning of each provenance status shown under the table.
+
+    Returns
+    -------
+    Table
+
+    Raises
+    ------
+    UnknownKeyError
+        For an unknown law key or column name (with suggestions).
+    ParameterError
+        For no laws, a repeated column, a ``value`` column without values, a value name that no
+        law in the table uses, or a value that is not a number.
+
+    Examples
+    --------
+    >>> import scalinglaws as sl
+    >>> t = sl.table(sl.laws(family="anytime.rate"), columns=["key", "regime"])
+    >>> len(t), t.columns
+    (3, ('key', 'regime'))
+    >>> print(t.to_latex())  # doctest: +ELLIPSIS
+    \\begin{table}[htbp]
+    \\centering
+    \\begin{tabular}{ll}
+    \\toprule
+    Key & Regime \\\\
+    \\midrule
+    \\texttt{anytime.constant\\_lr\\_suffices} & $b \\leq a$ \\\\
+    ...
+    \\end{table}
+    <BLANKLINE>
+    >>> sl.table(["anytime.minimax_risk"], columns=["kye"])
+    Traceback (most recent call last):
+    ...
+    scalinglaws.errors.UnknownKeyError: unknown column 'kye'; did you mean 'key'?
+    """
+    if isinstance(laws, (str, Law)):
+        laws = [laws]
+    items = [entry if isinstance(entry, Law) else _lookup_law(entry) for entry in laws]
+    if not items:
+        raise ParameterError("a table needs at least one law")
+    if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 100:
+        raise ParameterError(f"digits must be an integer from 1 to 100, got {digits!r}")
+
+    points = _points(values)
+    _check_point_names(items, points)
+
+    if columns is None:
+        columns = _DEFAULT_COLUMNS + (("value",) if points else ())
+    elif isinstance(columns, str):
+        raise ParameterError("columns must be a list of column names, not one string")
+    columns = list(columns)
+    for name in columns:
+        if name not in COLUMNS:
+            raise UnknownKeyError("column", name, COLUMNS)
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        raise ParameterError(f"column(s) {', '.join(repeated)} given more than once")
+    if "value" in columns and not points:
+        raise ParameterError("the 'value' column needs values= (a point to evaluate at)")
+    if points and "value" not in columns:
+        columns.append("value")
+
+    latex_names = {name: p.latex_name for item in items for name, p in item.params.items()}
+    names: list[str] = []
+    headers: list[_Cell] = []
+    for name in columns:
+        if name != "value":
+            names.append(name)
+            headers.append(_text(_HEADERS[name]))
+        elif len(points) == 1:
+            names.append("value")
+            point = _point_cell(points[0], latex_names)
+            headers.append(_Cell((("text", "Value at "),) + point.parts, "Value at " + point.plain))
+        else:
+            for i, point in enumerate(points, 1):
+                names.append(f"value_{i}")
+                headers.append(_point_cell(point, latex_names))
+
+    cells = []
+    for item in items:
+        row = []
+        for name in columns:
+            if name == "value":
+                row += [_value_cell(item, point, digits) for point in points]
+            else:
+                row.append(_CELL_MAKERS[name](item))
+        cells.append(row)
+    return Table(
+        items, names, headers, cells, points=points, caption=caption, label=label, legend=legend
+    )
+
+
+def _points(values) -> list[dict]:
+    if values is None:
+        return []
+    if isinstance(values, Mapping):
+        values = [values]
+    elif isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise ParameterError("values must be a dict of parameter values or a list of such dicts")
+    points = []
+    for point in values:
+        if not isinstance(point, Mapping):
+            raise ParameterError(f"values: expected dicts of parameter values, got {point!r}")
+        points.append(dict(point))
+    if not points:
+        raise ParameterError("values is an empty list; give at least one point or None")
+    return points
+
+
+def _check_point_names(items: Sequence[Law], points: Sequence[Mapping]) -> None:
+    known = {name for item in items for name in item.params}
+    for point in points:
+        for name in point:
+            if name not in known:
+                close = difflib.get_close_matches(str(name), sorted(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ParameterError(
+                    f"values: no law in the table has a parameter {name!r}{hint}; "
+                    f"parameters: {', '.join(sorted(known))}"
+                )
+            value = point[name]
+            if isinstance(value, bool) or not isinstance(value, (numbers.Number, sp.Basic)):
+                raise ParameterError(f"values: {name} must be a number, got {value!r}")
+
+
+def _source(item: Law) -> _Cell:
+    ref = item.reference
+    version = f"v{ref.version}" if ref.version else ""
+    return _text(f"arXiv:{ref.arxiv}{version}, {ref.where}")
+
+
+def _regime(item: Law) -> _Cell:
+    if item.regime is sp.true:
+        return _math(item.regime_latex(), "all")
+    return _math(item.regime_latex(), sp.sstr(item.regime))
+
+
+_KIND_PLAIN = {
+    "exact": "{}", "theta": "Θ({})", "theta_log": "Θ̃({})", "upper": "O({})", "lower": "Ω({})",
+}
+
+_CELL_MAKERS = {
+    "key": lambda item: _Cell((("code", item.key),), item.key),
+    "symbol": lambda item: _math(item.symbol, item.symbol) if item.symbol else _MISSING,
+    "quantity": lambda item: _text(item.quantity),
+    "expression": lambda item: _math(
+        item.latex(), _KIND_PLAIN[item.kind].format(sp.sstr(item.expr))
+    ),
+    "regime": _regime,
+    "kind": lambda item: _text(item.kind),
+    "status": lambda item: _text(item.status),
+    "source": _source,
+}

@@ -261,7 +261,7 @@ def test_registry_lookup_and_filters():
     assert {law.key for law in sl.laws(family="anytime.rate")} == {
         "anytime.constant_lr_suffices",
         "anytime.minimax_risk_exponent",
-        "anytime.early_noise_limited_exponent",
+        "anytime.large_source_rate_exponent",
     }
     assert "anytime" in [p.name for p in sl.papers()]
 
@@ -288,7 +288,7 @@ def test_phase_inside_on_boundary_and_errors():
     inside = sl.phase("anytime", a=2, b=3)
     assert not inside.on_boundary and inside.law.key == "anytime.minimax_risk_exponent"
     assert sl.phase("anytime.rate", a=2, b=1.5).law.key == "anytime.constant_lr_suffices"
-    assert sl.phase("anytime", a=1.5, b=4).law.key == "anytime.early_noise_limited_exponent"
+    assert sl.phase("anytime", a=1.5, b=4).law.key == "anytime.large_source_rate_exponent"
     edge = sl.phase("anytime", a=2, b=2)
     assert edge.on_boundary and "boundary" in str(edge)
     with pytest.raises(RegimeError, match="boundary"):

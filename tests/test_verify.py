@@ -29,6 +29,7 @@ def test_every_anytime_law_with_a_validator_is_checked():
         "anytime.early_noise_exponent",
         "anytime.early_noise_limited_exponent",
         "anytime.polynomial_schedule_rate_exponent",
+        "anytime.large_source_rate_exponent",
     ]:
         assert key in checked, key
     for c in CHECKS:

@@ -14,8 +14,8 @@ sampling noise. The recursion itself is checked against the sampled process in t
 (Monte Carlo within 4 standard errors).
 
 Slack: the laws are Θ̃ (up to log factors). Where the theory carries a log factor we allow one,
-:math:`\\kappa = 1`, i.e. a slope drift of :math:`1/\\ln x_c` at the window's centre
-:math:`x_c`; where the digest's derivation has none we say so and allow none. Each check states
+:math:`\\kappa = 1`, i.e. a slope shift of at most :math:`1/\\ln x_{lo}` over a window starting
+at :math:`x_{lo}`; where our derivation has none we say so and allow none. Each check states
 its choice next to it.
 """
 
@@ -87,7 +87,7 @@ def _rate(key: str, settings: Settings, **values) -> float:
 
 def _log_slack(window, reason: str):
     slack = log_factor_slack(window, kappa=1.0)
-    return slack, f"Θ̃ law, one log factor allowed ({reason}): 1/ln(x_c) = {slack:.3f}"
+    return slack, f"Θ̃ law, one log factor allowed ({reason}): 1/ln(x_lo) = {slack:.3f}"
 
 
 def _no_slack(reason: str):
@@ -321,6 +321,26 @@ def early_noise_limited(settings: Settings) -> Verdict:
         _rate("anytime.early_noise_limited_exponent", settings, a=a, b=b), fit,
         slack=slack, slack_reason=reason, negative_shift=NEGATIVE_SHIFT,
         notes=f"The paper's minimax exponent here would be {minimax:.3f} (slope {-minimax:.3f}).",
+    ))
+
+
+@check(
+    "anytime.large_source_rate_exponent", name="anytime.large_source_rate_exponent[a=1.5,b=3.75]",
+    quick_seconds=3,
+)
+def large_source_rate(settings: Settings) -> Verdict:
+    """At b > 2a the decay gamma = 1/2 reaches 1 - 1/(2a) (our hypothesis)."""
+    a, b = 1.5, 3.75
+    n = 4 * _horizon(settings)  # the log factor and the drift need the longer run to be decisive
+    steps, bias, var = _components(a, b, (0.5,), n, _recursion_backend(settings))
+    window = _window(n)
+    fit = _slope(steps, bias[0] + var[0], window)
+    slack, reason = _log_slack(window, "the variance carries log N at gamma = 1/2")
+    return _finish(make_verdict(
+        "anytime.large_source_rate_exponent", f"total risk slope at gamma = 1/2, a={a}, b={b}",
+        _rate("anytime.large_source_rate_exponent", settings, a=a, b=b), fit,
+        slack=slack, slack_reason=reason, negative_shift=NEGATIVE_SHIFT,
+        notes=f"gamma* = 1 - a/b = {1 - a / b:.3g} would give (2a-1)/b = {(2 * a - 1) / b:.3f}.",
     ))
 
 

@@ -1115,51 +1115,26 @@ class Verdict:
 
 
 def log_factor_slack(window, kappa: float = 1.0) -> float:
-    r"""The exponent slack of one :math:`(\log x)^{\kappa}` factor at the window's centre.
+    r"""Slack of a :math:`\tilde\Theta` law: the most a :math:`(\ln x)^{\kappa}` factor can shift a
+    log-log slope fitted over ``window``, :math:`|\kappa|/\ln x_{lo}`.
 
-    A :math:`\tilde\Theta` law predicts :math:`y \asymp x^{p}` up to polylogarithmic factors.
-    If :math:`y = C\,x^{p}(\ln x)^{\kappa}`, its local log-log slope is
-
-    .. math:: \frac{d\ln y}{d\ln x} = p + \frac{\kappa}{\ln x},
-
-    so a fit that ignores the factor is off by :math:`\kappa/\ln x`. The OLS slope over a window
-    is a positively weighted average of the finite-difference slopes between neighbouring points,
-    each of which equals :math:`p + \kappa/\ln\xi` for some :math:`\xi` in its interval; the
-    fitted slope therefore lies between :math:`p + \kappa/\ln x_{hi}` and
-    :math:`p + \kappa/\ln x_{lo}`, and to first order at :math:`p + \kappa/\ln x_c` with
-    :math:`x_c = \sqrt{x_{lo}x_{hi}}` the geometric centre. The slack is
-
-    .. math:: s = \frac{|\kappa|}{\ln\sqrt{x_{lo}\,x_{hi}}}.
-
-    Parameters
-    ----------
-    window : (float, float)
-        The fit window, ``1 < sqrt(lo * hi)`` required (the log must be positive).
-    kappa : float
-        The log factor's power (its sign does not matter for the slack).
-
-    Returns
-    -------
-    float
-        :math:`|\kappa| / \ln\sqrt{x_{lo}x_{hi}}`; e.g. 0.1 for ``kappa=1`` at
-        :math:`x_c = e^{10}`.
+    The maths is in :func:`scalinglaws.testing.log_factor_slack` (this takes the window as one
+    pair). ``window[0]`` must exceed 1.
 
     Examples
     --------
     >>> import math
-    >>> round(log_factor_slack((math.exp(8), math.exp(12))), 12)
+    >>> round(log_factor_slack((math.exp(10), math.exp(12))), 12)
     0.1
     """
+    from scalinglaws.testing import log_factor_slack as _slack
+
     lo, hi = _check_window(window)
     if isinstance(kappa, bool) or not isinstance(kappa, numbers.Real) or not math.isfinite(kappa):
         raise DomainError(f"kappa must be a finite number, got {kappa!r}")
-    centre = 0.5 * (math.log(lo) + math.log(hi))
-    if centre <= 0:
-        raise DomainError(
-            f"the window's geometric centre {math.exp(centre):.4g} must exceed 1 "
-            "(ln x_c > 0) for a log-factor slack"
-        )
-    return abs(float(kappa)) / centre
+    if lo <= 1:
+        raise DomainError(f"the window must start above 1 for a log-factor slack, got {lo:.4g}")
+    return _slack(lo, hi, kappa)
 
 
 def fit_drifting_slope(x, y, window, *, shift: float = 8.0, **kwargs) -> SlopeFit:

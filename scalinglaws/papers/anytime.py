@@ -71,9 +71,10 @@ L = paper.param("L", "number of SGD iterations with data reuse (multi-pass)", in
 
 rate = paper.family(
     "rate",
-    "Risk exponent in N of SGD with the best horizon-free schedule eta t^-gamma and averaging, "
-    "over the (a, b) plane: hard (b <= a, constant step), minimax (a <= b <= 2a), and the "
-    "early-noise-limited region b >= 2a (our hypothesis).",
+    "Risk exponent in N of SGD with the best horizon-free schedule eta t^-gamma (from t = 1) and "
+    "averaging, over the (a, b) plane: hard (b <= a, constant step), minimax (a <= b <= 2a, "
+    "gamma* = 1 - a/b), and b >= 2a where early noise caps the rate and gamma = 1/2 is best "
+    "(our hypothesis).",
 )
 
 _THM1_POWER = (
@@ -168,13 +169,38 @@ early_noise_limited_exponent = paper.law(
         arxiv="2602.03702", version=1, where="not in the paper: scalinglaws simulations",
         status="hypothesis", title=paper.title, authors=paper.authors, year=2026,
     ),
-    family=rate,
     tags={"rate", "exponent", "anytime", "open"},
     notes=(
+        "Not the best rate for b > 2a: gamma = 1/2 does better (anytime.large_source_rate_exponent). "
         "Ours: at gamma* = 1 - a/b the early-noise term N^-((1-gamma)(2-1/a)) equals "
         "N^-((2a-1)/b), below the minimax exponent exactly when b > 2a. Equal to the minimax "
         "exponent on b = 2a. Verification finding: at (a, b) = (1.5, 3.75) the total slope is "
         "-0.62 at N = 2^18 (-0.60 at 2^20): clearly below the minimax -0.73, not yet at -0.53."
+    ),
+)
+
+large_source_rate_exponent = paper.law(
+    "large_source_rate_exponent",
+    quantity=(
+        "exponent of N in the averaged risk of the best schedule eta t^-gamma from t = 1 when "
+        "b >= 2a: gamma = 1/2, rate 1 - 1/(2a), below the minimax (b-1)/b"
+    ),
+    symbol=r"\nu_{b \ge 2a}",
+    expr=1 - 1 / (2 * a),
+    regime=b >= 2 * a,
+    kind="theta_log",
+    reference=Reference(
+        arxiv="2602.03702", version=1,
+        where="not in the paper: maximum over gamma of the power-law reading plus early noise (ours)",
+        status="hypothesis", title=paper.title, authors=paper.authors, year=2026,
+    ),
+    family=rate,
+    tags={"rate", "exponent", "anytime", "open"},
+    notes=(
+        "Ours: the rate min(bias, variance, early) is largest at gamma = min(max(1 - a/b, 0), 1/2); "
+        "for b > 2a that is gamma = 1/2, where the variance and the early-noise exponents meet at "
+        "1 - 1/(2a) (with a log N factor from the variance at gamma = 1/2). Equal to the minimax "
+        "exponent on b = 2a. Rests on the early-noise hypothesis (anytime.early_noise_exponent)."
     ),
 )
 

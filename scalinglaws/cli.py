@@ -1,0 +1,408 @@
+"""The ``scalinglaws`` command.
+
+::
+
+    scalinglaws list [--paper P] [--tag T] [--status S] [--json]
+    scalinglaws show KEY [--json]
+    scalinglaws eval KEY name=value ... [--exponent VAR] [--dps N] [--json]
+    scalinglaws phase PAPER_OR_FAMILY name=value ... [--json]
+    scalinglaws table KEY_OR_PAPER ... [--format latex|markdown] [--values name=value ...]
+                      [--columns c1,c2,...] [--caption C] [--label L]
+    scalinglaws verify ...        (the verification engine, scalinglaws.validators)
+
+Values are parsed by a restricted parser (:mod:`scalinglaws._parse`): ``a=3/2``, ``N=2**20``,
+``eta=1e-3``, ``x=sqrt(2)``; nothing typed reaches ``eval``. Bad input (an unknown key, a
+missing or unknown parameter, a value outside its domain, a point outside the regime, a
+malformed value) prints one line ``scalinglaws: error: ...`` on stderr and exits with status 2.
+
+>>> main(["eval", "anytime.optimal_decay_exponent", "a=1.5", "b=2"])
+0.25
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from typing import Sequence
+
+__all__ = ["main"]
+
+_PROG = "scalinglaws"
+_NOT_INSTALLED = (
+    "verify: the verification engine is not installed (pip install 'scalinglaws[validate]')"
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    0 on success, 2 on bad input (one ``scalinglaws: error: ...`` line on stderr) or a usage
+    error; ``verify`` returns its own status.
+    """
+    from .errors import ScalingLawsError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _build_parser(load_verify=_command_of(argv) == "verify")
+    try:
+        args, extras = parser.parse_known_args(argv)
+        if extras:
+            # name=value pairs after an option (eval KEY --exponent N b=2) land here
+            if args.command in ("eval", "phase") and not any(e.startswith("-") for e in extras):
+                args.values += extras
+            else:
+                parser.error(f"unrecognized arguments: {' '.join(extras)}")
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else 2
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return args.handler(args)
+    except ScalingLawsError as exc:
+        message = " ".join(str(exc).split())
+        print(f"{_PROG}: error: {message}", file=sys.stderr)
+        return 2
+
+
+# ----------------------------------------------------------------------------------------------
+# parser
+# ----------------------------------------------------------------------------------------------
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The sub-command named in ``argv`` (the first argument that is not an option)."""
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg
+    return None
+
+
+def _build_parser(load_verify: bool) -> argparse.ArgumentParser:
+    from . import __version__
+    from .law import STATUSES
+    from .tables import COLUMNS
+
+    parser = argparse.ArgumentParser(
+        prog=_PROG,
+        description="Closed-form results of optimization theory: query, tabulate, verify.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list the laws in the catalogue", description="One line per "
+                       "law: key, kind, provenance status, what it gives.")
+    p.add_argument("--paper", help="only the laws of this paper")
+    p.add_argument("--tag", help="only the laws with this tag")
+    p.add_argument("--status", help=f"only this provenance status ({', '.join(STATUSES)})")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_cmd_list)
+
+    p = sub.add_parser("show", help="everything about one law", description="Expression, "
+                       "regime, parameters, kind, conventions, reference and provenance status.")
+    p.add_argument("key", help="the law's key, e.g. anytime.optimal_decay_exponent")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_cmd_show)
+
+    p = sub.add_parser(
+        "eval", help="evaluate a law at a point",
+        description="Evaluate a law (domains and regime checked) or, with --exponent, its "
+        "leading power-law exponent in one variable. Values: 1.5, 3/2, 2**20, 1e-3, sqrt(2), pi.",
+    )
+    p.add_argument("key", help="the law's key")
+    p.add_argument("values", nargs="*", metavar="name=value", help="parameter values")
+    p.add_argument("--exponent", metavar="VAR", help="print the leading exponent of the law in "
+                   "VAR (log factors dropped) at the values given (symbolic in those left out); "
+                   "VAR's own value is not needed")
+    p.add_argument("--dps", type=_positive_int, default=15, metavar="N",
+                   help="significant digits to compute and print (default 15)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_cmd_eval)
+
+    p = sub.add_parser("phase", help="which law of a phase diagram applies at a point",
+                       description="Say which law of a phase family holds at a point, or that "
+                       "the point is on a boundary.")
+    p.add_argument("family", metavar="PAPER_OR_FAMILY", help="a family (anytime.rate) or a paper "
+                   "with one family (anytime)")
+    p.add_argument("values", nargs="*", metavar="name=value", help="parameter values")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_cmd_phase)
+
+    p = sub.add_parser("table", help="a LaTeX or Markdown table of laws",
+                       description="A table of laws; a paper or family name stands for its laws.")
+    p.add_argument("items", nargs="+", metavar="KEY_OR_PAPER", help="law keys, papers, families")
+    p.add_argument("--format", choices=("latex", "markdown"), default="latex",
+                   help="output format (default latex: a booktabs table float)")
+    p.add_argument("--values", nargs="+", action="append", metavar="name=value",
+                   help="evaluate every law at this point (repeat --values for several points)")
+    p.add_argument("--columns", help="comma-separated columns, from: " + ", ".join(COLUMNS))
+    p.add_argument("--caption", help="table caption (LaTeX, inserted verbatim)")
+    p.add_argument("--label", help="LaTeX label")
+    p.set_defaults(handler=_cmd_table)
+
+    _add_verify(sub, load_verify)
+    return parser
+
+
+def _add_verify(sub, load: bool) -> None:
+    """Register ``verify``; its options come from the engine, imported only when it runs."""
+    help_text = "run the validators: simulate, fit, compare with the laws"
+    p = sub.add_parser("verify", help=help_text, description=help_text.capitalize() + ".")
+    if load:
+        try:
+            engine = _load_verify_engine()
+        except ImportError:
+            engine = None
+        if engine is not None:
+            engine.add_arguments(p)
+            p.set_defaults(handler=engine.run)
+            return
+    p.add_argument("rest", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    p.set_defaults(handler=_cmd_verify_missing)
+
+
+def _load_verify_engine():
+    """The verification engine (numpy, scipy, numba): imported only for ``verify``."""
+    from scalinglaws.validators import verify as engine
+
+    return engine
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"expected an integer from 1 to 1000, got {value}")
+    return value
+
+
+# ----------------------------------------------------------------------------------------------
+# commands
+# ----------------------------------------------------------------------------------------------
+
+
+def _cmd_list(args) -> int:
+    from .registry import laws
+
+    found = laws(paper=args.paper, tag=args.tag, status=args.status)
+    if args.json:
+        _print_json([item.to_dict() for item in found])
+        return 0
+    if not found:
+        print("no laws match", file=sys.stderr)
+        return 0
+    key_width = max(len(item.key) for item in found)
+    kind_width = max(len(item.kind) for item in found)
+    status_width = max(len(item.status) for item in found)
+    for item in found:
+        print(f"{item.key:<{key_width}}  {item.kind:<{kind_width}}  "
+              f"{item.status:<{status_width}}  {_shorten(item.quantity, 60)}")
+    return 0
+
+
+def _cmd_show(args) -> int:
+    import sympy as sp
+
+    from .law import KINDS
+    from .registry import law
+    from .tables import _KIND_PLAIN
+
+    item = law(args.key)
+    if args.json:
+        _print_json(item.to_dict())
+        return 0
+    ref = item.reference
+    plain = _KIND_PLAIN[item.kind].format(sp.sstr(item.expr))
+    lines = [item.key, _wrap(item.quantity, "  "), ""]
+    lines.append(_field("expression", f"{plain}"))
+    lines.append(_field("LaTeX", item.latex(lhs=bool(item.symbol))))
+    lines.append(_field("kind", f"{item.kind}: {KINDS[item.kind]}"))
+    if item.conditions:
+        lines.append(_field("regime", sp.sstr(item.conditions[0])))
+        lines += [_field("", sp.sstr(c)) for c in item.conditions[1:]]
+    else:
+        lines.append(_field("regime", "all parameter values (no condition)"))
+    lines.append(_field("parameters", ""))
+    width = max((len(n) for n in item.params), default=0)
+    for name, param in item.params.items():
+        domain = param.to_dict()["domain"] + (", integer" if param.integer else "")
+        lines.append(f"  {name:<{width}}  in {domain}: {param.meaning}")
+    if item.scale_vars:
+        lines.append(_field("scales in", ", ".join(item.scale_vars)))
+    if item.family:
+        lines.append(_field("phase family", item.family))
+    if item.tags:
+        lines.append(_field("tags", ", ".join(sorted(item.tags))))
+    lines.append(_field("reference", ref.citation()))
+    if ref.title:
+        lines.append(_field("", ref.title))
+    lines.append(_field("", ref.url))
+    lines.append(_field("status", f"{ref.status}: {ref.status_meaning}"))
+    if item.conventions:
+        lines.append(_field("conventions", item.conventions))
+    if item.notes:
+        lines.append(_field("notes", item.notes))
+    print("\n".join(lines))
+    return 0
+
+
+def _cmd_eval(args) -> int:
+    import sympy as sp
+
+    from .registry import law
+    from .tables import _format_number
+
+    item = law(args.key)
+    values = _parse_assignments(args.values)
+    shown = {k: sp.sstr(v) for k, v in values.items()}
+    if args.exponent is not None:
+        from .testing import _exponent_at
+
+        # the exponent at the values given; symbolic in the parameters left out
+        exact = _exponent_at(item, args.exponent, values, partial=True)
+        text = _format_number(exact, args.dps) if exact.is_number else sp.sstr(exact)
+        if args.json:
+            _print_json({
+                "key": item.key, "exponent_of": args.exponent,
+                "exponent": sp.sstr(item.exponent(args.exponent)), "values": shown,
+                "value": text if exact.is_number else None, "exact": sp.sstr(exact),
+                "kind": item.kind, "status": item.status,
+            })
+        else:
+            print(text)
+        return 0
+    text = _format_number(item.evaluate(dps=args.dps + 10, **values), args.dps)
+    if args.json:
+        _print_json({"key": item.key, "values": shown, "value": text, "kind": item.kind,
+                     "status": item.status})
+    else:
+        print(text)
+    return 0
+
+
+def _cmd_phase(args) -> int:
+    from .errors import ScalingLawsError
+    from .registry import phase
+    from .tables import _format_number
+
+    values = _parse_assignments(args.values)
+    result = phase(args.family, **values)
+    evaluated = {}
+    for item in result.laws:
+        if set(item.params) <= set(values):
+            try:
+                evaluated[item.key] = _format_number(
+                    item.evaluate(**{k: values[k] for k in item.params})
+                )
+            except ScalingLawsError:
+                pass
+    if args.json:
+        _print_json({
+            "family": result.family,
+            "point": {k: str(v) for k, v in values.items()},
+            "on_boundary": result.on_boundary,
+            "laws": [item.key for item in result.laws],
+            "values": evaluated,
+        })
+        return 0
+    print(result)
+    for item in result.laws:
+        print(f"  {item.key}: {_shorten(item.quantity, 70)}")
+        if item.key in evaluated:
+            print(f"    = {evaluated[item.key]}  [{item.kind}, {item.status}]")
+    return 0
+
+
+def _cmd_table(args) -> int:
+    from .errors import ParameterError
+    from .tables import table
+
+    items = _expand(args.items)
+    points = [_parse_assignments(group) for group in args.values or []]
+    columns = None
+    if args.columns is not None:
+        columns = [c.strip() for c in args.columns.split(",") if c.strip()]
+        if not columns:
+            raise ParameterError("--columns: give at least one column name")
+    result = table(items, values=points or None, columns=columns, caption=args.caption,
+                   label=args.label)
+    text = result.to_latex() if args.format == "latex" else result.to_markdown()
+    sys.stdout.write(text)
+    return 0
+
+
+def _cmd_verify_missing(args) -> int:
+    print(_NOT_INSTALLED, file=sys.stderr)
+    return 2
+
+
+# ----------------------------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------------------------
+
+def _parse_assignments(texts: Sequence[str]) -> dict:
+    from ._parse import parse_assignment
+    from .errors import ParameterError
+
+    values: dict = {}
+    for text in texts:
+        name, value = parse_assignment(text)
+        if name in values:
+            raise ParameterError(f"{name} is given twice")
+        values[name] = value
+    return values
+
+
+def _expand(items: Sequence[str]) -> list:
+    """Law keys, paper names and family names -> laws, in order, without repeats."""
+    from .errors import UnknownKeyError
+    from .registry import families, laws, papers
+
+    known_laws = {item.key: item for item in laws()}
+    paper_names = {p.name for p in papers()}
+    family_names = families()
+    out: dict = {}
+    for name in items:
+        if name in known_laws:
+            group = [known_laws[name]]
+        elif name in paper_names:
+            group = laws(paper=name)
+        elif name in family_names:
+            group = laws(family=name)
+        else:
+            raise UnknownKeyError(
+                "law, paper or family", name, list(known_laws) + sorted(paper_names)
+                + list(family_names)
+            )
+        for item in group:
+            out.setdefault(item.key, item)
+    return list(out.values())
+
+
+def _print_json(data) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _shorten(text: str, width: int) -> str:
+    return textwrap.shorten(text, width=width, placeholder=" …")
+
+
+def _field(name: str, text: str) -> str:
+    head = f"{name + ':' if name else '':<14}"
+    if not text:
+        return head.rstrip()
+    return textwrap.fill(text, width=96, initial_indent=head, subsequent_indent=" " * 14,
+                         break_on_hyphens=False, break_long_words=False)
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(" ".join(text.split()), width=96, initial_indent=indent,
+                         subsequent_indent=indent, break_on_hyphens=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

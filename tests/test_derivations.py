@@ -1,0 +1,232 @@
+"""Every derivation lands on its registered law, and the check that says so can fail."""
+
+import random
+
+import pytest
+import sympy as sp
+from sympy.solvers.inequalities import reduce_inequalities
+
+import scalinglaws as sl
+from scalinglaws.derivations import (
+    Derivation,
+    check,
+    derivations,
+    derive,
+    drop_constants,
+    not_derived,
+    run_all,
+)
+from scalinglaws.derivations import anytime as A
+from scalinglaws.errors import ScalingLawsError, UnknownKeyError
+from scalinglaws.law import leading_exponent
+
+KEYS = sorted(derivations())
+a, b, gamma, N, sigma2 = A.a, A.b, A.gamma, A.N, A.sigma2
+
+
+def _clear_caches():
+    for value in vars(A).values():
+        if hasattr(value, "cache_clear"):
+            value.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def derived():
+    return {key: derivations()[key]() for key in KEYS}
+
+
+# ---- every derivation lands, and only on its own law ------------------------------------------
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_derivation_lands_on_law(derived, key):
+    d = derived[key]
+    assert isinstance(d, Derivation)
+    assert d.key == key
+    assert d.steps and all(isinstance(text, str) and text for text, _ in d.steps)
+    assert check(d), f"{key}: {d.result} != {sl.law(key).expr}"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_perturbed_law_is_rejected(derived, key):
+    d = derived[key]
+    expr = sl.law(key).expr
+    assert not check(d, target=expr + sp.Rational(1, 7))
+    # a subtler error: an exponent shifted by 1/7 inside the expression
+    shifted = b if b in expr.free_symbols else a
+    assert not check(d, target=expr.subs(shifted, shifted + sp.Rational(1, 7)))
+
+
+def test_derivations_do_not_read_the_registered_expressions(derived, monkeypatch):
+    for key in KEYS:
+        monkeypatch.setattr(sl.law(key), "expr", sp.Integer(42))
+    _clear_caches()
+    try:
+        again = {key: derivations()[key]() for key in KEYS}
+    finally:
+        _clear_caches()
+    for key in KEYS:
+        assert sp.simplify(again[key].result - derived[key].result) == 0, key
+        assert not check(again[key]), key  # it must now miss the replaced expression
+
+
+def test_every_anytime_law_is_derived_or_excused():
+    laws = {law.key for law in sl.laws(paper="anytime")}
+    done, excused = set(A.DERIVATIONS), set(A.NOT_DERIVED)
+    assert not done & excused
+    assert laws == done | excused, f"neither derived nor excused: {sorted(laws - done - excused)}"
+    assert all(isinstance(reason, str) and reason.strip() for reason in A.NOT_DERIVED.values())
+    assert set(not_derived()) >= excused
+
+
+def test_run_all_reports_every_derivation():
+    results = run_all()
+    assert [key for key, _ in results] == KEYS
+    assert all(ok for _, ok in results), [key for key, ok in results if not ok]
+
+
+def test_derive_by_key():
+    assert derive("anytime.minimax_risk_exponent").key == "anytime.minimax_risk_exponent"
+    with pytest.raises(UnknownKeyError) as info:
+        derive("anytime.minimax_risk_exponnt")
+    assert "anytime.minimax_risk_exponent" in info.value.suggestions
+
+
+# ---- the check itself --------------------------------------------------------------------------
+
+
+def test_check_rejects_a_result_with_a_symbol_the_law_lacks():
+    stray = sp.Symbol("T", positive=True)
+    d = Derivation("anytime.minimax_risk_exponent", "stray", [("x", stray)], (b - 1) / b + stray)
+    assert not check(d)
+
+
+def test_check_matches_symbols_by_name():
+    plain_b = sp.Symbol("b")  # no assumptions: a different SymPy symbol from the law's b
+    d = Derivation("anytime.minimax_risk_exponent", "by name", [("x", plain_b)], 1 - 1 / plain_b)
+    assert check(d)
+
+
+def test_branch_check_needs_numeric_agreement():
+    # Max(1 - a/b, 0) and Max(1 - a/b, 1/100) differ only where 1 - a/b < 1/100
+    d = Derivation("anytime.optimal_decay_exponent", "x", [("x", a)], sp.Max(1 - a / b, 0))
+    assert check(d)
+    assert not check(d, target=sp.Max(1 - a / b, sp.Rational(1, 100)))
+    assert not check(d, target=sp.Min(1 - a / b, 0))
+
+
+def test_unknown_law_key_is_an_error():
+    with pytest.raises(UnknownKeyError):
+        check(Derivation("anytime.no_such_law", "x", [("x", a)], a))
+
+
+def test_drop_constants():
+    eta = A.eta
+    assert drop_constants((eta * N) ** ((1 - b) / a) / (b - 1), N) == N ** ((1 - b) / a)
+    assert drop_constants(3 / N + eta / N, N) == 1 / N
+    two = drop_constants(N ** -1 + sigma2 * N ** (-sp.Rational(1, 2)), N, sigma2)
+    assert two == 1 / N + sigma2 / sp.sqrt(N)
+    with pytest.raises(ScalingLawsError):
+        drop_constants(sp.log(N) / N, N)
+    with pytest.raises(ScalingLawsError):
+        drop_constants(1 / (N + 1), N)
+
+
+def test_derivation_renders_its_chain(derived):
+    text = str(derived["anytime.optimal_decay_exponent"])
+    assert text.startswith("anytime.optimal_decay_exponent:")
+    assert "=> Max(0, (-a + b)/b)" in text
+
+
+# ---- specific consequences ---------------------------------------------------------------------
+
+
+def test_minimax_risk_exponent_in_N_matches_the_derived_rate(derived):
+    nu = derived["anytime.minimax_risk_exponent"].result
+    assert sp.simplify(sl.law("anytime.minimax_risk").exponent("N") + nu) == 0
+    assert sp.simplify(sl.law("anytime.minimax_risk").exponent("sigma2") - nu) == 0
+
+
+def test_wsd_terms_have_the_derived_exponents(derived):
+    law = sl.law("anytime.wsd_last_iterate_rate")
+    derived_terms = sp.Add.make_args(derived[law.key].result)
+    law_terms = sp.Add.make_args(law.expr)
+    assert len(derived_terms) == len(law_terms) == 2
+    for term in law_terms:
+        with_noise = sigma2 in term.free_symbols
+        (mate,) = [t for t in derived_terms if (sigma2 in t.free_symbols) == with_noise]
+        assert sp.simplify(leading_exponent(term, N) - leading_exponent(mate, N)) == 0
+    # the WSD bias is the averaged bias at gamma = 0 (same k* ~ N^(1/a))
+    bias_rate = sl.law("anytime.bias_exponent").expr.subs(gamma, 0)
+    (bias_term,) = [t for t in law_terms if sigma2 not in t.free_symbols]
+    assert sp.simplify(leading_exponent(bias_term, N) + bias_rate) == 0
+
+
+def test_early_noise_beats_minimax_exactly_above_b_2a(derived):
+    early = sl.law("anytime.early_noise_limited_exponent").expr
+    minimax = sl.law("anytime.minimax_risk_exponent").expr
+    assert reduce_inequalities(early < minimax, b) == (2 * a < b)
+    steps = [expr for _, expr in derived["anytime.early_noise_limited_exponent"].steps]
+    assert any(expr == (2 * a < b) for expr in steps)
+
+
+def test_rate_family_is_continuous_with_derived_exponents():
+    # on b = a and b = 2a the phases of anytime.rate agree (derived from the exponents)
+    e = A.exponents()
+    g_c = sp.solve(sp.Eq(e["bias"], e["variance"]), gamma)[0]
+    hard, minimax = e["bias"].subs(gamma, 0), e["bias"].subs(gamma, g_c)
+    assert sp.simplify((hard - minimax).subs(b, a)) == 0
+    assert sp.simplify((e["early"] - e["bias"]).subs(gamma, g_c).subs(b, 2 * a)) == 0
+
+
+def test_best_polynomial_schedule_against_brute_force():
+    g_opt, nu = A.best_polynomial_schedule()
+    e = A.exponents()
+    rate = sp.lambdify((a, b, gamma), sp.Min(*e.values()))
+    rng = random.Random(20260203)
+    h = 1e-4
+    grid = [i * h for i in range(int(1 / h))]
+    for _ in range(12):
+        av, bv = rng.uniform(1.05, 4), rng.uniform(1.05, 8)
+        values = [rate(av, bv, g) for g in grid]
+        best = max(values)
+        # a concave function whose slopes are below 2 + (b - 1)/a: grid error <= slope * h
+        tol = (2 + (bv - 1) / av) * h
+        assert abs(best - float(nu.subs({a: av, b: bv}))) <= tol
+        assert abs(grid[values.index(best)] - float(g_opt.subs({a: av, b: bv}))) <= 2 * h
+
+
+def test_best_polynomial_schedule_beats_gamma_star_above_2a():
+    # reported finding: for b > 2a the best polynomial decay is 1/2, with a better rate than
+    # the registered early-noise-limited rate at gamma* = 1 - a/b
+    g_opt, nu = A.best_polynomial_schedule()
+    law = sl.law("anytime.early_noise_limited_exponent")
+    for av, bv in [(1.5, 3.5), (2, 5), (1.2, 6)]:
+        assert g_opt.subs({a: av, b: bv}) == sp.Rational(1, 2)
+        assert nu.subs({a: av, b: bv}) > law.expr.subs({a: av, b: bv})
+    # and it agrees with the registered phases where gamma* is optimal
+    assert sp.simplify(nu.args[0][0] - sl.law("anytime.constant_lr_suffices").expr) == 0
+    assert sp.simplify(nu.args[1][0] - sl.law("anytime.minimax_risk_exponent").expr) == 0
+
+
+def test_cross_paper_identities_hold_and_can_fail():
+    ids = A.cross_paper_identities()
+    for paper in ("fsl", "db"):
+        assert {f"{name}_{paper}" for name in ("decay", "minimax", "hard", "boundary")} <= set(ids)
+    assert all(holds for *_, holds in ids.values()), [k for k, (*_, h) in ids.items() if not h]
+    wrong_fsl = A.cross_paper_identities(fsl={a: A.beta, b: A.s * A.beta})
+    assert not any(wrong_fsl[k][2] for k in ("decay_fsl", "minimax_fsl", "hard_fsl"))
+    assert not wrong_fsl["boundary_fsl"][2]
+    wrong_db = A.cross_paper_identities(db={a: A.alpha, b: 2 * A.alpha * A.r})
+    assert not any(wrong_db[k][2] for k in ("decay_db", "minimax_db", "hard_db", "boundary_db"))
+
+
+def test_docstring_examples_of_the_derivation_modules():
+    # derivations/ is outside the doctest paths of the default run, so run its examples here
+    import doctest
+
+    import scalinglaws.derivations as package
+
+    for module in (package, A):
+        failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert attempted > 0 and failed == 0, module.__name__
