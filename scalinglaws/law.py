@@ -408,7 +408,7 @@ class Law:
         with mpmath.workdps(dps):
             # substitute high-precision floats, not the exact rationals: SymPy can stall on
             # exact powers such as Integer(61749)**Rational(-193, 10669)
-            floats = {s: sp.Float(v, dps + 10) for s, v in subs.items()}
+            floats = {s: sp.Float(v.evalf(dps + 10), dps + 10) for s, v in subs.items()}
             value = self.expr.xreplace(floats).evalf(dps + 5)
             if value.free_symbols or not value.is_number:
                 raise ScalingLawsError(f"{self.key}: could not evaluate to a number: {value}")
