@@ -7,7 +7,6 @@ of the recursion, and the same data must reject recursions with a deliberately w
 """
 
 import doctest
-import math
 
 import numpy as np
 import pytest
