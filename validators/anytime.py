@@ -108,25 +108,30 @@ def _finish(verdict: Verdict, xlabel="N (steps = samples)", ylabel="excess risk"
 # ------------------------------------------------------------------------------ minimax rate
 
 
-def _minimax_total(key, a, b, settings, *, as_rate_law):
-    n = _horizon(settings)
-    gamma_star = float(sl.law("anytime.optimal_decay_exponent").evaluate(a=a, b=b))
-    steps, bias, var = _components(a, b, (gamma_star,), n, _recursion_backend(settings))
-    total = bias[0] + var[0]
+def _total_slope_check(key, a, b, gamma, predicted, settings, *, slack, reason, notes="", n=None):
+    """Fit the total (bias + variance) averaged risk at one decay ``gamma`` against ``predicted``."""
+    n = n or _horizon(settings)
+    steps, bias, var = _components(a, b, (gamma,), n, _recursion_backend(settings))
     window = _window(n)
-    fit = _slope(steps, total, window)
+    fit = _slope(steps, bias[0] + var[0], window)
+    base = (f"bias + variance of the averaged iterate, sigma^2 = 1, eta_0 = {ETA_MULTIPLIER}/tr H, "
+            f"d = 1e8 (binned), N = {n}.")
+    return _finish(make_verdict(
+        key, f"total risk slope at gamma = {gamma:.4g}, a={a}, b={b}", predicted, fit,
+        slack=slack, slack_reason=reason, negative_shift=NEGATIVE_SHIFT,
+        notes=(base + " " + notes).strip(),
+    ))
+
+
+def _minimax_total(key, a, b, settings, *, as_rate_law):
+    gamma_star = float(sl.law("anytime.optimal_decay_exponent").evaluate(a=a, b=b))
     if as_rate_law:
         predicted = _rate(key, settings, a=a, b=b)
     else:
         predicted = _predicted_exponent(key, "N", settings, a=a, b=b, sigma2=1, N=2)
+    window = _window(_horizon(settings))
     slack, reason = _log_slack(window, "Corollary 1 holds up to logs; the variance carries log N at gamma* = 1/2")
-    return _finish(
-        make_verdict(
-            key, f"total risk slope at gamma* = {gamma_star:.4g}, a={a}, b={b}", predicted, fit,
-            slack=slack, slack_reason=reason, negative_shift=NEGATIVE_SHIFT,
-            notes=f"bias + variance of the averaged iterate, sigma^2 = 1, eta_0 = {ETA_MULTIPLIER}/tr H, d = 1e8 (binned).",
-        )
-    )
+    return _total_slope_check(key, a, b, gamma_star, predicted, settings, slack=slack, reason=reason)
 
 
 @check("anytime.minimax_risk", name="anytime.minimax_risk[a=1.5,b=1.5]", quick_seconds=4)
@@ -228,16 +233,11 @@ def optimal_decay(settings: Settings) -> Verdict:
 def constant_lr(settings: Settings) -> Verdict:
     """Constant step + averaging at b < a: total risk exponent -(b-1)/a."""
     a, b = 2.0, 1.5
-    n = _horizon(settings)
-    steps, bias, var = _components(a, b, (0.0,), n, _recursion_backend(settings))
-    window = _window(n)
-    fit = _slope(steps, bias[0] + var[0], window)
     slack, reason = _no_slack("the bias-limited rate (eta N)^-((b-1)/a) of our derivation has no log factor")
-    return _finish(make_verdict(
-        "anytime.constant_lr_suffices", f"total risk slope at gamma = 0, a={a}, b={b}",
-        _rate("anytime.constant_lr_suffices", settings, a=a, b=b), fit,
-        slack=slack, slack_reason=reason, negative_shift=NEGATIVE_SHIFT,
-    ))
+    return _total_slope_check(
+        "anytime.constant_lr_suffices", a, b, 0.0,
+        _rate("anytime.constant_lr_suffices", settings, a=a, b=b), settings, slack=slack, reason=reason,
+    )
 
 
 # ------------------------------------------------------------------------------ components
@@ -309,19 +309,13 @@ def polynomial_rate(settings: Settings) -> Verdict:
 def early_noise_limited(settings: Settings) -> Verdict:
     """At b > 2a the schedule t^-gamma* from t = 1 reaches only (2a-1)/b, not (b-1)/b."""
     a, b = 1.5, 3.75  # b <= 2a + 1 keeps uniform averaging out of its saturation
-    n = _horizon(settings)
-    gamma_star = 1 - a / b
-    steps, bias, var = _components(a, b, (gamma_star,), n, _recursion_backend(settings))
-    window = _window(n)
-    fit = _slope(steps, bias[0] + var[0], window)
     slack, reason = _no_slack("our derivation of the early-noise term has no log factor")
-    minimax = (b - 1) / b
-    return _finish(make_verdict(
-        "anytime.early_noise_limited_exponent", f"total risk slope at gamma* = {gamma_star:.3g}, a={a}, b={b}",
-        _rate("anytime.early_noise_limited_exponent", settings, a=a, b=b), fit,
-        slack=slack, slack_reason=reason, negative_shift=NEGATIVE_SHIFT,
-        notes=f"The paper's minimax exponent here would be {minimax:.3f} (slope {-minimax:.3f}).",
-    ))
+    return _total_slope_check(
+        "anytime.early_noise_limited_exponent", a, b, 1 - a / b,
+        _rate("anytime.early_noise_limited_exponent", settings, a=a, b=b), settings,
+        slack=slack, reason=reason,
+        notes=f"The paper's minimax exponent here would be {(b - 1) / b:.3f}.",
+    )
 
 
 @check(
@@ -332,16 +326,13 @@ def large_source_rate(settings: Settings) -> Verdict:
     """At b > 2a the decay gamma = 1/2 reaches 1 - 1/(2a) (our hypothesis)."""
     a, b = 1.5, 3.75
     n = 4 * _horizon(settings)  # the log factor and the drift need the longer run to be decisive
-    steps, bias, var = _components(a, b, (0.5,), n, _recursion_backend(settings))
-    window = _window(n)
-    fit = _slope(steps, bias[0] + var[0], window)
-    slack, reason = _log_slack(window, "the variance carries log N at gamma = 1/2")
-    return _finish(make_verdict(
-        "anytime.large_source_rate_exponent", f"total risk slope at gamma = 1/2, a={a}, b={b}",
-        _rate("anytime.large_source_rate_exponent", settings, a=a, b=b), fit,
-        slack=slack, slack_reason=reason, negative_shift=NEGATIVE_SHIFT,
+    slack, reason = _log_slack(_window(n), "the variance carries log N at gamma = 1/2")
+    return _total_slope_check(
+        "anytime.large_source_rate_exponent", a, b, 0.5,
+        _rate("anytime.large_source_rate_exponent", settings, a=a, b=b), settings,
+        slack=slack, reason=reason, n=n,
         notes=f"gamma* = 1 - a/b = {1 - a / b:.3g} would give (2a-1)/b = {(2 * a - 1) / b:.3f}.",
-    ))
+    )
 
 
 # ------------------------------------------------------------------------------ WSD
