@@ -60,7 +60,10 @@ def _markdown(results, settings) -> str:
         + ".",
         "",
         "A check passes when the prediction lies in the measured interval widened by the stated "
-        "slack, and the negative control (the prediction shifted) is rejected by the same rule.",
+        "slack, and the negative control (the prediction shifted) is rejected by the same rule. "
+        "Exponents are slopes p of y ~ x^p, so a rate law's value r (risk ~ N^-r) shows as -r. "
+        "For a deterministic curve (an exact recursion) the interval is the window interval "
+        "widened by the drift allowance, a systematic interval, not a confidence level.",
         "",
         "| check | law | status | predicted | measured [CI] | slack | window | verdict |",
         "|---|---|---|---|---|---|---|---|",

@@ -81,6 +81,7 @@ from scalinglaws.validators.backend import get_backend, replica_generators, requ
 
 __all__ = [
     "PowerLawProblem",
+    "SpectrumProblem",
     "Schedule",
     "constant",
     "polynomial",
@@ -93,6 +94,8 @@ __all__ = [
     "SampledRisk",
     "expected_risk",
     "sample_risk",
+    "contraction_rate",
+    "method_names",
 ]
 
 
@@ -303,6 +306,122 @@ class PowerLawProblem:
             f"PowerLawProblem(a={self.a}, b={self.b}, d={self.d}, sigma2={self.sigma2}, "
             f"target={self.target!r}{extra})"
         )
+
+
+class SpectrumProblem:
+    r"""Gaussian linear regression with an explicit spectrum (geometric, two-level, any).
+
+    :math:`H = \mathrm{diag}(\lambda_1, \dots, \lambda_d)` given as an array, initial squared
+    error :math:`w_i^{*2}` (default: all ones), label noise :math:`\sigma^2` (default 0: the
+    consistent, noiseless problem of the momentum/batch-size laws). Same attributes as
+    :class:`PowerLawProblem` (multiplicities ``mult``, default 1), so it runs through
+    :func:`expected_risk`, :func:`sample_risk` and :func:`contraction_rate`.
+
+    Use :meth:`geometric` for log-uniform eigenvalues on :math:`[1/\kappa, 1]` and
+    :meth:`two_level` for ``k`` eigenvalues 1 and ``d - k`` eigenvalues :math:`1/\kappa`.
+
+    >>> p = SpectrumProblem.geometric(40, 1e3)
+    >>> p.n_coords, round(p.lam_max / p.lam_min)
+    (40, 1000)
+    >>> round(SpectrumProblem.two_level(10, 2, 100.0).trace, 12)
+    2.08
+    """
+
+    def __init__(self, lam, w2=None, sigma2=0.0, name="spectrum", mult=None):
+        try:
+            lam = np.array(lam, dtype=np.float64).ravel()
+        except (TypeError, ValueError):
+            raise ParameterError("lam must be a 1-d array of positive eigenvalues") from None
+        if lam.size == 0 or not np.all(np.isfinite(lam)) or np.any(lam <= 0):
+            raise DomainError("lam must be a non-empty array of finite positive eigenvalues")
+        if w2 is None:
+            w2 = np.ones_like(lam)
+        else:
+            try:
+                w2 = np.array(w2, dtype=np.float64).ravel()
+            except (TypeError, ValueError):
+                raise ParameterError("w2 must be a 1-d array") from None
+            if w2.shape != lam.shape or not np.all(np.isfinite(w2)) or np.any(w2 < 0):
+                raise DomainError("w2 must have the shape of lam and be finite and >= 0")
+        self.sigma2 = _real("sigma2", sigma2, ge=0)
+        self.name = str(name)
+        self.lam = lam
+        self.w2 = w2
+        if mult is None:
+            mult = np.ones_like(lam)
+        else:
+            try:
+                mult = np.array(mult, dtype=np.float64).ravel()
+            except (TypeError, ValueError):
+                raise ParameterError("mult must be a 1-d array of positive integers") from None
+            if mult.shape != lam.shape or np.any(mult < 1) or np.any(mult != np.floor(mult)):
+                raise DomainError("mult must have the shape of lam and hold integers >= 1")
+        self.mult = mult
+        self.index = np.arange(1, lam.size + 1, dtype=np.float64)
+        self.d = int(mult.sum())
+        self.trace = float(np.dot(mult, lam))
+        for arr in (self.index, self.mult, self.lam, self.w2):
+            arr.setflags(write=False)
+
+    @classmethod
+    def geometric(cls, d, kappa, **kwargs) -> "SpectrumProblem":
+        """``d`` eigenvalues log-uniform on ``[1/kappa, 1]`` (``kappa >= 1``, ``d >= 2``)."""
+        d = _int("d", d, ge=2)
+        kappa = _real("kappa", kappa, ge=1)
+        lam = np.exp(-np.log(kappa) * np.arange(d) / (d - 1))
+        return cls(lam, name=f"geometric(d={d}, kappa={kappa:g})", **kwargs)
+
+    @classmethod
+    def power_law(cls, d, a, **kwargs) -> "SpectrumProblem":
+        r""":math:`\lambda_i = i^{-a}`, :math:`i \le d` (unbinned, all :math:`w_i^{*2} = 1`)."""
+        d = _int("d", d, ge=1)
+        a = _real("a", a, gt=0)
+        lam = np.arange(1, d + 1, dtype=np.float64) ** (-a)
+        return cls(lam, name=f"power_law(d={d}, a={a:g})", **kwargs)
+
+    @classmethod
+    def two_level(cls, d, k, kappa, **kwargs) -> "SpectrumProblem":
+        """``k`` eigenvalues 1 and ``d - k`` eigenvalues ``1/kappa`` (``1 <= k < d``).
+
+        ``grouped=True`` stores two coordinates with multiplicities ``k`` and ``d - k`` (exact for
+        the expected-loss recursion, whose coordinates with equal eigenvalue and initial error
+        evolve identically; not for :func:`sample_risk`)."""
+        d = _int("d", d, ge=2)
+        k = _int("k", k, ge=1)
+        if k >= d:
+            raise DomainError(f"two_level needs k < d, got k={k}, d={d}")
+        kappa = _real("kappa", kappa, ge=1)
+        name = f"two_level(d={d}, k={k}, kappa={kappa:g})"
+        if kwargs.pop("grouped", False):  # two coordinates with multiplicities k and d - k
+            return cls([1.0, 1.0 / kappa], mult=[k, d - k], name=name, **kwargs)
+        lam = np.concatenate([np.ones(k), np.full(d - k, 1.0 / kappa)])
+        return cls(lam, name=name, **kwargs)
+
+    @property
+    def n_coords(self) -> int:
+        return int(self.lam.size)
+
+    @property
+    def binned(self) -> bool:
+        return self.n_coords < self.d
+
+    @property
+    def lam_max(self) -> float:
+        return float(self.lam.max())
+
+    @property
+    def lam_min(self) -> float:
+        return float(self.lam.min())
+
+    @property
+    def initial_risk(self) -> float:
+        return 0.5 * float(np.dot(self.mult * self.lam, self.w2))
+
+    def __repr__(self) -> str:
+        return f"SpectrumProblem({self.name}, sigma2={self.sigma2})"
+
+
+_PROBLEMS = (PowerLawProblem, SpectrumProblem)
 
 
 # =========================================================================== schedules
@@ -645,7 +764,266 @@ class _SGD(_Method):
         return cross
 
 
-_METHODS = {"sgd": _SGD()}
+# the mean map of SGD in the form the momentum family uses (z' = M z - eta u (H^ e)): M = [1], u = [1]
+_SGD.mean_M = np.array([[1.0]])
+_SGD.mean_u = np.array([1.0])
+
+
+def _sgd_configure(self, **params):
+    if params:
+        raise ParameterError(f"method 'sgd' takes no method_params, got {sorted(params)}")
+    return self
+
+
+_SGD.configure = _sgd_configure
+
+
+class _MemoryOne(_Method):
+    r"""A memory-1 linear method with state :math:`z = (e_w, e_v)` per coordinate.
+
+    One step is :math:`z' = M z - \eta_t\, \hat u\, (\hat H_t e_w)` with a fixed 2x2 matrix
+    :math:`M` (rows summing to 1, so :math:`w = v = w^*` is a fixed point) and a fixed 2-vector
+    :math:`\hat u`; the gradient is taken at :math:`w`, which is also the evaluated (and averaged)
+    iterate. With :math:`A_i = M - \eta\lambda_i \hat u e_1^\top` the per-coordinate second
+    moment :math:`Q_i = \mathbb E[z_i z_i^\top] = (s, c, v)` (ww, wv, vv) follows exactly
+
+    .. math::
+
+        Q_i' = A_i Q_i A_i^\top + \eta^2 \bigl(\tfrac{\lambda_i^2}{B} s_i
+        + \lambda_i \tfrac{q + \sigma^2}{B}\bigr)\, \hat u \hat u^\top,
+        \qquad q = \textstyle\sum_j m_j \lambda_j s_j,
+
+    the Gaussian fourth-moment identity applied to the minibatch gradient noise (its mean part is
+    :math:`A_i z_i`). Subclasses set ``mean_M`` and ``mean_u`` from their parameters in
+    ``configure``.
+    """
+
+    params: dict = {}
+
+    def configure(self, **params):
+        raise NotImplementedError
+
+    def _A(self, lam, eta):
+        (m11, m12), (m21, m22) = self.mean_M.tolist()
+        u1, u2 = self.mean_u.tolist()
+        el = eta * lam
+        return m11 - u1 * el, m12, m21 - u2 * el, m22
+
+    def init_state(self, w2, shape):
+        s = np.broadcast_to(w2, shape).copy()
+        return {"s": s, "c": s.copy(), "v": s.copy()}
+
+    def gradient_moment(self, state):
+        return state["s"]
+
+    iterate_moment = gradient_moment
+
+    def step(self, state, lam, eta, noise, batch):
+        a11, a12, a21, a22 = self._A(lam, eta)
+        s, c, v = state["s"], state["c"], state["v"]
+        u1, u2 = self.mean_u.tolist()
+        nz = (eta * eta) * (lam * lam * s / batch + lam * noise)
+        s2 = a11 * a11 * s + 2.0 * a11 * a12 * c + a12 * a12 * v + nz * (u1 * u1)
+        c2 = a11 * a21 * s + (a11 * a22 + a12 * a21) * c + a12 * a22 * v + nz * (u1 * u2)
+        v2 = a21 * a21 * s + 2.0 * a21 * a22 * c + a22 * a22 * v + nz * (u2 * u2)
+        return {"s": s2, "c": c2, "v": v2}
+
+    def cross_init(self, w2, shape):
+        s = np.broadcast_to(w2, shape).copy()
+        return (s, s.copy())
+
+    def cross_mean(self, cross, lam, eta):
+        a11, a12, a21, a22 = self._A(lam, eta)
+        cw, cv = cross
+        return (a11 * cw + a12 * cv, a21 * cw + a22 * cv)
+
+    def cross_iterate(self, cross):
+        return cross[0]
+
+    def cross_mix(self, cross, state, rho):
+        cw, cv = cross
+        return ((1.0 - rho) * cw + rho * state["s"], (1.0 - rho) * cv + rho * state["c"])
+
+
+class _HeavyBall(_MemoryOne):
+    r"""Stochastic heavy ball, :math:`w_{t+1} = w_t - \eta_t g_t + \mu (w_t - w_{t-1})`.
+
+    ``method_params``: ``momentum`` :math:`\mu \in [0, 1)` (default 0.9). State
+    :math:`z = (e_t, e_{t-1})`, started at :math:`w_{-1} = w_0`:
+    :math:`M = [[1+\mu, -\mu], [1, 0]]`, :math:`\hat u = (1, 0)`.
+    """
+
+    name = "hb"
+
+    def __init__(self, momentum=0.9):
+        self.momentum = _real("momentum", momentum, ge=0, lt=1)
+        mu = self.momentum
+        self.mean_M = np.array([[1.0 + mu, -mu], [1.0, 0.0]])
+        self.mean_u = np.array([1.0, 0.0])
+        self.params = {"momentum": mu}
+
+    def configure(self, **params):
+        unknown = set(params) - {"momentum"}
+        if unknown:
+            raise ParameterError(f"method 'hb' takes method_params momentum, got {sorted(unknown)}")
+        return _HeavyBall(**params)
+
+
+class _ASGD(_MemoryOne):
+    r"""Accelerated SGD of Jain, Kakade, Kidambi, Netrapalli, Sidford (2018), in the
+    parametrisation of the reference implementation (``AccSGD``, Kidambi et al. 2018).
+
+    ``method_params``: ``kappa`` (long-to-short step ratio :math:`\kappa_a`, default 1000),
+    ``xi`` (statistical advantage :math:`\xi`, default 10), ``c`` (small constant, default
+    0.7); the schedule gives the short step ``lr``. With :math:`L = \mathrm{lr}\,\kappa_a/c`,
+    :math:`\beta = c^2\xi/\kappa_a \in (0, 1]`, :math:`\zeta = c/(c+\beta)`, one step is (gradient
+    :math:`g` at the old :math:`w`; :math:`v_0 = w_0`)
+
+    .. math::
+
+        v \leftarrow (1-\beta) v + \beta w - \beta L g, \qquad
+        w \leftarrow \zeta (w - \mathrm{lr}\, g) + (1-\zeta) v,
+
+    i.e. :math:`M = [[\zeta + (1-\zeta)\beta, (1-\zeta)(1-\beta)], [\beta, 1-\beta]]` and
+    :math:`\hat u = (\zeta + (1-\zeta)\beta\kappa_a/c,\ \beta\kappa_a/c)`.
+    """
+
+    name = "asgd"
+
+    def __init__(self, kappa=1000.0, xi=10.0, c=0.7):
+        self.kappa = _real("kappa", kappa, gt=0)
+        self.xi = _real("xi", xi, gt=0)
+        self.c = _real("c", c, gt=0, le=1)
+        beta = self.c * self.c * self.xi / self.kappa
+        if not beta <= 1.0:
+            raise DomainError(
+                f"ASGD needs beta = c^2 xi / kappa <= 1, got {beta:g} (kappa={kappa}, xi={xi}, c={c})"
+            )
+        zeta = self.c / (self.c + beta)
+        ratio = self.kappa / self.c  # large_lr / lr
+        self.mean_M = np.array(
+            [[zeta + (1.0 - zeta) * beta, (1.0 - zeta) * (1.0 - beta)], [beta, 1.0 - beta]]
+        )
+        self.mean_u = np.array([zeta + (1.0 - zeta) * beta * ratio, beta * ratio])
+        self.params = {"kappa": self.kappa, "xi": self.xi, "c": self.c}
+
+    def configure(self, **params):
+        unknown = set(params) - {"kappa", "xi", "c"}
+        if unknown:
+            raise ParameterError(
+                f"method 'asgd' takes method_params kappa, xi, c; got {sorted(unknown)}"
+            )
+        return _ASGD(**params)
+
+
+_METHODS = {"sgd": _SGD(), "hb": _HeavyBall(), "asgd": _ASGD()}
+
+
+def method_names() -> tuple:
+    """The registered optimizers: ``('sgd', 'hb', 'asgd')``."""
+    return tuple(_METHODS)
+
+
+def _configured(method, method_params):
+    if not isinstance(method, str) or method not in _METHODS:
+        raise UnknownKeyError("method", str(method), tuple(_METHODS))
+    if method_params is None:
+        return _METHODS[method]
+    if not isinstance(method_params, dict):
+        raise ParameterError(f"method_params must be a dict, got {method_params!r}")
+    return _METHODS[method].configure(**method_params)
+
+
+# --------------------------------------------------------------------------- contraction rate
+
+
+def _blocks(meth, lam, eta, batch):
+    """Per-coordinate blocks D_i (n, k, k) of the second-moment map without the trace coupling,
+    and the coupling column c (k,) (response of the block state to a unit q/B), for the state
+    ordering (s,) [SGD] or (s, c, v) [memory-1]."""
+    M, u = meth.mean_M, meth.mean_u * eta
+    n = lam.size
+    if M.shape == (1, 1):
+        a = 1.0 - eta * lam
+        D = (a * a + eta * eta * lam * lam / batch).reshape(n, 1, 1)
+        return D, np.array([eta * eta])
+    a11 = M[0, 0] - u[0] * lam
+    a12 = np.full(n, M[0, 1])
+    a21 = M[1, 0] - u[1] * lam
+    a22 = np.full(n, M[1, 1])
+    uu = np.array([u[0] * u[0], u[0] * u[1], u[1] * u[1]])
+    D = np.empty((n, 3, 3))
+    D[:, 0, 0], D[:, 0, 1], D[:, 0, 2] = a11 * a11, 2 * a11 * a12, a12 * a12
+    D[:, 1, 0], D[:, 1, 1], D[:, 1, 2] = a11 * a21, a11 * a22 + a12 * a21, a12 * a22
+    D[:, 2, 0], D[:, 2, 1], D[:, 2, 2] = a21 * a21, 2 * a21 * a22, a22 * a22
+    D[:, :, 0] += (lam * lam / batch)[:, None] * uu[None, :]
+    return D, uu
+
+
+def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None) -> float:
+    r"""Per-step contraction factor :math:`\rho` of the expected loss at a constant step.
+
+    The exact recursion of :func:`expected_risk` (noiseless part, :math:`\sigma^2` ignored) is a
+    linear map :math:`\mathcal T = \oplus_i D_i + \tfrac1B c\, g^\top` on the stacked
+    per-coordinate moments: blocks :math:`D_i` (1x1 for SGD, 3x3 for the memory-1 methods) plus
+    the rank-one trace coupling :math:`g^\top Q = \sum_j m_j\lambda_j s_j`. It maps PSD moments
+    to PSD moments, so its spectral radius :math:`\rho` is a real eigenvalue; it is the largest
+    root :math:`z > \rho_0 = \max_i \rho(D_i)` of the secular equation
+    :math:`1 = \tfrac1B \sum_i m_i\lambda_i^2\, e_s^\top (zI - D_i)^{-1} c`, found by Brent's
+    method in O(n) per evaluation (or :math:`\rho = \rho_0` when the coupling is too weak to
+    lift it). Asymptotically :math:`\mathbb E\,\mathcal E_t \propto \rho^t`, so
+    :math:`-1/\ln\rho` steps divide the loss by e. Returns ``inf``-safe values: a number
+    :math:`\ge 1` means the loss does not contract (unstable).
+
+    >>> p = SpectrumProblem.geometric(20, 100.0)
+    >>> r_sgd = contraction_rate(p, 0.5, batch=64)
+    >>> r_hb = contraction_rate(p, 0.5, batch=64, method="hb", method_params={"momentum": 0.6})
+    >>> bool(r_hb < r_sgd < 1)
+    True
+    """
+    if not isinstance(problem, _PROBLEMS):
+        raise ParameterError(
+            f"problem must be a PowerLawProblem or SpectrumProblem, got {type(problem).__name__}"
+        )
+    meth = _configured(method, method_params)
+    eta = _real("eta", eta, gt=0)
+    batch = _real("batch", batch, gt=0)  # real B allowed: the map is smooth in 1/B
+    lam = np.asarray(problem.lam, dtype=np.float64)
+    ml2 = np.asarray(problem.mult, dtype=np.float64) * lam * lam / batch
+    D, c = _blocks(meth, lam, eta, batch)
+    k = D.shape[1]
+    if k == 1:
+        rho0 = float(np.max(np.abs(D[:, 0, 0])))
+
+        def f(z):
+            return float(np.sum(ml2 * c[0] / (z - D[:, 0, 0])))
+    else:
+        with np.errstate(all="ignore"):
+            ev = np.linalg.eigvals(D)
+        rho0 = float(np.max(np.abs(ev)))
+        eye = np.eye(k)
+
+        def f(z):
+            x = np.linalg.solve(z * eye[None] - D, np.broadcast_to(c, (lam.size, k))[..., None])
+            return float(np.sum(ml2 * x[:, 0, 0]))
+
+    if not math.isfinite(rho0):
+        return math.inf
+    lo = rho0 + 1e-9 * max(rho0, 1e-300)
+    try:
+        flo = f(lo)
+    except np.linalg.LinAlgError:
+        flo = math.inf
+    if flo <= 1.0:
+        return rho0
+    hi = max(2.0 * lo, 1.0)
+    while f(hi) > 1.0:
+        hi *= 2.0
+        if hi > 1e300:
+            return math.inf
+    from scipy.optimize import brentq
+
+    return float(brentq(lambda z: f(z) - 1.0, lo, hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500))
 
 
 def _weighted_sum(X, ml, buf):
@@ -893,6 +1271,7 @@ def expected_risk(
     batch=1,
     backend="numpy",
     method="sgd",
+    method_params=None,
 ) -> RiskCurve:
     r"""Exact expected excess risk of (minibatch) SGD, O(n_coords) per step.
 
@@ -915,18 +1294,22 @@ def expected_risk(
     backend : {"numpy", "numba"}
         ``"numba"`` runs one fused compiled loop (prange over coordinate chunks above 32768
         coordinates, with a thread-count-independent reduction); both agree to ~1e-13.
-    method : {"sgd"}
-        The optimizer (the extension point for the momentum family).
+    method : {"sgd", "hb", "asgd"}
+        The optimizer: SGD, heavy ball (:class:`_HeavyBall`) or ASGD (:class:`_ASGD`); the
+        schedule gives the (short) step size.
+    method_params : dict, optional
+        The method's hyperparameters besides the step: ``{"momentum": mu}`` for ``"hb"``,
+        ``{"kappa": ..., "xi": ..., "c": ...}`` for ``"asgd"`` (defaults in their classes).
 
     Returns
     -------
     RiskCurve
     """
-    if not isinstance(problem, PowerLawProblem):
-        raise ParameterError(f"problem must be a PowerLawProblem, got {type(problem).__name__}")
-    if not isinstance(method, str) or method not in _METHODS:
-        raise UnknownKeyError("method", str(method), tuple(_METHODS))
-    meth = _METHODS[method]
+    if not isinstance(problem, _PROBLEMS):
+        raise ParameterError(
+            f"problem must be a PowerLawProblem or SpectrumProblem, got {type(problem).__name__}"
+        )
+    meth = _configured(method, method_params)
     n_steps = _int("n_steps", n_steps, ge=1)
     batch = _int("batch", batch, ge=1)
     single = isinstance(schedule, Schedule)
@@ -994,6 +1377,8 @@ def sample_risk(
     batch=1,
     xp=None,
     draws="internal",
+    method="sgd",
+    method_params=None,
 ) -> SampledRisk:
     r"""Monte Carlo SGD on the Gaussian problem: ``n_replicas`` independent runs in lockstep.
 
@@ -1030,14 +1415,21 @@ def sample_risk(
     draws : "internal" or callable
         A callable ``draws(start, count) -> (z, xi)`` returns the standard normals of steps
         ``start+1 .. start+count`` with shapes ``(R, count, B, d)`` and ``(R, count, B)``.
+    method, method_params
+        As in :func:`expected_risk`. For ``"hb"`` and ``"asgd"`` each replica also carries the
+        second state vector :math:`e_v` (started at :math:`e_v = e_w`) and steps
+        :math:`(e_w, e_v) \leftarrow M (e_w, e_v) - \eta_t \hat u\, \tfrac1B\sum_b
+        \text{res}_b x_b` (see :class:`_MemoryOne`).
 
     Returns
     -------
     SampledRisk
         Per-replica risks as numpy arrays of shape ``(n_replicas, n_checkpoints)``.
     """
-    if not isinstance(problem, PowerLawProblem):
-        raise ParameterError(f"problem must be a PowerLawProblem, got {type(problem).__name__}")
+    if not isinstance(problem, _PROBLEMS):
+        raise ParameterError(
+            f"problem must be a PowerLawProblem or SpectrumProblem, got {type(problem).__name__}"
+        )
     if problem.binned:
         raise DomainError(
             "sample_risk simulates every coordinate; build the problem with bin_width=0 "
@@ -1045,6 +1437,8 @@ def sample_risk(
         )
     if not isinstance(schedule, Schedule):
         raise ParameterError(f"schedule must be a Schedule, got {schedule!r}")
+    meth = _configured(method, method_params)
+    momentum = meth.mean_M.shape != (1, 1)
     n_steps = _int("n_steps", n_steps, ge=1)
     R = _int("n_replicas", n_replicas, ge=1)
     B = _int("batch", batch, ge=1)
@@ -1095,6 +1489,7 @@ def sample_risk(
     sqrt_lam = ns.asarray(np.sqrt(problem.lam), dtype=dtype)
     e = ns.zeros((R, d), dtype=dtype) - ns.asarray(np.sqrt(problem.w2), dtype=dtype)
     ebar = e
+    ev = e
     out_last = np.empty((R, ck.size))
     out_avg = np.empty((R, ck.size))
     k = 0
@@ -1109,7 +1504,12 @@ def sample_risk(
             res = res - sigma * ns.reshape(XI[:, j, :], (R, 1, B))
             # sum_b res_b x_b = sqrt(lam) * sum_b res_b z_b
             grad = sqrt_lam * ns.reshape(ns.matmul(res, z), (R, d))
-            e = e - (float(etas[t]) / B) * grad
+            if momentum:
+                (m11, m12), (m21, m22) = meth.mean_M.tolist()
+                u1, u2 = (meth.mean_u * (float(etas[t]) / B)).tolist()
+                e, ev = m11 * e + m12 * ev - u1 * grad, m21 * e + m22 * ev - u2 * grad
+            else:
+                e = e - (float(etas[t]) / B) * grad
             if rho is not None:
                 r = float(rho[t])
                 ebar = (1.0 - r) * ebar + r * e
