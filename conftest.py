@@ -5,6 +5,10 @@ import os
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# pytest -n 2 runs two workers on two cores: one BLAS thread each, or they oversubscribe
+# (a MoE coordinate check ran 24x slower with OpenBLAS's default threads under xdist)
+for _var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 
 def pytest_addoption(parser):

@@ -65,6 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = " ".join(str(exc).split())
         print(f"{_PROG}: error: {message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into head & co.: stop quietly
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -132,7 +138,10 @@ def _build_parser(load_verify: bool) -> argparse.ArgumentParser:
 
     p = sub.add_parser("table", help="a LaTeX or Markdown table of laws",
                        description="A table of laws; a paper or family name stands for its laws.")
-    p.add_argument("items", nargs="+", metavar="KEY_OR_PAPER", help="law keys, papers, families")
+    p.add_argument("items", nargs="*", metavar="KEY_OR_PAPER", help="law keys, papers, families")
+    p.add_argument("--paper", action="append", default=[], metavar="P",
+                   help="add every law of paper P (repeatable)")
+    p.add_argument("--tag", help="keep only the laws with this tag")
     p.add_argument("--format", choices=("latex", "markdown"), default="latex",
                    help="output format (default latex: a booktabs table float)")
     p.add_argument("--values", nargs="+", action="append", metavar="name=value",
@@ -321,7 +330,19 @@ def _cmd_table(args) -> int:
     from .errors import ParameterError
     from .tables import table
 
-    items = _expand(args.items)
+    import scalinglaws as sl
+
+    if not args.items and not args.paper:
+        raise ParameterError("table: give law keys, paper or family names, or --paper P")
+    items = _expand(args.items) if args.items else []
+    for name in args.paper:
+        items += [law for law in sl.laws(paper=name) if law not in items]
+    if args.tag is not None:
+        sl.laws(tag=args.tag)  # an unknown tag is an error with suggestions
+        items = [law if not isinstance(law, str) else sl.law(law) for law in items]
+        items = [law for law in items if args.tag in law.tags]
+        if not items:
+            raise ParameterError(f"table: no selected law has the tag {args.tag!r}")
     points = [_parse_assignments(group) for group in args.values or []]
     columns = None
     if args.columns is not None:

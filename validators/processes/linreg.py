@@ -960,6 +960,9 @@ def _blocks(meth, lam, eta, batch):
     return D, uu
 
 
+_DENSE_RATE_MAX = 24  # up to this many stacked moments, dense eigenvalues (else the secular root)
+
+
 def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None) -> float:
     r"""Per-step contraction factor :math:`\rho` of the expected loss at a constant step.
 
@@ -971,7 +974,8 @@ def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None) ->
     root :math:`z > \rho_0 = \max_i \rho(D_i)` of the secular equation
     :math:`1 = \tfrac1B \sum_i m_i\lambda_i^2\, e_s^\top (zI - D_i)^{-1} c`, found by Brent's
     method in O(n) per evaluation (or :math:`\rho = \rho_0` when the coupling is too weak to
-    lift it). Asymptotically :math:`\mathbb E\,\mathcal E_t \propto \rho^t`, so
+    lift it); maps with at most 24 stacked moments use the dense eigenvalues instead.
+    Asymptotically :math:`\mathbb E\,\mathcal E_t \propto \rho^t`, so
     :math:`-1/\ln\rho` steps divide the loss by e. Returns ``inf``-safe values: a number
     :math:`\ge 1` means the loss does not contract (unstable).
 
@@ -992,6 +996,17 @@ def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None) ->
     ml2 = np.asarray(problem.mult, dtype=np.float64) * lam * lam / batch
     D, c = _blocks(meth, lam, eta, batch)
     k = D.shape[1]
+    n = lam.size
+    if n * k <= _DENSE_RATE_MAX:  # small: the dense map's eigenvalues are cheaper
+        big = np.zeros((n * k, n * k))
+        for i in range(n):
+            big[i * k:(i + 1) * k, i * k:(i + 1) * k] = D[i]
+        coupling = np.asarray(problem.mult, dtype=np.float64) * lam / batch
+        big[:, ::k] += np.kron(lam[:, None], c[:, None]).reshape(n * k, 1) * coupling[None, :]
+        with np.errstate(all="ignore"):
+            ev = np.linalg.eigvals(big)
+        rho = float(np.max(np.abs(ev)))
+        return rho if math.isfinite(rho) else math.inf
     if k == 1:
         rho0 = float(np.max(np.abs(D[:, 0, 0])))
 
@@ -1001,11 +1016,22 @@ def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None) ->
         with np.errstate(all="ignore"):
             ev = np.linalg.eigvals(D)
         rho0 = float(np.max(np.abs(ev)))
-        eye = np.eye(k)
+        # e_s^T (zI - D)^-1 c by Cramer's rule: det of (zI - D) with column s replaced by c
+        d00, d01, d02 = D[:, 0, 0], D[:, 0, 1], D[:, 0, 2]
+        d10, d11, d12 = D[:, 1, 0], D[:, 1, 1], D[:, 1, 2]
+        d20, d21, d22 = D[:, 2, 0], D[:, 2, 1], D[:, 2, 2]
+        c0, c1, c2 = c.tolist()
 
         def f(z):
-            x = np.linalg.solve(z * eye[None] - D, np.broadcast_to(c, (lam.size, k))[..., None])
-            return float(np.sum(ml2 * x[:, 0, 0]))
+            m11, m22 = z - d11, z - d22
+            # cofactors of column 0 of M = zI - D (off-diagonal entries of M are -d_ij)
+            C00 = m11 * m22 - d12 * d21
+            C10 = d01 * m22 + d02 * d21
+            C20 = d01 * d12 + d02 * m11
+            det = (z - d00) * C00 - d10 * C10 - d20 * C20
+            num = c0 * C00 + c1 * C10 + c2 * C20  # column 0 of M replaced by c
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return float(np.sum(ml2 * num / det))
 
     if not math.isfinite(rho0):
         return math.inf
@@ -1016,14 +1042,15 @@ def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None) ->
         flo = math.inf
     if flo <= 1.0:
         return rho0
-    hi = max(2.0 * lo, 1.0)
+    hi = 1.0 if lo < 1.0 else 2.0 * lo
     while f(hi) > 1.0:
         hi *= 2.0
         if hi > 1e300:
             return math.inf
     from scipy.optimize import brentq
 
-    return float(brentq(lambda z: f(z) - 1.0, lo, hi, xtol=1e-300, rtol=4 * np.finfo(float).eps, maxiter=500))
+    # 1/f is smooth through the pole of f at rho0: solve 1/f(z) = 1
+    return float(brentq(lambda z: 1.0 / f(z) - 1.0, lo, hi, xtol=1e-16, rtol=4 * np.finfo(float).eps, maxiter=500))
 
 
 def _weighted_sum(X, ml, buf):

@@ -1,0 +1,126 @@
+"""Derivations of the mode-model laws of :mod:`scalinglaws.papers.dynmuon`.
+
+Start: the update :math:`W \\leftarrow W - \\eta (GG^\\top)^{(p-1)/2} G` (which is
+:math:`U\\Sigma^pV^\\top` for :math:`G = U\\Sigma V^\\top`) with the paper's local model
+:math:`G = \\kappa H E + \\Xi` and its curvature-aligned surrogate
+:math:`(GG^\\top)^{(p-1)/2} \\approx H^{(p-1)/2}` (constants absorbed). In the eigenbasis of
+:math:`H` every mode is a scalar recursion; its square, averaged, gives the second moment, whose
+fixed point is the noise floor and whose contraction bounds the stable step.
+
+>>> from scalinglaws.derivations import check
+>>> check(DERIVATIONS["dynmuon.noise_floor"]())
+True
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from scalinglaws.registry import paper as _paper
+
+from . import Derivation
+
+__all__ = ["DERIVATIONS", "NOT_DERIVED"]
+
+_P = _paper("dynmuon").params
+p, h, eta, kappa, c, m = (_P[n].symbol for n in ("p", "h", "eta", "kappa", "c", "m"))
+s, tau, w, p_min, p_max, x = (_P[n].symbol for n in ("s", "tau", "w", "p_min", "p_max", "x"))
+
+_delta, _xi = sp.symbols("delta xi", real=True)
+
+
+def _mode_step():
+    """delta' = delta - eta h^((p-1)/2) (kappa h delta + xi), expanded."""
+    precond = h ** ((p - 1) / 2)
+    grad = kappa * h * _delta + _xi
+    new = sp.expand(_delta - eta * precond * grad)
+    steps = [
+        ("mode i of G = kappa H E + Xi in H's eigenbasis", sp.Eq(sp.Symbol("g"), grad)),
+        ("surrogate (G G^T)^((p-1)/2) ~ h^((p-1)/2); delta' = delta - eta h^((p-1)/2) g", new),
+    ]
+    return steps, new
+
+
+def _coefficients():
+    steps, new = _mode_step()
+    contraction = sp.powsimp(sp.expand(new.coeff(_delta)), force=True)
+    gain = sp.powsimp(sp.expand(-new.coeff(_xi)), force=True)
+    return steps, contraction, gain
+
+
+def mode_contraction() -> Derivation:
+    steps, contraction, _ = _coefficients()
+    return Derivation("dynmuon.mode_contraction", "coefficient of delta in the mode step", steps, contraction)
+
+
+def mode_noise_gain() -> Derivation:
+    steps, _, gain = _coefficients()
+    return Derivation("dynmuon.mode_noise_gain", "coefficient of -xi in the mode step", steps, gain)
+
+
+def _second_moment():
+    steps, new = _mode_step()
+    square = sp.expand(new**2)
+    poly = sp.Poly(square, _delta, _xi)
+    # E delta^2 = m, E xi^2 = c, E delta xi = 0 (xi fresh and zero-mean)
+    moments = {(2, 0): m, (0, 2): c, (1, 1): 0, (0, 0): 1}
+    value = sum(coef * moments[monom] for monom, coef in poly.terms())
+    steps = steps + [("square and average: E xi = 0, E xi^2 = c, xi independent of delta", value)]
+    return steps, sp.simplify(value)
+
+
+def second_moment() -> Derivation:
+    steps, value = _second_moment()
+    return Derivation("dynmuon.second_moment", "second moment after one step", steps, value)
+
+
+def noise_floor() -> Derivation:
+    steps, value = _second_moment()
+    (fixed,) = sp.solve(sp.Eq(m, value), m)
+    return Derivation("dynmuon.noise_floor", "fixed point m = E delta^2 of the second-moment recursion",
+                      steps + [("solve m = f(m)", sp.Eq(m, fixed))], fixed,
+                      notes="Reached from any start iff the contraction's square is < 1.")
+
+
+def stability_step() -> Derivation:
+    steps, contraction, _ = _coefficients()
+    roots = sp.solve(sp.Eq(contraction, -1), eta)
+    (root,) = roots
+    return Derivation(
+        "dynmuon.stability_step", "largest eta with |1 - eta kappa h^((p+1)/2)| < 1",
+        steps + [("the contraction reaches -1", sp.Eq(eta, root))], root,
+    )
+
+
+def small_step_floor() -> Derivation:
+    steps, value = _second_moment()
+    (fixed,) = sp.solve(sp.Eq(m, value), m)
+    lead = sp.limit(fixed / eta, eta, 0) * eta
+    return Derivation("dynmuon.small_step_floor", "first order in eta of the noise floor",
+                      steps + [("floor", fixed), ("lim_(eta->0) floor/eta, times eta", lead)],
+                      sp.powsimp(sp.simplify(lead), force=True))
+
+
+def schedule_crossing() -> Derivation:
+    sched = p_min + (p_max - p_min) / (1 + sp.exp((s - tau) / w))
+    sols = sp.solve(sp.Eq(sched, x), s)
+    (root,) = sols
+    root = sp.expand_log(sp.simplify(root), force=False)
+    return Derivation("dynmuon.schedule_crossing", "invert the logistic schedule",
+                      [("p_t = x", sp.Eq(sched, x)), ("solve for s", sp.Eq(s, root))], root)
+
+
+DERIVATIONS = {
+    "dynmuon.mode_contraction": mode_contraction,
+    "dynmuon.mode_noise_gain": mode_noise_gain,
+    "dynmuon.second_moment": second_moment,
+    "dynmuon.noise_floor": noise_floor,
+    "dynmuon.stability_step": stability_step,
+    "dynmuon.small_step_floor": small_step_floor,
+    "dynmuon.schedule_crossing": schedule_crossing,
+}
+
+NOT_DERIVED = {
+    "dynmuon.shaping": "A definition of the operator (the paper's choice), not a consequence.",
+    "dynmuon.p_schedule": "A definition of the schedule (the paper's choice), not a consequence.",
+}

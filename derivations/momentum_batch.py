@@ -1,0 +1,296 @@
+"""Derivations of the laws of :mod:`scalinglaws.papers.momentum_batch` from the model.
+
+Model: noiseless Gaussian linear regression in the eigenbasis of :math:`H`, minibatch gradient
+:math:`\\hat H_t e_t` with :math:`\\hat H_t = \\tfrac1B\\sum_b x_b x_b^\\top`. The Gaussian
+fourth-moment identity gives, for any symmetric :math:`A`,
+
+.. math::
+
+    \\mathbb E[\\hat H A \\hat H] = HAH + \\tfrac1B\\bigl(HAH + \\operatorname{tr}(HA) H\\bigr),
+
+which closes the expected-loss recursion (see
+:mod:`scalinglaws.validators.processes.linreg`). Every derivation here starts from it or from
+the mean dynamics, computes the step-size limits (mean stability and noise stability), the
+contraction gap :math:`g = 1 - \\rho` of the slowest mode and :math:`T = 1/g`, and reads off the
+critical batch sizes where two limits meet. Two steps are order-of-magnitude steps and are
+stated as such: ``max(x, y)`` :math:`\\asymp` ``x + y``, and step-size limits are used up to
+constant factors (``eta <= 1/lam_max`` for the exact ``2/lam_max``).
+
+>>> from scalinglaws.derivations import check
+>>> check(DERIVATIONS["momentum_batch.hb.window_ratio"]())
+True
+"""
+
+from __future__ import annotations
+
+import functools
+
+import sympy as sp
+
+from scalinglaws.registry import paper as _paper
+
+from . import Derivation
+
+__all__ = ["DERIVATIONS", "NOT_DERIVED", "fourth_moment_identity"]
+
+_P = _paper("momentum_batch").params
+trH, lam_max, lam_min, d, B, T, a = (
+    _P[n].symbol for n in ("trH", "lam_max", "lam_min", "d", "B", "T", "a")
+)
+_eta, _mu, _lam, _eps, _r, _x = sp.symbols("eta mu lambda epsilon r x", positive=True)
+_kappa = lam_max / lam_min
+
+
+def fourth_moment_identity(dim: int = 2) -> bool:
+    """Check :math:`\\mathbb E[x x^\\top A x x^\\top] = 2HAH + \\operatorname{tr}(AH)H` for
+    :math:`x \\sim N(0, \\mathrm{diag}(h))` symbolically in dimension ``dim`` (Isserlis: the only
+    non-zero fourth moments are :math:`E x_i^4 = 3h_i^2` and :math:`E x_i^2x_j^2 = h_ih_j`).
+
+    >>> fourth_moment_identity(3)
+    True
+    """
+    h = sp.symbols(f"h0:{dim}", positive=True)
+    A = sp.Matrix(dim, dim, lambda i, j: sp.Symbol(f"A{min(i, j)}{max(i, j)}"))
+    H = sp.diag(*h)
+
+    def moment(i, j, k, l):  # E[x_i x_j x_k x_l], Isserlis
+        pairs = [((i, j), (k, l)), ((i, k), (j, l)), ((i, l), (j, k))]
+        return sum(
+            (h[p[0]] if p[0] == p[1] else 0) * (h[q[0]] if q[0] == q[1] else 0) for p, q in pairs
+        )
+
+    lhs = sp.Matrix(
+        dim, dim,
+        lambda i, l: sum(moment(i, j, k, l) * A[j, k] for j in range(dim) for k in range(dim)),
+    )
+    rhs = 2 * H * A * H + (A * H).trace() * H
+    return sp.simplify(lhs - rhs) == sp.zeros(dim, dim)
+
+
+# ---------------------------------------------------------------------------------------- SGD
+
+
+@functools.lru_cache(maxsize=None)
+def _sgd():
+    """Steps and T_SGD = max(lam_max, tr H/B)/lam_min before the max ~ sum step."""
+    a_i = (1 - _eta * _lam) ** 2 + _eta**2 * _lam**2 / B
+    # q = sum_j lam_j s_j receives, per unit of q, sum_t (eta^2/B) lam_j^2 a_j^t from coordinate j
+    kernel = _eta**2 / B * _lam**2 / (1 - a_i)
+    small = sp.limit(kernel / _eta, _eta, 0) * _eta  # first order in eta lam
+    # summing over coordinates replaces lam by tr H; stability: kernel norm < 1
+    (eta_noise,) = sp.solve(sp.Eq(small.subs(_lam, trH), 1), _eta)
+    eta_star = sp.Min(1 / lam_max, eta_noise / 2)
+    gap = sp.limit((1 - a_i.subs(_lam, lam_min)) / _eta, _eta, 0) / 2 * _eta  # eta lam_min
+    T_sgd = sp.Max(*[sp.simplify(1 / gap.subs(_eta, e)) for e in eta_star.args])
+    steps = [
+        ("second moment of coordinate i: s' = a_i s + (eta^2/B) lam_i q, with", sp.Eq(sp.Symbol("a_i"), a_i)),
+        ("noise kernel: share of q fed back through coordinate i, sum_t (eta^2/B) lam_i^2 a_i^t", kernel),
+        ("to first order in eta lam_i", small),
+        ("kernel norm < 1 after summing lam_i to tr H: noise limit", sp.Eq(_eta, eta_noise)),
+        ("step tuned up to constants: mean limit 1/lam_max and half the noise limit", sp.Eq(_eta, eta_star)),
+        ("gap of the slowest mode 1 - a_min = 2 eta lam_min + O(eta^2) ~ eta lam_min; T = 1/gap", sp.Eq(T, T_sgd)),
+    ]
+    return steps, T_sgd
+
+
+def derive_sgd_serial_runtime() -> Derivation:
+    steps, T_sgd = _sgd()
+    result = sp.Add(*T_sgd.args)
+    return Derivation(
+        "momentum_batch.sgd.serial_runtime", "SGD: noise and mean step limits, rate of the slowest mode",
+        steps + [("max(x, y) ~ x + y (within a factor 2)", result)], result,
+        notes="Order-of-magnitude steps: constant factors in the step limits; max ~ sum.",
+    )
+
+
+def derive_sgd_critical_batch() -> Derivation:
+    _, T_sgd = _sgd()
+    det = [x for x in T_sgd.args if B not in x.free_symbols][0]  # the B -> oo branch
+    noisy = [x for x in T_sgd.args if B in x.free_symbols][0]  # the B -> 0 branch
+    (bstar,) = sp.solve(sp.Eq(det, noisy), B)
+    return Derivation(
+        "momentum_batch.sgd.critical_batch", "SGD: where the noise-limited runtime meets the deterministic one",
+        [("deterministic runtime (B -> oo)", det), ("noise-limited runtime (B -> 0)", noisy),
+         ("CE = 1/(B T) halves where the two are equal", sp.Eq(det, noisy))],
+        bstar,
+    )
+
+
+# ---------------------------------------------------------------------------------- heavy ball
+
+
+@functools.lru_cache(maxsize=None)
+def _hb():
+    _delta, _m = sp.symbols("delta m", positive=True)  # mu = 1 - delta = m^2
+    char = _r**2 - (1 + _mu - _eps) * _r + _mu  # mean dynamics of one mode, eps = eta lam
+    roots = sp.solve(char.subs(_mu, 1 - _delta), _r)
+    slow = [rt for rt in roots if sp.limit(rt, _eps, 0) == 1][0]
+    overdamped = sp.series(slow, _eps, 0, 2).removeO()
+    disc = sp.factor(sp.discriminant(char.subs(_mu, _m**2), _r))
+    candidates = sp.solve(sp.Eq(disc, 0), _m)
+    m_crit = [m for m in candidates if sp.limit(m, _eps, 0) == 1
+              and m.subs(_eps, sp.Rational(1, 100)) < 1][0]
+    gap_crit = sp.simplify(1 - m_crit)  # |root| = sqrt(mu) = m at critical damping
+    T_det = sp.simplify(1 / gap_crit.subs(_eps, lam_min / lam_max))  # eta = 1/lam_max
+    # noise: heavy ball driven by gradient noise is SGD with the effective step eta/(1 - mu);
+    # the SGD noise limit applies to it and the overdamped gap is eta_eff lam_min
+    eta_eff_max = B / trH
+    T_noise = 1 / (eta_eff_max * lam_min)
+    T_hb = sp.Max(T_det, T_noise)
+    steps = [
+        ("mean dynamics of a mode, eps = eta lam: roots of", sp.Eq(char, 0)),
+        ("overdamped slow root (mu = 1 - delta): gap = eps/delta, SGD with eta_eff = eta/(1 - mu)", overdamped),
+        ("critical damping: discriminant in m = sqrt(mu)", sp.Eq(disc, 0)),
+        ("critical m (double root of modulus m)", sp.Eq(_m, m_crit)),
+        ("gap at critical damping, 1 - sqrt(mu)", gap_crit),
+        ("mean stability eta ~ 1/lam_max, damping critical for lam_min: deterministic runtime", sp.Eq(T, T_det)),
+        ("noise limit on the effective step eta_eff <~ B/tr H: noise-limited runtime", sp.Eq(T, T_noise)),
+        ("the binding limit", sp.Eq(T, T_hb)),
+    ]
+    return steps, T_det, T_noise, T_hb
+
+
+def derive_hb_serial_runtime() -> Derivation:
+    steps, _, _, T_hb = _hb()
+    return Derivation(
+        "momentum_batch.hb.serial_runtime", "heavy ball: accelerated deterministic scale or SGD-like noise limit",
+        steps, T_hb,
+        notes="Heuristic: the noise limit of SGD is applied to heavy ball's effective step "
+        "(the second-moment recursion of heavy ball reduces to SGD's for (1 - mu)^2 >> eta lam).",
+    )
+
+
+def derive_hb_window_end() -> Derivation:
+    steps, T_det, T_noise, _ = _hb()
+    (bstar,) = sp.solve(sp.Eq(T_det, T_noise), B)
+    return Derivation(
+        "momentum_batch.hb.window_end", "heavy ball: where the noise limit meets sqrt(kappa)",
+        steps + [("the two branches meet", sp.Eq(T_det, T_noise))], bstar,
+    )
+
+
+def derive_hb_window_ratio() -> Derivation:
+    _, T_det, T_noise, _ = _hb()
+    (b_hb,) = sp.solve(sp.Eq(T_det, T_noise), B)
+    b_sgd = derive_sgd_critical_batch().result
+    ratio = sp.simplify(b_hb / b_sgd)
+    return Derivation(
+        "momentum_batch.hb.window_ratio", "heavy-ball window end over SGD critical batch",
+        [("heavy-ball window end", b_hb), ("SGD critical batch", b_sgd)], ratio,
+    )
+
+
+# --------------------------------------------------------------------------------------- ASGD
+
+
+@functools.lru_cache(maxsize=None)
+def _asgd():
+    lam_i = _lam
+    # minibatch moments, coordinate i, from E[H^ A H^] = HAH + (HAH + tr(HA) H)/B
+    hh = lam_i**2 + (lam_i**2 + trH * lam_i) / B  # A = I
+    hih = lam_i + (lam_i + d * lam_i) / B  # A = H^-1: tr(H H^-1) = d
+    R2 = sp.expand(hh / lam_i).subs(lam_i, lam_max)  # largest ratio over i
+    ktilde = sp.simplify(hih / lam_i)
+    R2_order = sp.expand(R2) - lam_max / B  # lam_max (1 + 1/B) ~ lam_max for B >= 1
+    kt_order = sp.expand(ktilde) - 1 / B  # 1 + (d+1)/B ~ 1 + d/B
+    T_asgd = sp.sqrt(R2_order / lam_min * kt_order)
+    steps = [
+        ("E[H^ H^]_ii (Gaussian fourth moment)", hh),
+        ("E[H^ H^-1 H^]_ii", hih),
+        ("R_B^2 = max_i E[H^ H^]_ii / lam_i", R2),
+        ("kappa_tilde_B = E[H^ H^-1 H^]_ii / lam_i", ktilde),
+        ("up to constants (B >= 1)", sp.Tuple(R2_order, kt_order)),
+        ("Jain et al. 2018: T ~ sqrt(kappa_s kappa_tilde), kappa_s = R_B^2/lam_min", sp.Eq(T, T_asgd)),
+    ]
+    return steps, T_asgd
+
+
+def derive_asgd_serial_runtime() -> Derivation:
+    steps, T_asgd = _asgd()
+    return Derivation(
+        "momentum_batch.asgd.serial_runtime", "ASGD: Jain et al.'s rate with minibatch moments",
+        steps, T_asgd,
+        notes="Applies the single-sample ASGD bound to the minibatch Hessian H^ as one sample; "
+        "the bound is recalled, not read (log factors dropped).",
+    )
+
+
+def derive_asgd_small_batch_ce_gain() -> Derivation:
+    _, T_asgd = _asgd()
+    T_sgd = derive_sgd_serial_runtime().result
+    bt_sgd = sp.limit(sp.expand(B * T_sgd), B, 0)
+    bt_asgd = sp.limit(B * T_asgd, B, 0)
+    gain = sp.simplify(bt_sgd / bt_asgd)
+    return Derivation(
+        "momentum_batch.asgd.small_batch_ce_gain", "ratio of small-batch gradient queries B T",
+        [("B T of SGD as B -> 0 (the CE frontier, same for heavy ball)", bt_sgd),
+         ("B T of ASGD as B -> 0", bt_asgd)],
+        gain,
+    )
+
+
+def derive_compute_efficiency() -> Derivation:
+    queries = sp.Sum(B, (sp.Symbol("t", integer=True, positive=True), 1, T)).doit()
+    return Derivation(
+        "momentum_batch.compute_efficiency", "inverse of the gradient queries",
+        [("B gradient queries per step, T steps", queries)], 1 / queries,
+    )
+
+
+# ---------------------------------------------------------------------------- power-law spectra
+
+
+@functools.lru_cache(maxsize=None)
+def _powerlaw():
+    integral = sp.integrate(_x ** (-a), (_x, 1, d))
+    branch = [e for e, c in integral.args if c.subs(a, 2) is sp.true][0]
+    trace = sp.simplify(1 + branch)
+    subs = {trH: trace, lam_max: sp.Integer(1), lam_min: d ** (-a)}
+    steps = [
+        ("lambda_i = i^-a: lam_max = 1, lam_min = d^-a", sp.Tuple(lam_max, lam_min)),
+        ("tr H = sum_i i^-a lies within 1 of 1 + int_1^d x^-a dx (a != 1)", sp.Eq(trH, trace)),
+    ]
+    return steps, subs
+
+
+def _on_powerlaw(key, general: Derivation, title) -> Derivation:
+    steps, subs = _powerlaw()
+    result = sp.powdenest(general.result.xreplace(subs), force=True)
+    return Derivation(key, title, steps + [("substitute into " + general.key, general.result)], result)
+
+
+def derive_pl_kappa() -> Derivation:
+    _, subs = _powerlaw()
+    return Derivation(
+        "momentum_batch.powerlaw.kappa", "kappa = lam_max/lam_min on lambda_i = i^-a",
+        [("lam_max / lam_min", _kappa)], sp.simplify(_kappa.xreplace(subs)),
+    )
+
+
+DERIVATIONS = {
+    "momentum_batch.compute_efficiency": derive_compute_efficiency,
+    "momentum_batch.sgd.serial_runtime": derive_sgd_serial_runtime,
+    "momentum_batch.sgd.critical_batch": derive_sgd_critical_batch,
+    "momentum_batch.hb.serial_runtime": derive_hb_serial_runtime,
+    "momentum_batch.hb.window_end": derive_hb_window_end,
+    "momentum_batch.hb.window_ratio": derive_hb_window_ratio,
+    "momentum_batch.asgd.serial_runtime": derive_asgd_serial_runtime,
+    "momentum_batch.asgd.small_batch_ce_gain": derive_asgd_small_batch_ce_gain,
+    "momentum_batch.powerlaw.kappa": derive_pl_kappa,
+    "momentum_batch.powerlaw.sgd.critical_batch": lambda: _on_powerlaw(
+        "momentum_batch.powerlaw.sgd.critical_batch", derive_sgd_critical_batch(), "SGD critical batch, power law"),
+    "momentum_batch.powerlaw.sgd.serial_runtime": lambda: _on_powerlaw(
+        "momentum_batch.powerlaw.sgd.serial_runtime", derive_sgd_serial_runtime(), "SGD runtime, power law"),
+    "momentum_batch.powerlaw.hb.serial_runtime": lambda: _on_powerlaw(
+        "momentum_batch.powerlaw.hb.serial_runtime", derive_hb_serial_runtime(), "HB runtime, power law"),
+    "momentum_batch.powerlaw.hb.window_end": lambda: _on_powerlaw(
+        "momentum_batch.powerlaw.hb.window_end", derive_hb_window_end(), "HB window end, power law"),
+    "momentum_batch.powerlaw.hb.window_ratio": lambda: _on_powerlaw(
+        "momentum_batch.powerlaw.hb.window_ratio", derive_hb_window_ratio(), "HB window ratio, power law"),
+    "momentum_batch.powerlaw.asgd.serial_runtime": lambda: _on_powerlaw(
+        "momentum_batch.powerlaw.asgd.serial_runtime", derive_asgd_serial_runtime(), "ASGD runtime, power law"),
+    "momentum_batch.powerlaw.asgd.small_batch_ce_gain": lambda: _on_powerlaw(
+        "momentum_batch.powerlaw.asgd.small_batch_ce_gain", derive_asgd_small_batch_ce_gain(), "ASGD gain, power law"),
+}
+
+NOT_DERIVED: dict[str, str] = {}

@@ -1,0 +1,79 @@
+"""DynMuon: laws, derivations and the mode-recursion checks."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import scalinglaws as sl
+from scalinglaws.derivations import check as lands
+from scalinglaws.derivations import dynmuon as D
+from scalinglaws.validators import dynmuon as V
+from scalinglaws.validators.checks import Settings, select_checks
+from scalinglaws.validators.processes.assoc_memory import muon_map
+
+
+def test_statuses():
+    assert sl.law("dynmuon.mode_contraction").status == "transcribed"
+    assert sl.law("dynmuon.p_schedule").status == "transcribed"
+    for key in ("second_moment", "noise_floor", "stability_step", "small_step_floor", "schedule_crossing"):
+        assert sl.law(f"dynmuon.{key}").status == "derived"
+
+
+@pytest.mark.parametrize("key", sorted(D.DERIVATIONS))
+def test_derivation_lands_and_a_shifted_exponent_does_not(key):
+    dv = D.DERIVATIONS[key]()
+    assert dv.key == key and lands(dv)
+    law = sl.law(key)
+    sym = law.params["p"].symbol if "p" in law.params else law.params["tau"].symbol
+    assert not lands(dv, target=law.expr.subs(sym, sym + sp.Rational(1, 7)))
+
+
+def test_every_law_is_derived_or_excused():
+    keys = {l.key for l in sl.laws(paper="dynmuon")}
+    assert keys == set(D.DERIVATIONS) | set(D.NOT_DERIVED)
+
+
+def test_schedule_and_its_crossings():
+    sched = sl.law("dynmuon.p_schedule")
+    cross = sl.law("dynmuon.schedule_crossing")
+    for x in (0.25, 0.0, -0.2):
+        s = float(cross.evaluate(tau=0.04, w=0.04, p_min=-0.25, p_max=1, x=x))
+        assert float(sched.evaluate(s=s, tau=0.04, w=0.04, p_min=-0.25, p_max=1)) == pytest.approx(x)
+    # README values: raw momentum until 5.6 % of training, Muon until 9.6 %
+    assert float(cross.evaluate(tau=0.04, w=0.04, p_min=-0.25, p_max=1, x=0.25)) == pytest.approx(
+        0.04 + 0.04 * math.log(1.5))
+    with pytest.raises(sl.RegimeError):
+        cross.evaluate(tau=0.04, w=0.04, p_min=-0.25, p_max=1, x=1)
+
+
+def test_shaping_at_p0_is_muons_polar_factor():
+    rng = np.random.default_rng(0)
+    M = rng.standard_normal((5, 5))
+    U, s, Vt = np.linalg.svd(M)
+    f = sl.law("dynmuon.shaping").lambdify()
+    assert np.allclose((U * f(sigma=s, p=0.0)) @ Vt, muon_map(M, 0.0))
+    assert np.allclose((U * f(sigma=s, p=1.0)) @ Vt, M)
+
+
+def test_noise_floor_is_the_fixed_point_and_the_stability_edge():
+    floor = sl.law("dynmuon.noise_floor")
+    nxt = sl.law("dynmuon.second_moment")
+    vals = dict(eta=0.3, kappa=1.2, h=0.4, p=-0.25, c=0.7)
+    m = float(floor.evaluate(**vals))
+    assert float(nxt.evaluate(m=m, **vals)) == pytest.approx(m)
+    eta_max = float(sl.law("dynmuon.stability_step").evaluate(kappa=1.2, h=0.4, p=-0.25))
+    assert floor.in_regime(**dict(vals, eta=0.99 * eta_max))
+    assert not floor.in_regime(**dict(vals, eta=1.01 * eta_max))
+
+
+def test_checks_registered_and_pass():
+    names = {c.name for c in select_checks(("dynmuon",))}
+    assert names == {"dynmuon.noise_floor[p=-0.25]", "dynmuon.second_moment[matrix,p=1]"}
+    v = V.noise_floor(Settings())
+    assert v.passed and v.negative_control["rejected"]
+    # a wrong law (noise gain h^((p-1)/2) replaced by 1) would be far outside the interval
+    h, sims, c = V._mode_run(0, False)
+    wrong = c * 0.25 / (1 - (1 - 0.5 * h ** 0.375) ** 2)
+    assert abs(np.mean(np.log(sims.mean(0) / wrong))) > 10 * (v.ci[1] - v.ci[0])

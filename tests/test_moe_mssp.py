@@ -1,0 +1,221 @@
+"""MoE μP/MSSP tables: the laws, their derivations, the MoE process and the negative controls."""
+
+import numpy as np
+import pytest
+import sympy as sp
+
+import scalinglaws as sl
+from scalinglaws.derivations import moe_mssp as DM
+from scalinglaws.papers import moe_mssp as P
+from scalinglaws.parameterization import equivalent
+from scalinglaws.validators import moe_mssp as V
+from scalinglaws.validators.checks import Settings
+from scalinglaws.validators.processes.moe import (
+    GROUPS,
+    MoEShape,
+    Recipe,
+    _init,
+    moe_coord_check,
+    moe_loss_and_grads,
+    recipe_from_table,
+)
+
+ALL = [(r, o, p) for r in P.REGIMES for o in P.OPTIMIZERS for p in P.PARAMETERIZATIONS]
+KEYS = sorted(DM.TABLE_DERIVATIONS)
+
+
+# ---- laws ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("regime, optimizer, parameterization", ALL)
+def test_every_table_is_complete(regime, optimizer, parameterization):
+    rows = P.table_laws(regime, optimizer, parameterization)
+    per_group = 3 if optimizer == "adam" else 2
+    assert len(rows) == 5 * per_group + 2
+    for item in rows:
+        assert item.status == "authors_code"
+        assert f"regime={regime}" in item.tags and f"optimizer={optimizer}" in item.tags
+        assert item.in_regime(**{k: 4 for k in item.params})
+        assert not item.in_regime(**{k: (2 if k == "M" else 4) for k in item.params})  # K > M
+
+
+def test_mssp_differs_from_mup_only_at_init():
+    for regime in P.REGIMES:
+        for optimizer in P.OPTIMIZERS:
+            mup = {k.key for k in P.table_laws(regime, optimizer, "mup")}
+            mssp = {k.key for k in P.table_laws(regime, optimizer, "mssp")}
+            only = sorted((mup ^ mssp))
+            assert len(only) == 2, only
+            assert all(k.endswith(("init_var", "shared_init")) for k in only)
+
+
+def test_known_entries_and_exponents():
+    assert sl.law("moe_mssp.ii.mssp.expert_down.init_var").expr == P.M / P.N_e
+    assert sl.law("moe_mssp.ii.sgd.expert_down.lr").exponent("N") == 1
+    assert sl.law("moe_mssp.ii.adam.expert_down.eps").exponent("M") == -1
+    assert sl.law("moe_mssp.iii.mssp.shared_init").expr == 1
+    assert sl.law("moe_mssp.i.mssp.router.init_var").expr == 0
+    assert P.reduced_exponent(sl.law("moe_mssp.iii.sgd.expert_up.lr").expr, "III") == 1
+    with pytest.raises(sl.UnknownKeyError):
+        P.law_key("IV", "sgd", "mup", "router", "lr")
+    with pytest.raises(sl.UnknownKeyError):
+        P.law_key("II", "sgd", "mup", "router", "eps")
+
+
+def test_table_renders():
+    md = sl.table(sl.laws(paper="moe_mssp", tag="table=II.adam.mssp"), columns=["key", "expression"]).to_markdown()
+    assert "moe_mssp.ii.mssp.expert_down.init_var" in md
+    assert "\\frac{M}{N_{e}}" in P.to_latex("II", "adam", "mssp")
+    assert '"optimizer": "adam"' in P.to_json("II", "adam", "mssp")
+
+
+def test_depth_rules_are_documented_choices():
+    for key in ("moe_mssp.depth.branch_multiplier_sqrt", "moe_mssp.depth.branch_multiplier_completep"):
+        item = sl.law(key)
+        assert item.status == "transcribed" and "choice" in item.tags
+        assert key in DM.NOT_DERIVED
+    assert sl.law("moe_mssp.depth.branch_multiplier_sqrt").exponent("L") == sp.Rational(-1, 2)
+
+
+# ---- derivations --------------------------------------------------------------------------------
+
+
+def test_every_law_is_derived_or_excused():
+    keys = {item.key for item in sl.laws(paper="moe_mssp")}
+    assert keys == set(KEYS) | set(DM.NOT_DERIVED)
+
+
+@pytest.fixture(scope="module")
+def derived():
+    return {key: DM.TABLE_DERIVATIONS[key]() for key in KEYS}
+
+
+def test_every_derivation_lands(derived):
+    bad = [key for key, d in derived.items() if d.key != key or not DM.lands(d)]
+    assert not bad
+
+
+def test_lands_rejects_a_wrong_exponent(derived, monkeypatch):
+    for key in KEYS:
+        item = sl.law(key)
+        wrong = item.expr * P.N if item.expr != 0 and "shared_init" not in key else 1 - item.expr
+        monkeypatch.setattr(item, "expr", wrong)
+    assert not any(DM.lands(d) for d in derived.values())
+
+
+def test_derivations_do_not_read_the_registered_expressions(derived, monkeypatch):
+    for key in KEYS:
+        monkeypatch.setattr(sl.law(key), "expr", sp.Integer(42))
+    DM._dynamics.cache_clear()
+    try:
+        again = {key: DM.TABLE_DERIVATIONS[key]() for key in KEYS}
+    finally:
+        DM._dynamics.cache_clear()
+    assert all(sp.simplify(again[k].result - derived[k].result) == 0 for k in KEYS)
+
+
+@pytest.mark.parametrize("regime, optimizer, parameterization", ALL)
+def test_derived_tables_are_equivalent_to_the_registered_ones(regime, optimizer, parameterization):
+    assert equivalent(DM.derive_table(regime, optimizer, parameterization),
+                      P.param_table(regime, optimizer, parameterization))
+
+
+def test_mssp_fix_per_regime_and_lr_independent_of_init():
+    assert [DM.mssp_fix(r)[0] for r in P.REGIMES] == ["none", "variance", "shared"]
+    for regime in P.REGIMES:
+        for optimizer in P.OPTIMIZERS:
+            a, b = DM._dynamics(regime, optimizer, "mssp"), DM._dynamics(regime, optimizer, "mup")
+            for q in ("lr", "eps"):
+                for g in a[q]:
+                    assert DM._x(a[q][g], regime) == DM._x(b[q][g], regime), (regime, optimizer, q, g)
+
+
+# ---- the process --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("K", [4, 2])
+def test_gradients_match_finite_differences(K):
+    shape = MoEShape(D=3, N=5, N_e=2, M=4, K=K, C=2)
+    recipe = Recipe.uniform(shape)
+    params, _ = _init(shape, recipe, [np.random.default_rng(1)], np)
+    params["readout"] = np.random.default_rng(2).standard_normal(params["readout"].shape)
+    x = np.random.default_rng(3).standard_normal((1, 6, 3))
+    t = np.sign(np.random.default_rng(4).standard_normal((1, 6, 2)))
+    _, grads, _, _ = moe_loss_and_grads(params, x, t, shape, recipe)
+    h = 1e-6
+    for g in GROUPS:
+        p = params[g]
+        for idx in [tuple(i) for i in np.ndindex(p.shape)][:: max(1, p.size // 12)]:
+            old = p[idx]
+            p[idx] = old + h
+            lp = moe_loss_and_grads(params, x, t, shape, recipe)[0].sum()
+            p[idx] = old - h
+            lm = moe_loss_and_grads(params, x, t, shape, recipe)[0].sum()
+            p[idx] = old
+            assert abs((lp - lm) / (2 * h) - grads[g][idx]) < 1e-6 * (1 + abs(grads[g][idx])), (g, idx)
+
+
+def test_shared_init_copies_every_expert_and_zero_init():
+    shape = MoEShape(D=3, N=6, N_e=4, M=5, K=5, C=2)
+    table = P.param_table("III", "sgd", "mssp", reduce=False)
+    recipe = recipe_from_table(table, shape, shape, lr=0.1)
+    assert recipe.shared and recipe.var["readout"] == 0
+    params, _ = _init(shape, recipe, [np.random.default_rng(0)], np)
+    up, down = params["expert_up"][0], params["expert_down"][0]
+    assert np.all(up == up[:, :1, :]) and np.all(down == down[:1])
+    assert np.all(params["readout"] == 0)
+    mup = recipe_from_table(P.param_table("III", "sgd", "mup", reduce=False), shape, shape, lr=0.1)
+    p2, _ = _init(shape, mup, [np.random.default_rng(0)], np)
+    assert not np.all(p2["expert_up"][0] == p2["expert_up"][0][:, :1, :])
+
+
+def test_coord_check_is_reproducible_and_replicas_are_independent():
+    shape = MoEShape(D=4, N=8, N_e=4, M=4, K=2, C=2)
+    recipe = Recipe.uniform(shape, lr=0.05)
+    a = moe_coord_check(shape, recipe, replicas=3, batch=4, steps=2, seed=7)
+    b = moe_coord_check(shape, recipe, replicas=3, batch=4, steps=2, seed=7)
+    c = moe_coord_check(shape, recipe, replicas=5, batch=4, steps=2, seed=7)
+    np.testing.assert_array_equal(a["output_change"], b["output_change"])
+    np.testing.assert_allclose(a["init_term"], c["init_term"][:3])
+    assert len(set(np.round(c["init_term"], 12))) == 5
+
+
+def test_bad_input_raises():
+    with pytest.raises(sl.DomainError):
+        MoEShape(D=4, N=8, N_e=4, M=2, K=3)
+    with pytest.raises(sl.ParameterError):
+        Recipe({"router": 1.0}, {})
+    shape = MoEShape(D=4, N=8, N_e=4, M=4, K=4)
+    with pytest.raises(sl.ParameterError):
+        Recipe.uniform(shape).__class__(Recipe.uniform(shape).var, Recipe.uniform(shape).lr, optimizer="adam")
+
+
+# ---- predictions and negative controls ------------------------------------------------------------
+
+
+def test_predictions_come_from_the_laws(monkeypatch):
+    assert V.predicted_exponent("II", "mup", "init_term") == -0.5
+    assert V.predicted_exponent("III", "mssp", "init_term") == 0.0
+    assert V.predicted_exponent("II", "mup", "output_change") == -1.0
+    key = P.law_key("II", "sgd", "mssp", "expert_down", "init_var")
+    monkeypatch.setattr(sl.law(key), "expr", 1 / P.N_e)  # back to muP's variance
+    assert V.predicted_exponent("II", "mssp", "init_term") == -0.5
+
+
+@pytest.mark.parametrize("regime", ["II", "III"])
+@pytest.mark.parametrize("parameterization", ["mup", "mssp"])
+def test_standard_parameterization_fails_the_init_term_checks(regime, parameterization):
+    v = V.verdict(regime, parameterization, "init_term", Settings(), data_parameterization="sp")
+    assert not v.passed
+    assert v.measured > 0.3  # the SP initial term grows like sqrt(M)
+
+
+def test_standard_parameterization_fails_the_output_change_check():
+    v = V.verdict("II", "mup", "relative_output_change", Settings(), data_parameterization="sp")
+    assert not v.passed and v.measured > 0
+
+
+def test_mup_data_fail_the_mssp_prediction_and_vice_versa():
+    for regime in ("II", "III"):
+        assert not V.verdict(regime, "mssp", "init_term", Settings(), data_parameterization="mup").passed
+        assert not V.verdict(regime, "mup", "init_term", Settings(), data_parameterization="mssp").passed

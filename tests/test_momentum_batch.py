@@ -1,0 +1,194 @@
+"""The momentum / batch-size paper: laws, provenance, power-law exponents, derivations, and the
+tuned serial-runtime engine behind its validators."""
+
+import math
+
+import pytest
+import sympy as sp
+
+import scalinglaws as sl
+from scalinglaws.derivations import check
+from scalinglaws.derivations import momentum_batch as D
+from scalinglaws.law import STATUSES
+from scalinglaws.validators import momentum_batch as V
+from scalinglaws.validators.checks import Settings, select_checks
+from scalinglaws.validators.processes.linreg import SpectrumProblem
+
+LAWS = sl.laws(paper="momentum_batch")
+KEYS = sorted(law.key for law in LAWS)
+GENERAL = dict(trH=40.0, lam_max=1.0, lam_min=1e-3, d=100, B=8)
+
+
+def test_issue_laws_are_registered_with_provenance():
+    for key in [
+        "sgd.critical_batch", "sgd.serial_runtime", "hb.serial_runtime", "hb.window_end",
+        "hb.window_ratio", "asgd.serial_runtime", "asgd.small_batch_ce_gain", "compute_efficiency",
+        "powerlaw.kappa", "powerlaw.sgd.critical_batch", "powerlaw.hb.window_ratio",
+        "powerlaw.asgd.small_batch_ce_gain",
+    ]:
+        assert f"momentum_batch.{key}" in KEYS
+    for law in LAWS:
+        assert law.status in STATUSES
+        assert law.reference.where
+        assert "kappa = lam_max/lam_min" in law.conventions
+        assert "half" in law.conventions  # the critical-batch definition is stated
+    paper_status = {law.key for law in LAWS if law.status == "paper"}
+    assert paper_status == {"momentum_batch.hb.window_ratio", "momentum_batch.compute_efficiency"}
+    assert all(law.status == "derived" for law in LAWS if law.key not in paper_status)
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_law_evaluates(key):
+    law = sl.law(key)
+    values = {k: v for k, v in {**GENERAL, "a": 2.0, "T": 300.0}.items() if k in law.params}
+    value = float(law.evaluate(**values))
+    assert math.isfinite(value) and value > 0
+
+
+def test_law_values():
+    sgd_b = sl.law("momentum_batch.sgd.critical_batch").evaluate(trH=40, lam_max=2, lam_min=0.01)
+    assert float(sgd_b) == pytest.approx(20.0)
+    ratio = sl.law("momentum_batch.hb.window_ratio").evaluate(trH=40, lam_max=1, lam_min=1e-4)
+    assert float(ratio) == pytest.approx(100.0)
+    end = sl.law("momentum_batch.hb.window_end").evaluate(trH=40, lam_max=1, lam_min=1e-4)
+    assert float(end) == pytest.approx(float(ratio) * 40)
+    hb = sl.law("momentum_batch.hb.serial_runtime")
+    assert float(hb.evaluate(trH=40, lam_max=1, lam_min=1e-4, B=10**9)) == pytest.approx(100.0)
+    assert float(hb.evaluate(trH=40, lam_max=1, lam_min=1e-4, B=1)) == pytest.approx(4e5)
+    ce = sl.law("momentum_batch.compute_efficiency").evaluate(B=4, T=25)
+    assert float(ce) == pytest.approx(0.01)
+
+
+def test_regime_rejects_inconsistent_spectra():
+    with pytest.raises(sl.RegimeError):
+        sl.law("momentum_batch.sgd.critical_batch").evaluate(trH=0.5, lam_max=1, lam_min=0.1)
+    with pytest.raises(sl.RegimeError):
+        sl.law("momentum_batch.hb.window_ratio").evaluate(trH=5, lam_max=0.1, lam_min=1)
+    with pytest.raises(sl.RegimeError):
+        sl.law("momentum_batch.powerlaw.sgd.critical_batch").evaluate(a=1, d=100)
+
+
+def _exp(key, var, a):
+    law = sl.law(key)
+    return law.exponent(var).subs(law.params["a"].symbol, a)
+
+
+def test_power_law_exponents_in_d():
+    half = sp.Rational(1, 2)
+    gain = "momentum_batch.powerlaw.asgd.small_batch_ce_gain"
+    assert _exp(gain, "d", 2) == half  # (a - 1)/2
+    assert _exp(gain, "d", 3) == 1
+    assert _exp(gain, "d", half) == 0  # slow decay: O(1)
+    assert _exp("momentum_batch.powerlaw.hb.window_ratio", "d", 2) == 1
+    assert _exp("momentum_batch.powerlaw.sgd.critical_batch", "d", 2) == 0
+    assert _exp("momentum_batch.powerlaw.sgd.critical_batch", "d", half) == half
+    assert _exp("momentum_batch.powerlaw.hb.window_end", "d", half) == sp.Rational(3, 4)
+    assert _exp("momentum_batch.powerlaw.kappa", "d", 2) == 2
+    assert sl.law("momentum_batch.sgd.serial_runtime").exponent("B") == 0
+    assert sl.law("momentum_batch.asgd.serial_runtime").exponent("d") == half
+
+
+def test_power_law_trace_is_close_to_the_sum():
+    law = sl.law("momentum_batch.powerlaw.sgd.critical_batch")
+    for a, d in [(2.0, 1000), (0.5, 1000), (1.5, 50)]:
+        exact = sum(i ** -a for i in range(1, d + 1))
+        approx = float(law.evaluate(a=a, d=d))
+        assert approx - 1 <= exact <= approx + 1
+
+
+# ---- derivations ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def derived():
+    return {key: fn() for key, fn in D.DERIVATIONS.items()}
+
+
+def test_every_law_is_derived(derived):
+    assert set(D.DERIVATIONS) | set(D.NOT_DERIVED) == set(KEYS)
+
+
+@pytest.mark.parametrize("key", sorted(D.DERIVATIONS))
+def test_derivation_lands_and_a_wrong_target_is_rejected(derived, key):
+    d = derived[key]
+    assert d.key == key and d.steps
+    assert check(d)
+    expr = sl.law(key).expr
+    assert not check(d, target=expr * sp.Rational(8, 7))
+    sym = sorted(expr.free_symbols, key=lambda s: s.name)[0]
+    assert not check(d, target=expr.subs(sym, sym * sp.Rational(8, 7)))
+
+
+def test_fourth_moment_identity():
+    assert D.fourth_moment_identity(2)
+
+
+def test_window_ratio_derivation_goes_through_both_knees(derived):
+    texts = [t for t, _ in derived["momentum_batch.hb.window_ratio"].steps]
+    assert any("heavy-ball" in t for t in texts) and any("SGD" in t for t in texts)
+
+
+# ---- the tuned engine ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["sgd", "hb", "asgd"])
+def test_tuned_runtime_does_not_increase_with_batch(method):
+    spec = ("two_level", 16, 4, 100.0)
+    T, _ = V._curve(spec, method, (1.0, 4.0, 16.0, 64.0, 256.0, 4096.0))
+    assert all(T[i + 1] <= T[i] * (1 + 1e-9) for i in range(len(T) - 1)), T
+    assert T[-1] < T[0]
+
+
+def test_tuned_runtime_large_batch_limits():
+    """B -> oo: SGD's tuned rate is the deterministic (kappa+1)^2/(4 kappa) per e-fold, and heavy
+    ball's Polyak rate -1/ln(((sqrt k - 1)/(sqrt k + 1))^2)."""
+    kappa = 400.0
+    p = SpectrumProblem.two_level(8, 4, kappa, grouped=True)
+    sgd = V.tuned_serial_runtime(p, 2**40, "sgd")
+    # GD with the best step: error factor (k-1)/(k+1) per step, the loss squares it
+    assert sgd == pytest.approx(-1 / (2 * math.log((kappa - 1) / (kappa + 1))), rel=1e-4)
+    hb = V.tuned_serial_runtime(p, 2**40, "hb")
+    s = math.sqrt(kappa)
+    assert hb == pytest.approx(-1 / (2 * math.log((s - 1) / (s + 1))), rel=2e-3)
+    assert hb < sgd / 5
+
+
+def test_heavy_ball_keeps_sgd_efficiency_at_small_batch():
+    """HB does not move the CE frontier: at B = 1 its tuned runtime is within a factor 2 of SGD's."""
+    p = SpectrumProblem.two_level(64, 32, 1000.0, grouped=True)
+    ratio = V.tuned_serial_runtime(p, 1, "hb") / V.tuned_serial_runtime(p, 1, "sgd")
+    assert 0.5 < ratio <= 1.0 + 1e-9
+
+
+def test_critical_batch_and_bad_input():
+    spec = ("two_level", 64, 32, 1000.0)
+    b_sgd = V.critical_batch(spec, "sgd")
+    b_hb = V.critical_batch(spec, "hb")
+    assert 32 < b_sgd < 64 and b_hb > 10 * b_sgd
+    with pytest.raises(sl.DomainError):
+        V.critical_batch(("no_such_spectrum", 3), "sgd")
+    with pytest.raises(sl.UnknownKeyError):
+        V.tuned_serial_runtime(SpectrumProblem.geometric(4, 10.0), 1, "adam")
+    with pytest.raises(sl.DomainError):
+        V.tuned_serial_runtime(SpectrumProblem.geometric(4, 10.0), 0, "sgd")
+
+
+def test_checks_cover_the_issue_and_findings_are_in_the_notes():
+    checks = select_checks(("momentum_batch",))
+    covered = {c.law_key for c in checks}
+    for key in ["sgd.critical_batch", "hb.window_ratio", "hb.window_end", "hb.serial_runtime",
+                "sgd.serial_runtime", "asgd.serial_runtime", "powerlaw.asgd.small_batch_ce_gain"]:
+        assert f"momentum_batch.{key}" in covered
+    for c in checks:
+        if c.known_failure:
+            assert "finding" in sl.law(c.law_key).notes.lower()
+    assert sum(c.quick_seconds for c in checks) < 90
+
+
+def test_plot_check_carries_three_methods():
+    (sweep,) = select_checks(("momentum_batch.asgd.serial_runtime[a=2,d=64]",))
+    verdict = sweep.run(Settings())
+    labels = [s["label"] for s in verdict.data["series"]]
+    for m in ("sgd", "hb", "asgd"):
+        assert f"T {m} (measured)" in labels and f"B T = 1/CE {m}" in labels
+    assert verdict.negative_control["rejected"]
