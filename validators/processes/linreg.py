@@ -197,7 +197,25 @@ def _bins(n_exact: int, d: int, width: float) -> tuple[np.ndarray, np.ndarray]:
     return index, mult
 
 
-class PowerLawProblem:
+class _DiagonalProblem:
+    """What every diagonal problem shares: coordinates ``lam``, multiplicities ``mult``, initial
+    second moments ``w2`` over ``d`` indices."""
+
+    @property
+    def n_coords(self) -> int:
+        return int(self.lam.size)
+
+    @property
+    def binned(self) -> bool:
+        return self.n_coords < self.d
+
+    @property
+    def initial_risk(self) -> float:
+        r""":math:`\tfrac12 \sum_i m_i\lambda_i w_i^{*2}`, the excess risk of :math:`w_0 = 0`."""
+        return 0.5 * float(np.dot(self.mult * self.lam, self.w2))
+
+
+class PowerLawProblem(_DiagonalProblem):
     r"""Power-law Gaussian linear regression in the eigenbasis, optionally spectrally binned.
 
     :math:`\lambda_i = i^{-a}`, :math:`w_i^{*2} = i^{-(b-a)}` (``target="power"``), the same
@@ -287,19 +305,6 @@ class PowerLawProblem:
         for arr in (self.index, self.mult, self.lam, self.w2):
             arr.setflags(write=False)
 
-    @property
-    def n_coords(self) -> int:
-        return int(self.lam.size)
-
-    @property
-    def binned(self) -> bool:
-        return self.n_coords < self.d
-
-    @property
-    def initial_risk(self) -> float:
-        r""":math:`\tfrac12 \sum_i m_i\lambda_i w_i^{*2}`, the excess risk of :math:`w_0 = 0`."""
-        return 0.5 * float(np.dot(self.mult * self.lam, self.w2))
-
     def __repr__(self) -> str:
         extra = f", n_exact={self.n_exact}, bin_width={self.bin_width}" if self.binned else ""
         return (
@@ -308,7 +313,7 @@ class PowerLawProblem:
         )
 
 
-class SpectrumProblem:
+class SpectrumProblem(_DiagonalProblem):
     r"""Gaussian linear regression with an explicit spectrum (geometric, two-level, any).
 
     :math:`H = \mathrm{diag}(\lambda_1, \dots, \lambda_d)` given as an array, initial squared
@@ -398,24 +403,12 @@ class SpectrumProblem:
         return cls(lam, name=name, **kwargs)
 
     @property
-    def n_coords(self) -> int:
-        return int(self.lam.size)
-
-    @property
-    def binned(self) -> bool:
-        return self.n_coords < self.d
-
-    @property
     def lam_max(self) -> float:
         return float(self.lam.max())
 
     @property
     def lam_min(self) -> float:
         return float(self.lam.min())
-
-    @property
-    def initial_risk(self) -> float:
-        return 0.5 * float(np.dot(self.mult * self.lam, self.w2))
 
     def __repr__(self) -> str:
         return f"SpectrumProblem({self.name}, sigma2={self.sigma2})"
