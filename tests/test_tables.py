@@ -363,9 +363,12 @@ def test_latex_compiles(tmp_path, demo_tables):
     bracket = p.law("b", quantity="[a cell that opens with a bracket] ~ x^2", expr=x**2,
                     where="nowhere", status="hypothesis")
     edge = sl.table([bracket, bracket], columns=["quantity", "key"])
-    body = "\n".join(t.to_latex() for t in [full, edge, *demo_tables.values()])
+    # every registered paper's table too (momentum_batch's critical batches and windows, the
+    # Muon/SGD/Newton exponents, the MoE parameterization tables, ...)
+    papers = [sl.table(sl.laws(paper=p.name), caption=p.title, label=f"t:{p.name}") for p in sl.papers()]
+    body = "\n".join(t.to_latex() for t in [full, edge, *demo_tables.values(), *papers])
     (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage{booktabs,amsmath,amssymb}\n"
+        "\\documentclass{article}\n\\usepackage{booktabs,amsmath,amssymb}\n\\maxdeadcycles=1000\n"
         "\\begin{document}\n" + body + "\\end{document}\n",
         encoding="utf-8",
     )
