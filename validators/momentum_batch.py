@@ -379,36 +379,33 @@ def hb_window_end(settings: Settings) -> Verdict:
 _B_LARGE = 2.0**40  # "B -> oo": at 2^24 a finite-batch correction is still visible (see law notes)
 
 
+def _large_batch_runtime(method: str, name: str, scale, scale_label: str, settings: Settings) -> Verdict:
+    """Slope in kappa of the tuned serial runtime at B = 2^40 against the law at the same B."""
+    key = f"momentum_batch.{method}.serial_runtime"
+    specs = _kappa_specs(settings)
+    problems = [_problem(s) for s in specs]
+    T = np.array([_curve(s, method, (1.0, _B_LARGE))[0][-1] for s in specs])
+    kap = np.array(_kappas(settings))
+    law_y = _law_values(key, problems, B=int(_B_LARGE))
+    return _slope_check(
+        key, f"slope of T_{name}(B = 2^40) vs kappa",
+        kap, T, law_y, _KAPPA_WINDOW, _KAPPA_SHIFT, settings,
+        notes=_KAPPA_NOTE + f" T_{name} / {scale_label} = {np.round(T / scale(kap), 3).tolist()}.",
+        xlabel="kappa = lam_max/lam_min",
+        ylabel=f"{'heavy-ball' if method == 'hb' else 'SGD'} serial runtime T (steps per e-fold)",
+    )
+
+
 @check("momentum_batch.hb.serial_runtime", name="momentum_batch.hb.serial_runtime[B=2^40]", quick_seconds=3)
 def hb_runtime_large_batch(settings: Settings) -> Verdict:
     """At large batch heavy ball's serial runtime tends to its accelerated scale sqrt(kappa)."""
-    specs = _kappa_specs(settings)
-    problems = [_problem(s) for s in specs]
-    T = np.array([_curve(s, "hb", (1.0, _B_LARGE))[0][-1] for s in specs])
-    kap = np.array(_kappas(settings))
-    law_y = _law_values("momentum_batch.hb.serial_runtime", problems, B=int(_B_LARGE))
-    return _slope_check(
-        "momentum_batch.hb.serial_runtime", "slope of T_HB(B = 2^40) vs kappa",
-        kap, T, law_y, _KAPPA_WINDOW, _KAPPA_SHIFT, settings,
-        notes=_KAPPA_NOTE + f" T_HB sqrt(kappa)^-1 = {np.round(T / np.sqrt(kap), 3).tolist()}.",
-        xlabel="kappa = lam_max/lam_min", ylabel="heavy-ball serial runtime T (steps per e-fold)",
-    )
+    return _large_batch_runtime("hb", "HB", np.sqrt, "sqrt(kappa)", settings)
 
 
 @check("momentum_batch.sgd.serial_runtime", name="momentum_batch.sgd.serial_runtime[B=2^40]", quick_seconds=1)
 def sgd_runtime_large_batch(settings: Settings) -> Verdict:
     """At large batch SGD's serial runtime tends to kappa (no acceleration)."""
-    specs = _kappa_specs(settings)
-    problems = [_problem(s) for s in specs]
-    T = np.array([_curve(s, "sgd", (1.0, _B_LARGE))[0][-1] for s in specs])
-    kap = np.array(_kappas(settings))
-    law_y = _law_values("momentum_batch.sgd.serial_runtime", problems, B=int(_B_LARGE))
-    return _slope_check(
-        "momentum_batch.sgd.serial_runtime", "slope of T_SGD(B = 2^40) vs kappa",
-        kap, T, law_y, _KAPPA_WINDOW, _KAPPA_SHIFT, settings,
-        notes=_KAPPA_NOTE + f" T_SGD / kappa = {np.round(T / kap, 3).tolist()}.",
-        xlabel="kappa = lam_max/lam_min", ylabel="SGD serial runtime T (steps per e-fold)",
-    )
+    return _large_batch_runtime("sgd", "SGD", lambda k: k, "kappa", settings)
 
 
 @check("momentum_batch.sgd.serial_runtime", name="momentum_batch.sgd.serial_runtime[B=1]", quick_seconds=1)

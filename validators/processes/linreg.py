@@ -414,7 +414,11 @@ class SpectrumProblem(_DiagonalProblem):
         return f"SpectrumProblem({self.name}, sigma2={self.sigma2})"
 
 
-_PROBLEMS = (PowerLawProblem, SpectrumProblem)
+def _check_problem(problem) -> None:
+    if not isinstance(problem, _DiagonalProblem):
+        raise ParameterError(
+            f"problem must be a PowerLawProblem or SpectrumProblem, got {type(problem).__name__}"
+        )
 
 
 # =========================================================================== schedules
@@ -978,10 +982,7 @@ def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None) ->
     >>> bool(r_hb < r_sgd < 1)
     True
     """
-    if not isinstance(problem, _PROBLEMS):
-        raise ParameterError(
-            f"problem must be a PowerLawProblem or SpectrumProblem, got {type(problem).__name__}"
-        )
+    _check_problem(problem)
     meth = _configured(method, method_params)
     eta = _real("eta", eta, gt=0)
     batch = _real("batch", batch, gt=0)  # real B allowed: the map is smooth in 1/B
@@ -1325,10 +1326,7 @@ def expected_risk(
     -------
     RiskCurve
     """
-    if not isinstance(problem, _PROBLEMS):
-        raise ParameterError(
-            f"problem must be a PowerLawProblem or SpectrumProblem, got {type(problem).__name__}"
-        )
+    _check_problem(problem)
     meth = _configured(method, method_params)
     n_steps = _int("n_steps", n_steps, ge=1)
     batch = _int("batch", batch, ge=1)
@@ -1446,10 +1444,7 @@ def sample_risk(
     SampledRisk
         Per-replica risks as numpy arrays of shape ``(n_replicas, n_checkpoints)``.
     """
-    if not isinstance(problem, _PROBLEMS):
-        raise ParameterError(
-            f"problem must be a PowerLawProblem or SpectrumProblem, got {type(problem).__name__}"
-        )
+    _check_problem(problem)
     if problem.binned:
         raise DomainError(
             "sample_risk simulates every coordinate; build the problem with bin_width=0 "
