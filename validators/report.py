@@ -11,7 +11,7 @@ import json
 import math
 from pathlib import Path
 
-__all__ = ["write_report", "read_results", "plot_result"]
+__all__ = ["write_report", "read_results", "plot_result", "paper_figures"]
 
 
 def read_results(out: Path) -> list[dict]:
@@ -51,7 +51,7 @@ def _rows(results):
     return summary_rows(results)
 
 
-def _markdown(results, settings) -> str:
+def _markdown(results, settings, figures=()) -> str:
     lines = [
         "# scalinglaws verification report",
         "",
@@ -104,7 +104,12 @@ def _markdown(results, settings) -> str:
     passed = sum(1 for r in results if r["status"] in ("pass", "xpass"))
     known = sum(1 for r in results if r["status"] == "known-fail")
     lines += ["", f"{passed}/{len(results)} checks passed; {known} known failure(s) "
-              "(findings: the law disagrees with our simulation, see below).", ""] + details
+              "(findings: the law disagrees with our simulation, see below).", ""]
+    if figures:
+        lines += ["## Figures", ""]
+        for title, rel in figures:
+            lines += [f"![{title}]({rel})", "", f"*{title}*", ""]
+    lines += details
     return "\n".join(lines) + "\n"
 
 
@@ -134,6 +139,47 @@ def _latex(results, settings) -> str:
         r"\end{table}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _paper_of(record: dict) -> str:
+    return str(record.get("check", "")).split(".", 1)[0]
+
+
+def paper_figures(results, plots_dir: Path) -> list[tuple[str, str]]:
+    """Figures drawn across a paper's checks (a phase diagram, an IsoFLOP plot).
+
+    A validator module ``scalinglaws.validators.<paper>`` may define
+    ``report_figures(records, plots_dir) -> [(title, filename), ...]``; it receives that paper's
+    records and writes PNGs into ``plots_dir``. Returns ``(title, "plots/<filename>")`` pairs. A
+    figure that fails to draw is skipped with a warning: a report is never lost to a plot.
+    """
+    import importlib
+    import warnings
+
+    plots_dir = Path(plots_dir)
+    by_paper: dict[str, list[dict]] = {}
+    for r in results:
+        by_paper.setdefault(_paper_of(r), []).append(r)
+    figures = []
+    for paper, records in sorted(by_paper.items()):
+        if not paper.isidentifier():
+            continue
+        try:
+            module = importlib.import_module(f"scalinglaws.validators.{paper}")
+        except ImportError:
+            continue
+        hook = getattr(module, "report_figures", None)
+        if hook is None:
+            continue
+        plots_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            drawn = hook(records, plots_dir)
+        except Exception as exc:  # a figure is an extra: never lose the report to it
+            warnings.warn(f"{paper}: report figures failed: {exc}", RuntimeWarning, stacklevel=2)
+            continue
+        for title, name in drawn or []:
+            figures.append((str(title), str(Path(plots_dir.name) / name)))
+    return figures
 
 
 def plot_result(record: dict, path: Path) -> bool:
@@ -193,12 +239,15 @@ def write_report(results, settings, out: Path, *, plots: bool = True) -> Path:
             import matplotlib  # noqa: F401
         except ImportError:
             plots = False
+    figures = []
     for r in results:
         if plots:
             rel = Path("plots") / f"{_safe_name(r['check'])}.png"
             if plot_result(r, out / rel):
                 r["plot"] = str(rel)
-    _write_atomic(out / "report.md", _markdown(results, settings))
+    if plots:
+        figures = paper_figures(results, out / "plots")
+    _write_atomic(out / "report.md", _markdown(results, settings, figures))
     _write_atomic(out / "report.tex", _latex(results, settings))
     payload = {
         "settings": settings.to_dict(),

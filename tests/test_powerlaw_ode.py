@@ -1,0 +1,125 @@
+"""The power-law random-features deterministic equivalent and the report's paper-figure hook."""
+
+import sys
+import types
+
+import numpy as np
+import pytest
+
+from scalinglaws.errors import DomainError, ParameterError
+from scalinglaws.validators.processes import linreg
+from scalinglaws.validators.processes import powerlaw_ode as po
+
+
+def test_sgd_ode_tracks_the_exact_discrete_recursion():
+    # The ODE continuizes the exact second-moment recursion of the equivalent diagonal model
+    # (label noise 2 P_inf); after the early transient the two agree to the continuization error.
+    p = po.PLRFProblem(1.0, 0.4, 200)
+    opt = po.sgd(p)
+    curve = po.solve(p, opt, 2e4, dt=0.01)
+    diag = linreg.SpectrumProblem(p.lam, w2=p.rho0, sigma2=2 * p.p_inf)
+    steps = np.array([300, 1000, 3000, 10000, 20000])
+    exact = linreg.expected_risk(
+        diag, linreg.constant(opt.params["gamma2"]), 20000, checkpoints=steps, averaging="none"
+    )
+    ratio = curve.at(steps) / (exact.risk_last + p.p_inf)
+    assert np.all(np.abs(ratio - 1) < 0.05), ratio
+    # a wrong noise level (no P_inf in the noise) is visibly off at late times
+    wrong = linreg.SpectrumProblem(p.lam, w2=p.rho0, sigma2=0.0)
+    bad = linreg.expected_risk(wrong, linreg.constant(opt.params["gamma2"]), 20000,
+                               checkpoints=steps, averaging="none")
+    assert np.max(np.abs(curve.at(steps) / (bad.risk_last + p.p_inf) - 1)) > 0.05
+
+
+def test_general_path_reduces_to_the_sgd_path():
+    p = po.PLRFProblem(1.5, 0.3, 60)
+    fast = po.sgd(p)
+    general = po.GenMom("SGD via Gen-Mom", fast.gamma1, fast.gamma2, fast.gamma3, fast.delta, 1)
+    a = po.solve(p, fast, 1e5)
+    b = po.solve(p, general, 1e5)
+    np.testing.assert_allclose(a.risk, b.risk, rtol=1e-9)
+
+
+def test_log_time_step_converges():
+    p = po.PLRFProblem(1.0, 0.4, 100)
+    for opt in (po.sgd(p), po.dana_decaying(p)):
+        coarse = po.solve(p, opt, 1e5, dt=0.02).at([1e3, 1e5])
+        fine = po.solve(p, opt, 1e5, dt=0.005).at([1e3, 1e5])
+        assert np.all(np.abs(coarse / fine - 1) < 0.01), (opt.name, coarse / fine)
+
+
+def test_momentum_variants_reach_the_floor_region_and_dana_is_faster():
+    p = po.PLRFProblem(1.5, 0.3, 400)
+    t = 3e4
+    sgd = po.solve(p, po.sgd(p), t).at(t)
+    sgdm = po.solve(p, po.sgd_momentum(p), t).at(t)
+    dana = po.solve(p, po.dana_decaying(p), t).at(t)
+    assert p.p_inf < dana < sgd  # DANA-decaying accelerates, never below the floor
+    assert p.p_inf < sgdm
+
+
+def test_floor_decays_like_the_capacity_exponent():
+    # F_0 ~ d^{-2 alpha} when 2 beta > 1 and ~ d^{-(2 alpha + 2 beta - 1)} when 2 beta < 1
+    for alpha, beta, expo in ((1.0, 0.75, 2.0), (1.0, 0.25, 1.5)):
+        ds = np.array([400, 800, 1600, 3200])
+        floors = [po.PLRFProblem(alpha, beta, d).p_inf for d in ds]
+        slope = np.polyfit(np.log(ds), np.log(floors), 1)[0]
+        assert abs(slope + expo) < 0.1, (alpha, beta, slope)
+
+
+def _synthetic_curve(d, a, b):
+    p = po.PLRFProblem(1.0, 0.4, d)
+    t = np.concatenate([[0.0], np.geomspace(1, 1e9, 400)])
+    risk = d ** (-a) + (1 + t) ** (-b)
+    return po.ODECurve(t, risk, p, po.sgd(p))
+
+
+def test_isoflop_frontier_recovers_known_exponents():
+    # P = d^-a + t^-b with f = t d: d* ~ f^{b/(a+b)}, P* ~ f^{-ab/(a+b)}
+    a, b = 1.0, 0.5
+    curves = [_synthetic_curve(d, a, b) for d in 10 * 2 ** np.arange(10)]
+    fr = po.isoflop_frontier(curves, n_flops=30)
+    m = fr.interior
+    assert m.sum() >= 10
+    xi = np.polyfit(np.log(fr.flops[m]), np.log(fr.d_star[m]), 1)[0]
+    eta = -np.polyfit(np.log(fr.flops[m]), np.log(fr.loss_star[m]), 1)[0]
+    assert abs(xi - b / (a + b)) < 0.02
+    assert abs(eta - a * b / (a + b)) < 0.02
+    assert not fr.interior[0] or fr.d_star[0] > fr.d_grid[0]
+
+
+def test_bad_input_is_rejected():
+    with pytest.raises(DomainError, match="2\\*\\(alpha\\+beta\\)"):
+        po.PLRFProblem(0.3, 0.1, 10)
+    with pytest.raises(DomainError):
+        po.PLRFProblem(1.0, 0.4, 0)
+    with pytest.raises(DomainError):
+        po.PLRFProblem(1.0, 0.4, 10, v_ratio=0.5)
+    with pytest.raises(ParameterError):
+        po.PLRFProblem("x", 0.4, 10)
+    p = po.PLRFProblem(1.0, 0.4, 50)
+    with pytest.raises(DomainError, match="diverged"):
+        po.solve(p, po.sgd(p, c=20.0), 1e5)
+    with pytest.raises(ParameterError):
+        po.solve(p, "sgd", 10)
+    with pytest.raises(DomainError):
+        po.isoflop_frontier([po.solve(p, po.sgd(p), 10)] * 3)
+
+
+def test_report_calls_a_papers_figure_hook(tmp_path, monkeypatch):
+    from scalinglaws.validators import report
+
+    seen = {}
+
+    def report_figures(records, plots_dir):
+        seen["checks"] = [r["check"] for r in records]
+        (plots_dir / "fake.png").write_bytes(b"png")
+        return [("A fake figure", "fake.png")]
+
+    module = types.ModuleType("scalinglaws.validators.fakepaper")
+    module.report_figures = report_figures
+    monkeypatch.setitem(sys.modules, "scalinglaws.validators.fakepaper", module)
+    records = [{"check": "fakepaper.one"}, {"check": "otherpaper.two"}, {"check": "fakepaper.three"}]
+    figures = report.paper_figures(records, tmp_path / "plots")
+    assert seen["checks"] == ["fakepaper.one", "fakepaper.three"]
+    assert figures == [("A fake figure", "plots/fake.png")]

@@ -1,0 +1,428 @@
+r"""Deterministic equivalent of one-pass SGD and generalized-momentum SGD on power-law random features.
+
+The model (Paquette, Paquette, Xiao, Pennington, arXiv 2405.15074; the DANA paper, arXiv 2505.16098,
+restates it): hidden data :math:`x_j = j^{-\alpha} z_j`, :math:`z \sim N(0, I_v)`, target
+:math:`\langle x, b\rangle` with :math:`b_j = j^{-\beta}`, random features :math:`W \in \mathbb R^{v\times d}`
+with entries :math:`N(0, 1/d)`, and the risk
+
+.. math:: P(\theta) = \tfrac12\,\mathbb E\,(\langle W^\top x, \theta\rangle - \langle x, b\rangle)^2 .
+
+For Gaussian data the misspecification acts as independent label noise of variance :math:`2P_\infty`,
+so in the eigenbasis of :math:`K = D^{1/2}WW^\top D^{1/2}` (eigenvalues :math:`\lambda_j`) the
+expected squared errors evolve in closed form. For the generalized-momentum family (batch :math:`B`,
+fresh samples)
+
+.. math::
+   y_{t+1} = (1-\Delta(t))\,y_t + \gamma_1\,\hat g_t, \qquad
+   \theta_{t+1} = \theta_t - \gamma_2(t)\,\hat g_t - \gamma_3(t)\,y_{t+1},
+
+(SGD: :math:`\gamma_1=\gamma_3=0`; SGD-M: constants; DANA: :math:`\Delta = \delta/(1+t)`,
+:math:`\gamma_3 \propto 1/d` (DANA-constant) or :math:`\propto (1+t)^{-1/(2\alpha)}` (DANA-decaying)),
+each direction :math:`j` carries :math:`v_j = (\rho_j, \sigma_j, \chi_j) = (\mathbb E e_j^2,
+\mathbb E y_j^2, \mathbb E e_j y_j)` and, continuized in the iteration count :math:`s`,
+
+.. math:: \frac{dv_j}{ds} = \Omega_j(s)\,v_j + \Gamma(s)\,\lambda_j\,2P(s), \qquad
+          P(s) = P_\infty + \tfrac12 \sum_j \lambda_j \rho_j(s),
+
+with the :math:`3\times3` matrix :math:`\Omega_j` and vector :math:`\Gamma` obtained from one step
+of the update by taking expectations (Gaussian fourth moments give
+:math:`\mathbb E \hat g_j^2 = \tfrac{B+1}{B}\lambda_j^2\rho_j + \lambda_j\,2P/B`); see
+:func:`_coefficients`. This is the structure of the authors' ODE (their released code integrates
+the same system); the module is our own implementation. It is integrated in log time
+:math:`\tau = \log(1+s)` by implicit Euler, the rank-one coupling through :math:`P` solved
+exactly (Sherman–Morrison), so one step costs :math:`O(d)` and a curve to :math:`10^{11}`
+iterations costs about 1300 steps.
+
+Inputs follow the authors' "theory" choices: :math:`\lambda_j = j^{-2\alpha}` for :math:`j \le d`,
+:math:`\rho_j(0) = j^{-2\beta}` (plus :math:`d^{-1}\sum_{k\le d} k^{-2\beta}` when :math:`2\beta>1`
+and :math:`2\alpha>1`, the absolutely-continuous part's weight), :math:`\sigma=\chi=0`. The floor
+:math:`P_\infty` is the deterministic equivalent of the best :math:`d`-feature risk,
+:math:`P_\infty = \tfrac12 \sum_{j\le v} j^{-2\alpha-2\beta}\,\kappa/(j^{-2\alpha}+\kappa)` with
+:math:`d = \sum_{j\le v} j^{-2\alpha}/(j^{-2\alpha}+\kappa)` (our discrete-sum form of the
+authors' integral fixed point; it sits below the level finite-time runs reach).
+
+Risk convention: :math:`P = \tfrac12\,\mathbb E(\cdot)^2` (the authors' ODE code returns twice it).
+A step uses ``batch`` samples; compute is :math:`f = d \cdot B \cdot t` (flops per sample
+:math:`\propto d`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Callable
+
+import numpy as np
+
+from scalinglaws.errors import DomainError, ParameterError
+
+__all__ = [
+    "PLRFProblem",
+    "GenMom",
+    "ODECurve",
+    "Frontier",
+    "sgd",
+    "sgd_momentum",
+    "dana_constant",
+    "dana_decaying",
+    "solve",
+    "isoflop_frontier",
+]
+
+
+def _positive(name, value, *, integer=False):
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{name} must be a number, got {value!r}") from None
+    if not (math.isfinite(x) and x > 0):
+        raise DomainError(f"{name} must be finite and > 0, got {value!r}")
+    if integer:
+        if x != int(x):
+            raise DomainError(f"{name} must be an integer, got {value!r}")
+        return int(x)
+    return x
+
+
+class PLRFProblem:
+    r"""The power-law random-features problem with the authors' theory spectrum.
+
+    Parameters
+    ----------
+    alpha : float
+        Data exponent, :math:`\mathbb E x_j^2 = j^{-2\alpha}`; the floor formula needs
+        :math:`2\alpha > 1` unless ``v_ratio`` keeps the sum finite (it always does: :math:`v` is finite).
+    beta : float
+        Target exponent, :math:`b_j = j^{-\beta}`; needs :math:`2(\alpha+\beta) > 1`.
+    d : int
+        Number of random features (parameters).
+    v_ratio : float
+        Hidden dimension :math:`v = \lceil v_\text{ratio}\, d\rceil`, ``v_ratio > 1``.
+
+    >>> p = PLRFProblem(1.0, 0.4, 100)
+    >>> p.lam.shape, bool(p.p_inf > 0), bool(p.initial_risk() > p.p_inf)
+    ((100,), True, True)
+    """
+
+    def __init__(self, alpha, beta, d, v_ratio=4.0):
+        self.alpha = _positive("alpha", alpha)
+        try:
+            self.beta = float(beta)
+        except (TypeError, ValueError):
+            raise ParameterError(f"beta must be a number, got {beta!r}") from None
+        if not math.isfinite(self.beta):
+            raise DomainError(f"beta must be finite, got {beta!r}")
+        if not 2 * (self.alpha + self.beta) > 1:
+            raise DomainError(
+                f"2*(alpha+beta) > 1 is required (no power law otherwise), got alpha={alpha}, beta={beta}"
+            )
+        self.d = _positive("d", d, integer=True)
+        self.v_ratio = _positive("v_ratio", v_ratio)
+        if self.v_ratio <= 1:
+            raise DomainError(f"v_ratio must be > 1 (more hidden directions than features), got {v_ratio}")
+        self.v = int(math.ceil(self.v_ratio * self.d))
+        j = np.arange(1, self.d + 1, dtype=float)
+        self.lam = j ** (-2 * self.alpha)
+        rho = j ** (-2 * self.beta)
+        if 2 * self.beta > 1 and 2 * self.alpha > 1:
+            rho = rho + rho.sum() / self.d
+        self.rho0 = rho
+        jv = np.arange(1, self.v + 1, dtype=float)
+        self.trace_K = float(np.sum(jv ** (-2 * self.alpha)))
+        self.p_inf = self._floor(jv)
+
+    def _floor(self, jv) -> float:
+        lam_v = jv ** (-2 * self.alpha)
+        target = jv ** (-2 * self.alpha - 2 * self.beta)
+
+        def dof(log_k):
+            k = math.exp(log_k)
+            return float(np.sum(lam_v / (lam_v + k))) - self.d
+
+        lo, hi = math.log(lam_v[-1]) - 60.0, math.log(lam_v[0]) + 60.0
+        for _ in range(200):  # bisection in log kappa: dof is decreasing in kappa
+            mid = 0.5 * (lo + hi)
+            if dof(mid) > 0:
+                lo = mid
+            else:
+                hi = mid
+        k = math.exp(0.5 * (lo + hi))
+        return 0.5 * float(np.sum(target * k / (lam_v + k)))
+
+    def initial_risk(self) -> float:
+        """:math:`P(0) = P_\\infty + \\tfrac12\\sum_j \\lambda_j \\rho_j(0)`."""
+        return self.p_inf + 0.5 * float(np.dot(self.lam, self.rho0))
+
+    def __repr__(self) -> str:
+        return f"PLRFProblem(alpha={self.alpha}, beta={self.beta}, d={self.d}, v_ratio={self.v_ratio})"
+
+
+def _const(value: float) -> Callable:
+    return lambda s: np.full_like(np.asarray(s, dtype=float), value, dtype=float)
+
+
+@dataclasses.dataclass(frozen=True)
+class GenMom:
+    r"""Generalized-momentum hyperparameters, each a callable of the iteration count :math:`s`.
+
+    ``gamma1``, ``gamma2``, ``gamma3``, ``delta`` map an array of iteration counts to an array of
+    values; ``params`` records how they were chosen (for reports). SGD is the member with
+    :math:`\gamma_1 = \gamma_3 = 0`.
+    """
+
+    name: str
+    gamma1: Callable
+    gamma2: Callable
+    gamma3: Callable
+    delta: Callable
+    batch: int = 1
+    params: dict = dataclasses.field(default_factory=dict)
+    is_sgd: bool = False
+
+
+def _lr(problem: PLRFProblem, batch: int, c: float) -> float:
+    # The authors' default SGD step: c * min(2/(B+1), 1/tr K) (DANA example notebook), c = 0.375.
+    return c * min(2.0 / (batch + 1), 1.0 / problem.trace_K)
+
+
+def _check_problem(problem) -> None:
+    if not isinstance(problem, PLRFProblem):
+        raise ParameterError(f"problem must be a PLRFProblem, got {type(problem).__name__}")
+
+
+def sgd(problem, batch=1, c=0.375) -> GenMom:
+    r"""One-pass SGD with the authors' default constant step :math:`\gamma_2 = c\min(2/(B+1), 1/\mathrm{tr}K)`."""
+    _check_problem(problem)
+    batch = _positive("batch", batch, integer=True)
+    g2 = _lr(problem, batch, _positive("c", c))
+    zero = _const(0.0)
+    return GenMom("SGD", zero, _const(g2), zero, _const(1.0), batch, {"gamma2": g2}, is_sgd=True)
+
+
+def sgd_momentum(problem, delta=0.1, batch=1, c=0.375) -> GenMom:
+    r"""SGD with constant momentum: :math:`\gamma_1 = 1`, constant :math:`\Delta`, :math:`\gamma_3 = \Delta\gamma_2`."""
+    _check_problem(problem)
+    batch = _positive("batch", batch, integer=True)
+    delta = _positive("delta", delta)
+    if delta > 1:
+        raise DomainError(f"delta must be in (0, 1], got {delta}")
+    g2 = _lr(problem, batch, _positive("c", c))
+    return GenMom(
+        "SGD-M", _const(1.0), _const(g2), _const(delta * g2), _const(delta), batch,
+        {"gamma2": g2, "gamma3": delta * g2, "delta": delta},
+    )
+
+
+def _dana_delta(problem: PLRFProblem) -> float:
+    # The authors' default friction: delta = max(2 + (2 beta - 1)/alpha, 2 - 1/alpha) + 1.
+    a, b = problem.alpha, problem.beta
+    return max(2 + (2 * b - 1) / a, 2 - 1 / a) + 1
+
+
+def dana_constant(problem, c3=0.1, batch=1, c=0.375) -> GenMom:
+    r"""DANA-constant: :math:`\Delta = \delta/(1+s)`, :math:`\gamma_3 = c_3/(d\,\mathrm{tr}K)` (authors' defaults)."""
+    _check_problem(problem)
+    batch = _positive("batch", batch, integer=True)
+    g2 = _lr(problem, batch, _positive("c", c))
+    g3 = _positive("c3", c3) / (problem.d * problem.trace_K)
+    delta = _dana_delta(problem)
+    return GenMom(
+        "DANA-constant", _const(1.0), _const(g2), _const(g3),
+        lambda s: np.minimum(1.0, delta / (1.0 + np.asarray(s, dtype=float))), batch,
+        {"gamma2": g2, "gamma3": g3, "delta": delta},
+    )
+
+
+def dana_decaying(problem, c3=0.1, batch=1, c=0.375) -> GenMom:
+    r"""DANA-decaying: :math:`\Delta = \delta/(1+s)`, :math:`\gamma_3 = c_3 (1+s)^{-1/(2\alpha)}` (authors' defaults)."""
+    _check_problem(problem)
+    batch = _positive("batch", batch, integer=True)
+    g2 = _lr(problem, batch, _positive("c", c))
+    c3 = _positive("c3", c3)
+    kappa3 = 1.0 / (2 * problem.alpha)
+    delta = _dana_delta(problem)
+    return GenMom(
+        "DANA-decaying", _const(1.0), _const(g2),
+        lambda s: c3 * (1.0 + np.asarray(s, dtype=float)) ** (-kappa3),
+        lambda s: np.minimum(1.0, delta / (1.0 + np.asarray(s, dtype=float))), batch,
+        {"gamma2": g2, "c3": c3, "kappa3": kappa3, "delta": delta},
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class ODECurve:
+    """A deterministic loss curve: ``risk[i]`` is :math:`P` after ``t[i]`` iterations (``t[0] = 0``)."""
+
+    t: np.ndarray
+    risk: np.ndarray
+    problem: PLRFProblem
+    optimizer: GenMom
+
+    @property
+    def flops(self) -> np.ndarray:
+        """Compute :math:`f = d\\,B\\,t` at each recorded time."""
+        return self.t * self.problem.d * self.optimizer.batch
+
+    def at(self, t) -> np.ndarray:
+        """The risk at iteration counts ``t`` (interpolated linearly in log-log)."""
+        t = np.asarray(t, dtype=float)
+        if np.any(t < self.t[1]) or np.any(t > self.t[-1]):
+            raise DomainError(f"t outside the integrated range [{self.t[1]:.3g}, {self.t[-1]:.3g}]")
+        return np.exp(np.interp(np.log(t), np.log(self.t[1:]), np.log(self.risk[1:])))
+
+
+def _coefficients(opt: GenMom, s: float, lam: np.ndarray):
+    """Omega (n,3,3) and Gamma (3,) of the continuized moment equations at iteration ``s``."""
+    g1 = float(opt.gamma1(s))
+    g2 = float(opt.gamma2(s))
+    g3 = float(opt.gamma3(s))
+    D = float(opt.delta(s))
+    B = opt.batch
+    b = (B + 1.0) / B
+    step = g2 + g1 * g3  # the total coefficient of the fresh gradient in the theta update
+    om = 1.0 - D
+    n = lam.shape[0]
+    Om = np.empty((n, 3, 3))
+    Om[:, 0, 0] = -2 * step * lam + b * step**2 * lam**2
+    Om[:, 0, 1] = g3**2 * om**2
+    Om[:, 0, 2] = -2 * g3 * om + 2 * step * g3 * om * lam
+    Om[:, 1, 0] = b * g1**2 * lam**2
+    Om[:, 1, 1] = D**2 - 2 * D
+    Om[:, 1, 2] = 2 * g1 * lam * om
+    Om[:, 2, 0] = g1 * lam - b * lam**2 * g1 * step
+    Om[:, 2, 1] = -g3 * om**2
+    Om[:, 2, 2] = -D - (g2 * om + 2 * om * g1 * g3) * lam
+    Ga = np.array([step**2 / B, g1**2 / B, -g1 * step / B])
+    return Om, Ga
+
+
+def solve(problem, optimizer, t_max, dt=0.02) -> ODECurve:
+    r"""Integrate the deterministic equivalent from :math:`s = 0` to ``t_max`` iterations.
+
+    Implicit Euler in :math:`\tau = \log(1+s)` with step ``dt``: each step solves
+    :math:`(I - h\,\Omega_j)\,v_j^{new} = v_j + h\,\Gamma\lambda_j\,2P^{new}` for all :math:`j`,
+    where :math:`h = s_{n+1} - s_n` and :math:`2P^{new}` depends linearly on every
+    :math:`\rho_j^{new}` (solved exactly). A loss that grows beyond :math:`10^{6}` times its
+    initial value is reported as divergence (a :class:`DomainError`).
+
+    >>> p = PLRFProblem(1.5, 0.3, 50)
+    >>> c = solve(p, sgd(p), 1e4)
+    >>> bool(c.risk[-1] < c.risk[0]), bool(c.risk[-1] > p.p_inf)
+    (True, True)
+    """
+    _check_problem(problem)
+    if not isinstance(optimizer, GenMom):
+        raise ParameterError(f"optimizer must be a GenMom, got {type(optimizer).__name__}")
+    t_max = _positive("t_max", t_max)
+    dt = _positive("dt", dt)
+    if dt > 0.5:
+        raise DomainError(f"dt must be <= 0.5 (log-time step), got {dt}")
+    n_steps = int(math.ceil(math.log1p(t_max) / dt))
+    taus = np.linspace(0.0, math.log1p(t_max), n_steps + 1)
+    s_grid = np.expm1(taus)
+    s_grid[-1] = t_max  # exact end point (expm1(log1p(x)) may round below x)
+    lam = problem.lam
+    p_inf2 = 2.0 * problem.p_inf
+    risk = np.empty(n_steps + 1)
+    risk[0] = problem.initial_risk()
+    limit = 1e6 * risk[0]
+    if optimizer.is_sgd:
+        rho = problem.rho0.copy()
+        for n in range(n_steps):
+            s = s_grid[n + 1]
+            h = s - s_grid[n]
+            g2 = float(optimizer.gamma2(s))
+            B = optimizer.batch
+            a = 1.0 - h * (-2 * g2 * lam + (B + 1.0) / B * g2**2 * lam**2)
+            c = h * g2**2 / B * lam
+            u = (rho + c * p_inf2) / a
+            w = c / a
+            S = float(np.dot(lam, u)) / (1.0 - float(np.dot(lam, w)))
+            rho = u + w * S
+            risk[n + 1] = problem.p_inf + 0.5 * S
+            if not risk[n + 1] < limit:
+                raise DomainError(f"{optimizer.name} diverged at t={s:.3g} on {problem!r}")
+    else:
+        v = np.zeros((lam.shape[0], 3))
+        v[:, 0] = problem.rho0
+        eye = np.eye(3)
+        for n in range(n_steps):
+            s = s_grid[n + 1]
+            h = s - s_grid[n]
+            Om, Ga = _coefficients(optimizer, s, lam)
+            A = eye[None, :, :] - h * Om
+            c = h * Ga[None, :] * lam[:, None]
+            rhs = np.stack([v + c * p_inf2, c], axis=2)  # (n, 3, 2)
+            sol = np.linalg.solve(A, rhs)
+            u, w = sol[:, :, 0], sol[:, :, 1]
+            S = float(np.dot(lam, u[:, 0])) / (1.0 - float(np.dot(lam, w[:, 0])))
+            v = u + w * S
+            risk[n + 1] = problem.p_inf + 0.5 * S
+            if not (np.isfinite(risk[n + 1]) and abs(risk[n + 1]) < limit):
+                raise DomainError(f"{optimizer.name} diverged at t={s:.3g} on {problem!r}")
+    return ODECurve(s_grid, risk, problem, optimizer)
+
+
+@dataclasses.dataclass(frozen=True)
+class Frontier:
+    """The IsoFLOP (compute-optimal) frontier of a family of loss curves.
+
+    ``d_star[i]`` and ``loss_star[i]`` minimise the loss over the model sizes at compute
+    ``flops[i]``; ``interior[i]`` says whether the discrete minimiser lies strictly inside the
+    ``d_grid`` (only interior points measure an optimum; an edge point is a bound).
+    ``loss[k, i]`` is curve ``k`` at compute ``flops[i]``.
+    """
+
+    flops: np.ndarray
+    d_star: np.ndarray
+    loss_star: np.ndarray
+    interior: np.ndarray
+    d_grid: np.ndarray
+    loss: np.ndarray
+
+
+def isoflop_frontier(curves, n_flops=40, t_min=100.0, flops_range=None) -> Frontier:
+    r"""IsoFLOP envelope :math:`P^*(f) = \min_d P(f/(dB), d)` of curves at several :math:`d`.
+
+    All curves must share the batch size. The compute grid is ``n_flops`` log-spaced points over
+    ``flops_range`` (default: where every curve is defined with :math:`t \ge` ``t_min``, which
+    skips the early-time transient). At each compute the minimiser over the grid is refined by a
+    parabola through :math:`\log P` at the three nearest :math:`\log d` (the grid is coarse, a
+    factor 2, and the raw argmin would quantise :math:`d^*`).
+    """
+    curves = list(curves)
+    if len(curves) < 3:
+        raise DomainError("isoflop_frontier needs curves at >= 3 values of d")
+    if any(not isinstance(c, ODECurve) for c in curves):
+        raise ParameterError("curves must be ODECurve objects (from solve)")
+    curves.sort(key=lambda c: c.problem.d)
+    ds = np.array([c.problem.d for c in curves], dtype=float)
+    if len(set(ds)) != len(ds):
+        raise DomainError("each curve must have a different d")
+    batches = {c.optimizer.batch for c in curves}
+    if len(batches) != 1:
+        raise DomainError("all curves must use the same batch size")
+    B = batches.pop()
+    f_lo = max(c.problem.d * B * max(t_min, c.t[1]) for c in curves)
+    f_hi = min(c.problem.d * B * c.t[-1] for c in curves)
+    if flops_range is not None:
+        f_lo, f_hi = max(f_lo, float(flops_range[0])), min(f_hi, float(flops_range[1]))
+    if not f_hi > f_lo:
+        raise DomainError("the curves share no compute range (integrate the small d longer)")
+    flops = np.geomspace(f_lo, f_hi, int(n_flops))
+    loss = np.array([c.at(flops / (c.problem.d * B)) for c in curves])
+    lx, ly = np.log(ds), np.log(loss)
+    k = np.argmin(ly, axis=0)
+    interior = (k > 0) & (k < len(ds) - 1)
+    d_star = ds[k].copy()
+    loss_star = loss[k, np.arange(len(flops))].copy()
+    for i in np.flatnonzero(interior):
+        x = lx[k[i] - 1 : k[i] + 2]
+        y = ly[k[i] - 1 : k[i] + 2, i]
+        a2, a1, a0 = np.polyfit(x, y, 2)
+        if a2 > 0:
+            xv = -a1 / (2 * a2)
+            if x[0] <= xv <= x[2]:
+                d_star[i] = math.exp(xv)
+                loss_star[i] = math.exp(a0 + a1 * xv + a2 * xv * xv)
+    return Frontier(flops, d_star, loss_star, interior, ds, loss)
