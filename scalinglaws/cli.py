@@ -6,8 +6,8 @@
     scalinglaws show KEY [--json]
     scalinglaws eval KEY name=value ... [--exponent VAR] [--dps N] [--json]
     scalinglaws phase PAPER_OR_FAMILY name=value ... [--json]
-    scalinglaws table KEY_OR_PAPER ... [--format latex|markdown] [--values name=value ...]
-                      [--columns c1,c2,...] [--caption C] [--label L]
+    scalinglaws table [KEY_OR_PAPER ...] [--paper P] [--tag T] [--format latex|markdown]
+                      [--values name=value ...] [--columns c1,c2,...] [--caption C] [--label L]
     scalinglaws verify ...        (the verification engine, scalinglaws.validators)
 
 Values are parsed by a restricted parser (:mod:`scalinglaws._parse`): ``a=3/2``, ``N=2**20``,
@@ -145,7 +145,9 @@ def _build_parser(load_verify: bool) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("latex", "markdown"), default="latex",
                    help="output format (default latex: a booktabs table float)")
     p.add_argument("--values", nargs="+", action="append", metavar="name=value",
-                   help="evaluate every law at this point (repeat --values for several points)")
+                   help="evaluate every law at this point (repeat --values for several points); "
+                   "a tag name instead of a parameter selects laws: regime=II optimizer=adam "
+                   "keeps the laws tagged regime=II and optimizer=adam")
     p.add_argument("--columns", help="comma-separated columns, from: " + ", ".join(COLUMNS))
     p.add_argument("--caption", help="table caption (LaTeX, inserted verbatim)")
     p.add_argument("--label", help="LaTeX label")
@@ -343,14 +345,15 @@ def _cmd_table(args) -> int:
         items = [law for law in items if args.tag in law.tags]
         if not items:
             raise ParameterError(f"table: no selected law has the tag {args.tag!r}")
-    points = [_parse_assignments(group) for group in args.values or []]
+    items = [law if not isinstance(law, str) else sl.law(law) for law in items]
+    where, points = _split_values(args.values or [], items)
     columns = None
     if args.columns is not None:
         columns = [c.strip() for c in args.columns.split(",") if c.strip()]
         if not columns:
             raise ParameterError("--columns: give at least one column name")
     result = table(items, values=points or None, columns=columns, caption=args.caption,
-                   label=args.label)
+                   label=args.label, where=where or None)
     text = result.to_latex() if args.format == "latex" else result.to_markdown()
     sys.stdout.write(text)
     return 0
@@ -376,6 +379,55 @@ def _parse_assignments(texts: Sequence[str]) -> dict:
             raise ParameterError(f"{name} is given twice")
         values[name] = value
     return values
+
+
+def _split_values(groups: Sequence[Sequence[str]], items: Sequence) -> tuple[dict, list]:
+    """Split ``--values`` groups into a tag selection and evaluation points.
+
+    ``name=value`` with ``name`` a parameter of a selected law is part of a point (the value
+    read by the restricted parser); with ``name`` a tag name (the laws carry ``name=...``
+    tags, e.g. ``regime=II``) it selects the laws with that tag. A selection applies to the
+    whole table, whichever ``--values`` group it appears in; a group with only selections
+    gives no point.
+    """
+    import difflib
+
+    from ._parse import parse_assignment
+    from .errors import ParameterError
+    from .tables import tag_names
+
+    params = {name for item in items for name in item.params}
+    tags = tag_names(items)
+    where: dict = {}
+    points = []
+    for group in groups:
+        texts = []
+        for text in group:
+            name, sep, value = text.partition("=")
+            name, value = name.strip(), value.strip()
+            if not sep or name in params:
+                texts.append(text)
+            elif name in tags:
+                if not value:
+                    parse_assignment(text)  # the parser's message for a missing value
+                if name in where and where[name].lower() != value.lower():
+                    raise ParameterError(f"{name} is given twice ({where[name]}, {value})")
+                where[name] = value
+            elif tags:
+                known = sorted(params | set(tags))
+                close = difflib.get_close_matches(name, known, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise ParameterError(
+                    f"values: {name!r} is neither a parameter nor a tag name of the selected "
+                    f"laws{hint}; parameters: {', '.join(sorted(params)) or 'none'}; tag names: "
+                    f"{', '.join(tags)}"
+                )
+            else:
+                texts.append(text)
+        point = _parse_assignments(texts)
+        if point:
+            points.append(point)
+    return where, points
 
 
 def _expand(items: Sequence[str]) -> list:

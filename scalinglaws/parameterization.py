@@ -438,8 +438,8 @@ def select(laws, **values) -> list:
     """The laws whose tags contain ``name=value`` for every keyword (case-insensitive values).
 
     Paper modules tag table entries ``regime=II``, ``optimizer=adam``, ``parameterization=mssp``,
-    ``group=...``, ``quantity=...``; this is the filter behind ``--values regime=II
-    optimizer=adam`` for tables of such laws.
+    ``group=...``, ``quantity=...``; this is :func:`scalinglaws.tables.select_by_tags`, the
+    filter behind ``scalinglaws table --paper moe_mssp --values regime=II optimizer=adam``.
 
     >>> import scalinglaws as sl
     >>> rows = select(sl.laws(paper="moe_mssp"), regime="II", optimizer="adam",
@@ -447,14 +447,6 @@ def select(laws, **values) -> list:
     >>> len(rows) > 0 and all("regime=II" in law.tags for law in rows)
     True
     """
-    out = list(laws)
-    for name, value in values.items():
-        wanted = f"{name}={value}".lower()
-        known = {t.split("=", 1)[1] for law in out for t in law.tags if t.lower().startswith(name.lower() + "=")}
-        if not known and out:
-            raise ParameterError(f"no law here has a tag {name}=...; use tags such as regime=, optimizer=")
-        hits = [law for law in out if wanted in {t.lower() for t in law.tags}]
-        if not hits:
-            raise UnknownKeyError(f"value of {name}", str(value), sorted(known))
-        out = hits
-    return out
+    from .tables import select_by_tags
+
+    return select_by_tags(laws, values)

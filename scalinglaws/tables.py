@@ -37,7 +37,7 @@ from .errors import DomainError, ParameterError, RegimeError, UnknownKeyError
 from .law import STATUS_MEANINGS, Law
 from .registry import law as _lookup_law
 
-__all__ = ["table", "Table", "COLUMNS"]
+__all__ = ["table", "Table", "COLUMNS", "select_by_tags", "tag_names"]
 
 #: The columns a table can show, with what each holds. ``value`` needs ``values=`` and expands
 #: to one column per point.
@@ -422,12 +422,14 @@ class Table:
 
 
 def table(
-    laws: Iterable[Law | str] | Law | str,
+    laws: Iterable[Law | str] | Law | str | None = None,
     values: Mapping | Sequence[Mapping] | None = None,
     columns: Sequence[str] | None = None,
     caption: str | None = None,
     label: str | None = None,
     *,
+    paper: str | None = None,
+    where: Mapping[str, str] | None = None,
     digits: int = 6,
     legend: bool = True,
 ) -> Table:
@@ -435,9 +437,16 @@ def table(
 
     Parameters
     ----------
-    laws : iterable of Law or str
+    laws : iterable of Law or str, optional
         The laws, as :class:`~scalinglaws.law.Law` objects or keys (a single law or key is
         accepted too). Rows keep this order.
+    paper : str, optional
+        Add every law of this paper (after ``laws``, without repeats).
+    where : dict, optional
+        Keep only the laws tagged ``name=value`` for every item (values compared without
+        regard to case), e.g. ``{"regime": "II", "optimizer": "adam"}`` for the tags
+        ``regime=II`` and ``optimizer=adam`` of a parameterization paper. An unknown tag
+        name or value is an :class:`~scalinglaws.errors.UnknownKeyError` with suggestions.
     values : dict or list of dict, optional
         A point ``{"a": 1.5, "b": 2}`` (or several) at which to evaluate every law: adds a
         ``value`` column (one per point). Each law takes only the parameters it needs; a law
@@ -461,7 +470,8 @@ def table(
     Raises
     ------
     UnknownKeyError
-        For an unknown law key or column name (with suggestions).
+        For an unknown law key, paper, column name, or tag name or value in ``where`` (with
+        suggestions).
     ParameterError
         For no laws, a repeated column, a ``value`` column without values, a value name that no
         law in the table uses, or a value that is not a number.
@@ -487,10 +497,37 @@ def table(
     Traceback (most recent call last):
     ...
     scalinglaws.errors.UnknownKeyError: unknown column 'kye'; did you mean 'key'?
+
+    Selecting by tags: the Regime II, Adam entries of the MoE parameterization tables (the
+    command line's ``--paper moe_mssp --values regime=II optimizer=adam``):
+
+    >>> t = sl.table(paper="moe_mssp", where={"regime": "II", "optimizer": "adam"},
+    ...              columns=["key", "expression"])
+    >>> print(t)  # doctest: +ELLIPSIS
+    | Key | Expression |
+    | --- | --- |
+    | `moe_mssp.ii.adam.embedding.eps` | $\\Theta\\left(\\frac{1}{N}\\right)$ |
+    ...
+    | `moe_mssp.ii.mssp.expert_down.init_var` | $\\Theta\\left(\\frac{M}{N_{e}}\\right)$ |
+    ...
+    >>> sl.table(paper="moe_mssp", where={"regime": "IV"})
+    Traceback (most recent call last):
+    ...
+    scalinglaws.errors.UnknownKeyError: unknown regime 'IV'; did you mean 'I', 'II'?
     """
-    if isinstance(laws, (str, Law)):
+    if laws is None:
+        laws = []
+    elif isinstance(laws, (str, Law)):
         laws = [laws]
     items = [entry if isinstance(entry, Law) else _lookup_law(entry) for entry in laws]
+    if paper is not None:
+        from .registry import laws as _laws
+
+        items += [item for item in _laws(paper=paper) if item not in items]
+    if where is not None:
+        if not isinstance(where, Mapping):
+            raise ParameterError("where must be a dict of tag names and values")
+        items = select_by_tags(items, where)
     if not items:
         raise ParameterError("a table needs at least one law")
     if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 100:
@@ -543,6 +580,61 @@ def table(
     return Table(
         items, names, headers, cells, points=points, caption=caption, label=label, legend=legend
     )
+
+
+def tag_names(laws: Iterable[Law]) -> dict[str, list[str]]:
+    """``{name: [values]}`` of the ``name=value`` tags the laws carry (sorted).
+
+    >>> import scalinglaws as sl
+    >>> tag_names(sl.laws(paper="moe_mssp"))["regime"]
+    ['I', 'II', 'III']
+    """
+    out: dict[str, set] = {}
+    for item in laws:
+        for tag in item.tags:
+            name, sep, value = tag.partition("=")
+            if sep:
+                out.setdefault(name, set()).add(value)
+    return {name: sorted(values) for name, values in sorted(out.items())}
+
+
+def select_by_tags(laws: Iterable[Law], where: Mapping[str, object]) -> list[Law]:
+    """The laws tagged ``name=value`` for every item of ``where``, in their order.
+
+    Values are compared as text, without regard to case. An unknown tag name or value raises
+    :class:`~scalinglaws.errors.UnknownKeyError` naming the closest known ones; a selection
+    that leaves no law raises :class:`~scalinglaws.errors.ParameterError`.
+
+    >>> import scalinglaws as sl
+    >>> rows = select_by_tags(sl.laws(paper="moe_mssp"), {"regime": "ii", "optimizer": "adam"})
+    >>> all("regime=II" in item.tags for item in rows), len(rows)
+    (True, 18)
+    >>> select_by_tags(sl.laws(paper="moe_mssp"), {"regme": "II"})
+    Traceback (most recent call last):
+    ...
+    scalinglaws.errors.UnknownKeyError: unknown tag name 'regme'; did you mean 'regime'?
+    """
+    out = list(laws)
+    for name, value in where.items():
+        name, value = str(name).strip(), str(value).strip()
+        known = tag_names(out)
+        if name not in known:
+            raise _unknown("tag name", name, known)
+        wanted = value.lower()
+        hits = [item for item in out if any(
+            t.partition("=")[0] == name and t.partition("=")[2].lower() == wanted for t in item.tags
+        )]
+        if not hits:
+            raise _unknown(name, value, known[name])
+        out = hits
+    return out
+
+
+def _unknown(what: str, key: str, known) -> UnknownKeyError:
+    exc = UnknownKeyError(what, key, list(known))
+    if not exc.suggestions and known:
+        exc.args = (exc.args[0] + "; known: " + ", ".join(list(known)[:12]),)
+    return exc
 
 
 def _points(values) -> list[dict]:

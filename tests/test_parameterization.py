@@ -145,5 +145,5 @@ def test_select_filters_by_tag_values():
     assert len(rows) == 5 * 3 + 2
     with pytest.raises(sl.UnknownKeyError):
         select(sl.laws(paper="moe_mssp"), regime="IV")
-    with pytest.raises(sl.ParameterError):
+    with pytest.raises(sl.UnknownKeyError, match="unknown tag name 'colour'"):
         select(sl.laws(paper="moe_mssp"), colour="red")

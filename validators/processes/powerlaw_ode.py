@@ -220,7 +220,12 @@ def _dana_delta(problem: PLRFProblem) -> float:
 
 
 def dana_constant(problem, c3=0.1, batch=1, c=0.375) -> GenMom:
-    r"""DANA-constant: :math:`\Delta = \delta/(1+s)`, :math:`\gamma_3 = c_3/(d\,\mathrm{tr}K)` (authors' defaults)."""
+    r"""DANA-constant: :math:`\Delta = \min(1, \delta/(1+s))`, :math:`\gamma_3 = c_3/(d\,\mathrm{tr}K)`.
+
+    The authors' code defaults (:math:`c_3 = 0.1`, :math:`\delta` from :func:`_dana_delta`); the
+    clip at 1 (no momentum is kept while :math:`s < \delta - 1`) is ours: it keeps the memory
+    factor :math:`1-\Delta` in :math:`[0, 1)`.
+    """
     _check_problem(problem)
     batch = _positive("batch", batch, integer=True)
     g2 = _lr(problem, batch, _positive("c", c))
