@@ -913,22 +913,146 @@ class _ASGD(_MemoryOne):
         return _ASGD(**params)
 
 
+def _hyper(name, value, *, lo=None, hi=None):
+    """A hyperparameter: a real number (checked against [lo, hi]) or a callable of the 0-based
+    step count; returns a function k -> float that checks what the callable gives."""
+    if callable(value):
+        def fn(k, _value=value):
+            out = _value(k)
+            try:
+                out = float(out)
+            except (TypeError, ValueError):
+                raise ParameterError(f"{name}({k}) must be a real number, got {out!r}") from None
+            if not math.isfinite(out):
+                raise DomainError(f"{name}({k}) = {out!r} is not finite")
+            return out
+        return fn
+    v = _real(name, value, ge=lo, le=hi)
+    return lambda k: v
+
+
+class _GenMom(_MemoryOne):
+    r"""Generalized momentum SGD (Gen-Mom) of Ferbach et al. (arXiv 2505.16098), with
+    hyperparameters that may change with the step: SGD-M and DANA.
+
+    With the minibatch gradient :math:`\hat g_t` at :math:`w_t` and buffer :math:`y_0 = 0`,
+
+    .. math::
+
+        y_t = (1 - \Delta_k)\, y_{t-1} + \gamma_1 \hat g_t, \qquad
+        w_{t+1} = w_t - \eta_t \hat g_t - \gamma_{3,k}\, y_t,
+
+    where the schedule gives :math:`\gamma_2 = \eta_t` and :math:`k = t - 1` is the 0-based
+    count of steps already taken (the authors' optax convention). ``method_params``:
+
+    * ``gamma1`` (real, default 1);
+    * ``gamma3``: a number :math:`c \ge 0` with ``kappa3`` (default 0):
+      :math:`\gamma_{3,k} = c\,(1+k)^{-\kappa_3}` (DANA-constant: :math:`c \propto 1/d`,
+      ``kappa3=0``; DANA-decaying: ``kappa3=1/(2 alpha)``), or a callable ``k -> gamma3``;
+      default 0;
+    * the memory, one of ``Delta`` (a constant in [0, 1], SGD-M; or a callable ``k -> Delta``)
+      or ``delta`` > 0: :math:`\Delta_k = \delta/(\delta + k)` (DANA, the authors' code form of
+      :math:`\delta/(1+t)`; at most 1). Default ``Delta=1`` (no memory).
+
+    The defaults are plain SGD. State :math:`z = (e_w, y)`, :math:`e_w = w - w^*`: the mean step
+    is :math:`z' = A_k z` with :math:`A_k = [[1 - u_1\lambda, -\gamma_3(1-\Delta)],
+    [\gamma_1\lambda, 1 - \Delta]]`, :math:`u = (\eta_t + \gamma_1\gamma_3, -\gamma_1)`, and the
+    gradient noise adds :math:`(\tfrac{\lambda^2}{B}s + \lambda\tfrac{q+\sigma^2}{B})\,uu^\top`
+    to :math:`Q = \mathbb E[zz^\top] = (s, c, v)` (the :class:`_MemoryOne` recursion with a
+    step-dependent :math:`A` and :math:`u`), started at :math:`(w^{*2}, 0, 0)`.
+    Not supported by :func:`contraction_rate` (no constant map) or the numba backend.
+    """
+
+    name = "genmom"
+    time_dependent = True
+    mean_M = np.array([[1.0, 0.0], [0.0, 0.0]])  # shape marker only: the map changes with k
+    mean_u = np.array([1.0, 0.0])
+
+    def __init__(self, gamma1=1.0, gamma3=0.0, kappa3=0.0, Delta=None, delta=None):
+        if Delta is not None and delta is not None:
+            raise ParameterError("give the memory as Delta or delta, not both")
+        self._g1 = _real("gamma1", gamma1)
+        kappa3 = _real("kappa3", kappa3, ge=0)
+        if callable(gamma3):
+            if kappa3 != 0:
+                raise ParameterError("kappa3 applies to a numeric gamma3 only")
+            self._g3 = _hyper("gamma3", gamma3)
+        else:
+            c = _real("gamma3", gamma3, ge=0)
+            self._g3 = (lambda k: c) if kappa3 == 0 else (lambda k: c * (1.0 + k) ** (-kappa3))
+        if delta is not None:
+            dl = _real("delta", delta, gt=0)
+            self._D = lambda k: dl / (dl + k)
+        else:
+            self._D = _hyper("Delta", 1.0 if Delta is None else Delta, lo=0.0, hi=1.0)
+        self.params = {"gamma1": gamma1, "gamma3": gamma3, "kappa3": kappa3, "Delta": Delta, "delta": delta}
+
+    def configure(self, **params):
+        unknown = set(params) - {"gamma1", "gamma3", "kappa3", "Delta", "delta"}
+        if unknown:
+            raise ParameterError(
+                f"method 'genmom' takes method_params gamma1, gamma3, kappa3, Delta, delta; got {sorted(unknown)}"
+            )
+        return _GenMom(**params)
+
+    def coefficients(self, k, eta):
+        """``(a11, a12, a21, a22)`` without the ``-u1 lam`` / ``+g1 lam`` parts, and ``(u1, u2)``
+        at the 0-based step ``k`` with SGD step ``eta``: ``(1, -g3 (1-D), 0, 1-D), (eta + g1 g3, -g1)``."""
+        g3, D, g1 = self._g3(k), self._D(k), self._g1
+        return (-g3 * (1.0 - D), 1.0 - D), (eta + g1 * g3, -g1)
+
+    def init_state(self, w2, shape):
+        s = np.broadcast_to(w2, shape).copy()
+        return {"s": s, "c": np.zeros(shape), "v": np.zeros(shape), "k": 0}
+
+    def _A_k(self, k, lam, eta):
+        (a12, a22), (u1, u2) = self.coefficients(k, eta)
+        return 1.0 - u1 * lam, a12, -u2 * lam, a22, u1, u2
+
+    def step(self, state, lam, eta, noise, batch):
+        k = state["k"]
+        a11, a12, a21, a22, u1, u2 = self._A_k(k, lam, eta)
+        s, c, v = state["s"], state["c"], state["v"]
+        nz = lam * lam * s / batch + lam * noise
+        s2 = a11 * a11 * s + 2.0 * a11 * a12 * c + a12 * a12 * v + nz * (u1 * u1)
+        c2 = a11 * a21 * s + (a11 * a22 + a12 * a21) * c + a12 * a22 * v + nz * (u1 * u2)
+        v2 = a21 * a21 * s + 2.0 * a21 * a22 * c + a22 * a22 * v + nz * (u2 * u2)
+        return {"s": s2, "c": c2, "v": v2, "k": k + 1}
+
+    def cross_init(self, w2, shape):
+        return (np.broadcast_to(w2, shape).copy(), np.zeros(shape), 0)
+
+    def cross_mean(self, cross, lam, eta):
+        cw, cv, k = cross
+        a11, a12, a21, a22, _, _ = self._A_k(k, lam, eta)
+        return (a11 * cw + a12 * cv, a21 * cw + a22 * cv, k + 1)
+
+    def cross_mix(self, cross, state, rho):
+        cw, cv, k = cross
+        return ((1.0 - rho) * cw + rho * state["s"], (1.0 - rho) * cv + rho * state["c"], k)
+
+
 _METHODS = {"sgd": _SGD(), "hb": _HeavyBall(), "asgd": _ASGD()}
+_TIME_DEPENDENT = {"genmom": _GenMom()}
 
 
-def method_names() -> tuple:
-    """The registered optimizers: ``('sgd', 'hb', 'asgd')``."""
-    return tuple(_METHODS)
+def method_names(time_dependent=False) -> tuple:
+    """The registered optimizers with constant coefficients, supported everywhere
+    (:func:`contraction_rate` included): ``('sgd', 'hb', 'asgd')``; with
+    ``time_dependent=True`` also those whose coefficients change with the step, supported by
+    :func:`expected_risk` and :func:`sample_risk` only: ``'genmom'`` (SGD-M, DANA)."""
+    return tuple(_METHODS) + (tuple(_TIME_DEPENDENT) if time_dependent else ())
 
 
 def _configured(method, method_params):
-    if not isinstance(method, str) or method not in _METHODS:
-        raise UnknownKeyError("method", str(method), tuple(_METHODS))
+    known = {**_METHODS, **_TIME_DEPENDENT}
+    if not isinstance(method, str) or method not in known:
+        raise UnknownKeyError("method", str(method), tuple(known))
     if method_params is None:
-        return _METHODS[method]
+        return known[method]
     if not isinstance(method_params, dict):
         raise ParameterError(f"method_params must be a dict, got {method_params!r}")
-    return _METHODS[method].configure(**method_params)
+    return known[method].configure(**method_params)
 
 
 # --------------------------------------------------------------------------- contraction rate
@@ -984,6 +1108,8 @@ def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None) ->
     """
     _check_problem(problem)
     meth = _configured(method, method_params)
+    if getattr(meth, "time_dependent", False):
+        raise DomainError(f"contraction_rate needs a constant map; method {method!r} changes with the step")
     eta = _real("eta", eta, gt=0)
     batch = _real("batch", batch, gt=0)  # real B allowed: the map is smooth in 1/B
     lam = np.asarray(problem.lam, dtype=np.float64)
@@ -1315,12 +1441,14 @@ def expected_risk(
     backend : {"numpy", "numba"}
         ``"numba"`` runs one fused compiled loop (prange over coordinate chunks above 32768
         coordinates, with a thread-count-independent reduction); both agree to ~1e-13.
-    method : {"sgd", "hb", "asgd"}
-        The optimizer: SGD, heavy ball (:class:`_HeavyBall`) or ASGD (:class:`_ASGD`); the
-        schedule gives the (short) step size.
+    method : {"sgd", "hb", "asgd", "genmom"}
+        The optimizer: SGD, heavy ball (:class:`_HeavyBall`), ASGD (:class:`_ASGD`) or
+        generalized momentum with step-dependent coefficients (:class:`_GenMom`: SGD-M, DANA);
+        the schedule gives the (short) step size (Gen-Mom's :math:`\gamma_2`).
     method_params : dict, optional
         The method's hyperparameters besides the step: ``{"momentum": mu}`` for ``"hb"``,
-        ``{"kappa": ..., "xi": ..., "c": ...}`` for ``"asgd"`` (defaults in their classes).
+        ``{"kappa": ..., "xi": ..., "c": ...}`` for ``"asgd"``, ``{"gamma1", "gamma3", "kappa3",
+        "Delta" or "delta"}`` for ``"genmom"`` (defaults in their classes).
 
     Returns
     -------
@@ -1437,7 +1565,9 @@ def sample_risk(
         As in :func:`expected_risk`. For ``"hb"`` and ``"asgd"`` each replica also carries the
         second state vector :math:`e_v` (started at :math:`e_v = e_w`) and steps
         :math:`(e_w, e_v) \leftarrow M (e_w, e_v) - \eta_t \hat u\, \tfrac1B\sum_b
-        \text{res}_b x_b` (see :class:`_MemoryOne`).
+        \text{res}_b x_b` (see :class:`_MemoryOne`). For ``"genmom"`` the second vector is the
+        buffer :math:`y` (started at 0): :math:`y \leftarrow (1-\Delta_k) y + \gamma_1 \hat g`,
+        :math:`e \leftarrow e - \eta_t \hat g - \gamma_{3,k} y` (see :class:`_GenMom`).
 
     Returns
     -------
@@ -1504,7 +1634,8 @@ def sample_risk(
     sqrt_lam = ns.asarray(np.sqrt(problem.lam), dtype=dtype)
     e = ns.zeros((R, d), dtype=dtype) - ns.asarray(np.sqrt(problem.w2), dtype=dtype)
     ebar = e
-    ev = e
+    genmom = getattr(meth, "time_dependent", False)
+    ev = ns.zeros((R, d), dtype=dtype) if genmom else e  # Gen-Mom's buffer starts at y = 0
     out_last = np.empty((R, ck.size))
     out_avg = np.empty((R, ck.size))
     k = 0
@@ -1519,7 +1650,11 @@ def sample_risk(
             res = res - sigma * ns.reshape(XI[:, j, :], (R, 1, B))
             # sum_b res_b x_b = sqrt(lam) * sum_b res_b z_b
             grad = sqrt_lam * ns.reshape(ns.matmul(res, z), (R, d))
-            if momentum:
+            if genmom:  # y <- (1 - D) y + g1 g;  e <- e - eta g - g3 y  (g = grad / B)
+                (_, a22), (_, u2) = meth.coefficients(t, float(etas[t]))
+                ev = a22 * ev - (u2 / B) * grad
+                e = e - (float(etas[t]) / B) * grad - meth._g3(t) * ev
+            elif momentum:
                 (m11, m12), (m21, m22) = meth.mean_M.tolist()
                 u1, u2 = (meth.mean_u * (float(etas[t]) / B)).tolist()
                 e, ev = m11 * e + m12 * ev - u1 * grad, m21 * e + m22 * ev - u2 * grad
