@@ -70,10 +70,34 @@ def test_noise_floor_is_the_fixed_point_and_the_stability_edge():
 
 def test_checks_registered_and_pass():
     names = {c.name for c in select_checks(("dynmuon",))}
-    assert names == {"dynmuon.noise_floor[p=-0.25]", "dynmuon.second_moment[matrix,p=1]"}
+    assert names == {"dynmuon.noise_floor[p=-0.25]", "dynmuon.second_moment[matrix,p=1]",
+                     "dynmuon.noise_floor[matrix,p=-0.25]"}
     v = V.noise_floor(Settings())
     assert v.passed and v.negative_control["rejected"]
     # a wrong law (noise gain h^((p-1)/2) replaced by 1) would be far outside the interval
     h, sims, c = V._mode_run(0, False)
     wrong = c * 0.25 / (1 - (1 - 0.5 * h ** 0.375) ** 2)
     assert abs(np.mean(np.log(sims.mean(0) / wrong))) > 10 * (v.ci[1] - v.ci[0])
+
+
+@pytest.mark.parametrize("p", [-0.25, 0.5])
+def test_shaped_matrix_process_sits_on_the_mode_noise_floor(p):
+    """U Sigma^p V^T on the wide, noise-dominated matrix process (GG^T ~ m c_0 H): every mode's
+    stationary second moment is the noise_floor law at eta_eff = eta (m c_0)^((p-1)/2), within the
+    surrogate's first-order error plus the Monte Carlo interval; the unshaped law (p = 1) and a
+    law with the noise gain's exponent moved are far outside."""
+    h, c, eta_eff, sims = V._wide_run(0, p, False)
+    floor = sl.law("dynmuon.noise_floor").lambdify()
+    pred = floor(eta=eta_eff, kappa=1.0, h=h, p=p, c=c)
+    slack, _ = V._surrogate_slack(p)
+    per_replica = np.log(sims / pred).mean(axis=1)
+    half = 3 * per_replica.std(ddof=1) / math.sqrt(per_replica.size)
+    mean = float(np.log(sims.mean(0) / pred).mean())
+    assert abs(mean) <= slack + half, (mean, slack, half)
+    assert slack + half < 0.1
+    for wrong in (floor(eta=eta_eff, kappa=1.0, h=h, p=1.0, c=c), pred * h ** 0.25):
+        assert abs(np.log(sims.mean(0) / wrong).mean()) > 0.1 + slack + half
+    if p == -0.25:
+        v = V.matrix_noise_floor(Settings())
+        assert v.passed and v.negative_control["rejected"]
+        assert not V.matrix_noise_floor(Settings(perturb=0.2)).passed

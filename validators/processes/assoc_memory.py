@@ -266,7 +266,8 @@ def recovery(mem: Memory, W, K: int, chunk: int = 2048, *, sgd_weights=None):
 
     ``sgd_weights``: score the SGD memory :math:`W = \sum_i w_i u_i e_i^\top` without forming it
     (``W`` must be None): :math:`We_k = U^\top(w \odot Ee_k)`, cost :math:`O(NdK)` instead of
-    :math:`O(Nd^2)` -- the cheap route for large ``d`` and small ``K``.
+    :math:`O(Nd^2)`, and only the :math:`|S|` items with a nonzero weight enter :math:`We_k`
+    (cost :math:`O(|S|dK)`) -- the cheap route for large ``d``, small ``K`` or a small batch.
     """
     xp = mem.xp
     K = _check_positive_int("K", K)
@@ -276,15 +277,25 @@ def recovery(mem: Memory, W, K: int, chunk: int = 2048, *, sgd_weights=None):
     if (W is None) == (sgd_weights is None):
         raise ParameterError("give exactly one of W and sgd_weights")
     if sgd_weights is not None:
-        wvec = xp.asarray(np.asarray(sgd_weights, dtype=float), dtype=mem.U.dtype)
+        w_host = np.asarray(sgd_weights, dtype=float)
+        if w_host.shape != (mem.n_items,):
+            raise DomainError(f"sgd_weights must have shape ({mem.n_items},), got {w_host.shape}")
+        # only the items with a nonzero weight enter W (a finite batch touches <= B of them)
+        nz = np.flatnonzero(w_host)
+        wvec = xp.asarray(w_host[nz], dtype=mem.U.dtype)
+        if nz.size == mem.n_items:  # the population: no copy of the tables
+            U_s, E_s = mem.U, mem.E
+        else:
+            rows_s = xp.asarray(nz)
+            U_s, E_s = mem.U[rows_s], mem.E[rows_s]
     rec = np.zeros(K, dtype=bool)
     margin = np.zeros(K)
     d = mem.d
-    U64 = W64 = E64 = None  # float64 copies, made once and only when a near-tie needs them
+    U64 = W64 = E64 = Us64 = None  # float64 copies, made once and only when a near-tie needs them
     for lo in range(0, K, chunk):
         hi = min(K, lo + chunk)
         if W is None:
-            We = mem.U.T @ ((mem.E @ mem.E[lo:hi].T) * wvec[:, None])  # (d, c)
+            We = U_s.T @ ((E_s @ mem.E[lo:hi].T) * wvec[:, None])  # (d, c)
         else:
             We = W @ mem.E[lo:hi].T  # (d, c)
         S = mem.U @ We  # (N, c)
@@ -305,8 +316,10 @@ def recovery(mem: Memory, W, K: int, chunk: int = 2048, *, sgd_weights=None):
             i = lo + int(c)
             e64 = xp.asarray(mem.E[i], dtype=xp.float64)
             if W is None:
-                E64 = xp.asarray(mem.E, dtype=xp.float64) if E64 is None else E64
-                we = U64.T @ ((E64 @ e64) * xp.asarray(wvec, dtype=xp.float64))
+                if E64 is None:
+                    E64 = xp.asarray(E_s, dtype=xp.float64)
+                    Us64 = xp.asarray(U_s, dtype=xp.float64)
+                we = Us64.T @ ((E64 @ e64) * xp.asarray(wvec, dtype=xp.float64))
             else:
                 we = W64 @ e64
             s = U64 @ we
