@@ -211,6 +211,54 @@ def test_table_mixed_items_columns_and_points(capsys):
     assert rows[0].startswith("| `anytime.minimax_risk` | — | — |")
 
 
+def test_table_values_select_by_tags_as_in_issue(capsys):
+    """``--paper moe_mssp --values regime=II optimizer=adam``: the tag selection, same as the API."""
+    code, out, err = run(capsys, "table", "--paper", "moe_mssp", "--values", "regime=II",
+                         "optimizer=adam", "--format", "markdown")
+    assert code == 0, err
+    expected = sl.table(paper="moe_mssp", where={"regime": "II", "optimizer": "adam"})
+    assert out == expected.to_markdown()
+    keys = [line.split("`")[1] for line in out.splitlines() if line.startswith("| `")]
+    assert keys and all(".ii." in k for k in keys)
+    for key in keys:  # every row is tagged regime=II and optimizer=adam
+        assert {"regime=II", "optimizer=adam"} <= sl.law(key).tags
+    # both parameterizations' expert-down variances, no SGD learning rate
+    assert "moe_mssp.ii.mssp.expert_down.init_var" in keys
+    assert "moe_mssp.ii.mup.expert_down.init_var" in keys
+    assert not any(".sgd." in k for k in keys)
+    # every Regime II Adam law is there
+    wanted = {item.key for item in sl.laws(paper="moe_mssp")
+              if {"regime=II", "optimizer=adam"} <= item.tags}
+    assert set(keys) == wanted
+
+
+def test_table_values_mix_selection_and_point(capsys):
+    code, out, _ = run(capsys, "table", "--paper", "moe_mssp", "--format", "markdown",
+                       "--columns", "key,value", "--values", "regime=II", "optimizer=adam",
+                       "parameterization=mssp", "N=1024", "N_e=16", "M=128", "K=128", "D=8")
+    assert code == 0
+    row = next(line for line in out.splitlines() if "ii.mssp.expert_down.init_var" in line)
+    assert row.endswith("| 8 |")  # M/N_e = 128/16
+    rows = [line for line in out.splitlines() if line.startswith("| `")]
+    assert len(rows) == len(sl.laws(paper="moe_mssp", tag="table=II.adam.mssp"))
+
+
+@pytest.mark.parametrize("values, fragments", [
+    (["regime=IV"], ["unknown regime 'IV'", "'II'"]),
+    (["regime=II", "optimizer=adamw"], ["unknown optimizer 'adamw'", "'adam'"]),
+    (["regme=II"], ["'regme' is neither a parameter nor a tag name", "did you mean 'regime'"]),
+    (["regime=II", "N=x"], ["malformed value"]),
+    (["regime="], ["value of regime is missing"]),
+    (["regime=II"], []),  # a conflicting repeat in a second group (below)
+])
+def test_table_values_selection_errors(capsys, values, fragments):
+    argv = ["table", "--paper", "moe_mssp", "--values", *values]
+    if not fragments:
+        argv += ["--values", "regime=III"]
+        fragments = ["regime is given twice"]
+    assert_user_error(capsys, argv, *fragments)
+
+
 # ----------------------------------------------------------------------------------------------
 # verify (the engine lives in scalinglaws.validators, loaded only for this command)
 # ----------------------------------------------------------------------------------------------

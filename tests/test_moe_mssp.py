@@ -219,3 +219,86 @@ def test_mup_data_fail_the_mssp_prediction_and_vice_versa():
     for regime in ("II", "III"):
         assert not V.verdict(regime, "mssp", "init_term", Settings(), data_parameterization="mup").passed
         assert not V.verdict(regime, "mup", "init_term", Settings(), data_parameterization="mssp").passed
+
+
+# ---- learning-rate transfer ---------------------------------------------------------------------
+
+from scalinglaws.validators.processes.moe import moe_train_loss  # noqa: E402
+
+
+def test_optimum_by_parabolic_interpolation():
+    x = np.arange(-4.0, 3.0, 0.5)
+    assert V.optimum_log2_lr(x, (x + 0.8) ** 2 + 1) == pytest.approx((-0.8, True))
+    y = (x + 0.8) ** 2
+    y[x > 0] = np.inf  # divergence right of the optimum: still interior, still interpolated
+    assert V.optimum_log2_lr(x, y)[0] == pytest.approx(-0.8)
+    edge = V.optimum_log2_lr(x, x)  # minimum at the grid edge: no interpolation
+    assert edge == (x[0], False)
+    y = (x + 0.8) ** 2
+    y[x <= -1.0] = np.nan  # left neighbour not run: the grid minimum itself
+    assert V.optimum_log2_lr(x, y) == (-0.5, False)
+    assert np.isnan(V.optimum_log2_lr(x, np.full_like(x, np.inf))[0])
+
+
+@pytest.mark.parametrize("true_shift", [0.0, 1.5])
+def test_optimum_shift_interval_covers_a_known_shift(true_shift):
+    rng = np.random.default_rng(3)
+    x = np.arange(-3.0, 3.01, 0.5)
+    optima = np.linspace(0, true_shift, 3) - 0.5
+    loss = np.stack([(x[:, None] - o) ** 2 + 1 + 0.05 * rng.standard_normal((len(x), 24))
+                     for o in optima])
+    res = V.optimum_shift(x, loss, seed=1)
+    assert res["ci"][0] <= true_shift <= res["ci"][1]
+    assert res["abs_ci"][1] - res["abs_ci"][0] < 0.3
+    assert res["shift"] == pytest.approx(true_shift, abs=0.1)
+
+
+def test_train_loss_learns_diverges_and_is_reproducible():
+    shape = MoEShape(D=8, N=32, N_e=8, M=4, K=4, C=4)
+    table = P.param_table("II", "sgd", "mssp", reduce=False)
+    at = lambda lr: recipe_from_table(table, shape, shape, lr=lr)  # noqa: E731
+    kw = dict(replicas=3, batch=16, steps=40, last=5, seed=7)
+    tiny, good, huge = (moe_train_loss(shape, at(lr), **kw) for lr in (1e-4, 0.5, 1e3))
+    assert np.all(good < tiny)  # a sensible rate learns the teacher task
+    assert np.all(huge > good)  # far too large a rate: diverged (inf) or a dead network
+    blown = Recipe({g: 1e150 for g in GROUPS}, {g: 1.0 for g in GROUPS})
+    assert np.all(np.isinf(moe_train_loss(shape, blown, **kw)))  # overflow is inf, not a number
+    assert np.array_equal(good, moe_train_loss(shape, at(0.5), **kw))
+    with pytest.raises(sl.DomainError):
+        moe_train_loss(shape, at(0.5), replicas=2, steps=5, last=6)
+
+
+def test_lr_transfer_verdict_uses_the_registered_bound(monkeypatch):
+    """The verdict compares |shift| with the factor-2 bound of the transfer claim, and a
+    perturbation makes the bound stronger."""
+    grid = np.array([32.0, 64.0])
+    x = np.arange(-2.0, 2.01, 0.5)
+    curves = {"mssp": (0.0, 0.3), "sp": (0.0, -2.0), "mup": (0.0, 0.4)}
+
+    def fake(regime, par, seed=0, full=False, backend="numpy"):
+        a, b = curves[par]
+        rng = np.random.default_rng(0)
+        loss = np.stack([(x[:, None] - o) ** 2 + 1 + 0.01 * rng.standard_normal((len(x), 8))
+                         for o in (a, b)])
+        return grid, x, loss
+
+    monkeypatch.setattr(V, "lr_sweep", fake)
+    v = V.lr_transfer_verdict("II", "mssp", Settings())
+    assert v.passed and v.bound == "upper" and v.predicted == 1.0
+    assert v.measured == pytest.approx(0.3, abs=0.05) and v.negative_control["rejected"]
+    assert not V.lr_transfer_verdict("II", "mssp", Settings(perturb=0.8)).passed
+    m = V.lr_transfer_verdict("II", "mup", Settings())
+    assert m.bound == "lower" and not m.passed  # 0.4 < 1: the no-transfer claim fails
+    curves["mup"] = (0.0, 1.5)
+    assert V.lr_transfer_verdict("II", "mup", Settings()).passed
+
+
+@pytest.mark.slow
+def test_lr_transfer_with_another_seed():
+    """Quick sizes, seed 1: MSSP's optimum moves by at most a factor 2, the standard
+    parameterization's by more; μP's finding (less than a factor 2) is reproduced."""
+    settings = Settings(seed=1)
+    v = V.lr_transfer_verdict("II", "mssp", settings)
+    assert v.passed and v.negative_control["rejected"], (v.measured, v.ci, v.negative_control)
+    m = V.lr_transfer_verdict("II", "mup", settings)
+    assert not m.passed, (m.measured, m.ci)

@@ -380,3 +380,44 @@ def test_latex_compiles(tmp_path, demo_tables):
     assert (tmp_path / "doc.pdf").stat().st_size > 0
     log = (tmp_path / "doc.log").read_text(errors="replace")
     assert "Missing character" not in log  # no glyph silently dropped
+
+
+# ---- selection by tags (paper=, where=) -----------------------------------------------------------
+
+
+def test_where_selects_by_tag_values():
+    t = sl.table(paper="moe_mssp", where={"regime": "ii", "optimizer": "ADAM"})
+    assert len(t) > 0
+    for item in t.laws:
+        assert "regime=II" in item.tags and "optimizer=adam" in item.tags
+    everything = [item for item in sl.laws(paper="moe_mssp")
+                  if "regime=II" in item.tags and "optimizer=adam" in item.tags]
+    assert list(t.laws) == everything
+
+
+def test_where_narrows_given_laws_and_paper_adds_without_repeats():
+    first = sl.law("moe_mssp.ii.mssp.expert_down.init_var")
+    t = sl.table([first], paper="moe_mssp", where={"parameterization": "mssp", "regime": "II"})
+    assert t.laws[0] is first
+    assert len(set(t.laws)) == len(t.laws)
+    assert all("parameterization=mssp" in item.tags for item in t.laws)
+
+
+@pytest.mark.parametrize("where, error, fragment", [
+    ({"regime": "IV"}, sl.UnknownKeyError, "unknown regime 'IV'"),
+    ({"regime": "X"}, sl.UnknownKeyError, "known: I, II, III"),
+    ({"regme": "II"}, sl.UnknownKeyError, "did you mean 'regime'"),
+    ("regime=II", sl.ParameterError, "where must be a dict"),
+])
+def test_where_errors(where, error, fragment):
+    with pytest.raises(error, match=fragment):
+        sl.table(paper="moe_mssp", where=where)
+
+
+def test_where_on_laws_without_tags_and_empty_table():
+    with pytest.raises(sl.UnknownKeyError, match="unknown tag name"):
+        sl.table(["anytime.minimax_risk"], where={"regime": "II"})
+    with pytest.raises(sl.ParameterError, match="at least one law"):
+        sl.table()
+    with pytest.raises(sl.UnknownKeyError):
+        sl.table(paper="no_such_paper")

@@ -48,6 +48,7 @@ __all__ = [
     "recipe_from_table",
     "moe_coord_check",
     "moe_loss_and_grads",
+    "moe_train_loss",
     "MLPShape",
     "mlp_coord_check",
 ]
@@ -315,6 +316,60 @@ def moe_coord_check(shape: MoEShape, recipe: Recipe, *, replicas: int, batch: in
     from ..backend import to_numpy
 
     return {"init_term": to_numpy(init_term), "output_change": to_numpy(change)}
+
+
+def moe_train_loss(shape: MoEShape, recipe: Recipe, *, replicas: int, batch: int = 32,
+                   steps: int = 100, last: int = 10, seed=0, xp=np) -> np.ndarray:
+    """Final loss of ``steps`` online updates (fresh batches, teacher targets), per replica.
+
+    The loss is the mean over the last ``last`` steps of the loss on each step's fresh batch
+    *before* its update (an unbiased estimate of the population loss along the end of the
+    run). A replica that diverges (non-finite loss) gets ``inf``. Replica ``r`` draws its
+    weights, teacher and data from its own child of ``SeedSequence(seed)``, so the same
+    ``seed`` gives the same initial networks and data for every learning rate.
+
+    >>> shape = MoEShape(D=8, N=16, N_e=4, M=4, K=4, C=2)
+    >>> loss = moe_train_loss(shape, Recipe.uniform(shape, lr=0.05), replicas=2, batch=8,
+    ...                       steps=6, last=3)
+    >>> loss.shape, bool(np.all(loss > 0))
+    ((2,), True)
+    """
+    if replicas < 1 or steps < 1 or batch < 1 or not 1 <= last <= steps:
+        raise DomainError("replicas, steps, batch >= 1 and 1 <= last <= steps required")
+    rngs = _generators(seed, replicas)
+    params, teacher = _init(shape, recipe, rngs, xp)
+    opt = _Optimizer(recipe, params, xp)
+    total = xp.zeros(replicas)
+    dead = np.zeros(replicas, dtype=bool)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for k in range(steps):
+            x = xp.asarray(np.stack([rng.standard_normal((batch, shape.D)) for rng in rngs]))
+            target = xp.sign(xp.matmul(x, teacher))
+            loss, grads, _, _ = moe_loss_and_grads(params, x, target, shape, recipe, xp)
+            from ..backend import to_numpy
+
+            bad = ~np.isfinite(to_numpy(loss))
+            if bad.any():
+                dead |= bad
+                # freeze diverged replicas at zero weights so they cannot overflow further
+                for g in GROUPS:
+                    keep = xp.asarray((~dead).astype(float)).reshape((-1,) + (1,) * (params[g].ndim - 1))
+                    params[g] = xp.where(keep > 0, params[g], 0.0)
+                    grads[g] = xp.where(keep > 0, grads[g], 0.0)
+                    if recipe.optimizer == "adam":
+                        opt.m[g] = xp.where(keep > 0, opt.m[g], 0.0)
+                        opt.v[g] = xp.where(keep > 0, opt.v[g], 0.0)
+                loss = xp.where(xp.asarray(dead), 0.0, loss)
+                if dead.all():
+                    break
+            if k >= steps - last:
+                total = total + loss
+            opt.step(params, grads)
+    from ..backend import to_numpy
+
+    out = to_numpy(total) / last
+    out[dead] = np.inf
+    return out
 
 
 # ------------------------------------------------------------------------------------ dense MLP
