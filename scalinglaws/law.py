@@ -546,7 +546,8 @@ class _ArrayFunction:
             for e, c in pieces
         ]
         self.conditions = [
-            (c, sp.lambdify(args, c, modules=modules)) for c in law.conditions
+            (c, sp.lambdify(args, _with_rounding_tolerance(c), modules=modules))
+            for c in law.conditions
         ]
 
     @staticmethod
@@ -599,6 +600,26 @@ class _ArrayFunction:
                 )
                 todo &= ~mask
         return out[()] if shape == () else out
+
+
+#: Relative tolerance of a non-strict regime inequality in floating point: a point on a
+#: boundary (alpha + beta = 1/2 written as 1.07 + (-0.57)) must not fall outside by rounding.
+_REGIME_RTOL = 1e-12
+
+
+def _with_rounding_tolerance(cond):
+    """``a <= b`` becomes ``a - b <= rtol (|a| + |b|)`` (likewise ``>=``); strict ones are kept."""
+
+    def loosen(rel):
+        lhs, rhs = rel.lhs, rel.rhs
+        slack = _REGIME_RTOL * (sp.Abs(lhs) + sp.Abs(rhs))
+        if isinstance(rel, sp.LessThan):
+            return sp.LessThan(lhs - rhs, slack, evaluate=False)
+        return sp.GreaterThan(lhs - rhs, -slack, evaluate=False)
+
+    return cond.replace(
+        lambda e: isinstance(e, (sp.LessThan, sp.GreaterThan)), loosen
+    )
 
 
 def _array_in_domain(xp, arr, param: Param):

@@ -330,3 +330,12 @@ def test_import_is_light():
 def test_law_repr_shows_status():
     assert "transcribed" in repr(sl.law("anytime.optimal_decay_exponent"))
     assert isinstance(sl.law("anytime.optimal_decay_exponent"), Law)
+
+
+def test_array_regime_check_tolerates_rounding_on_a_boundary():
+    # alpha + beta <= 1/2 at alpha=1.07, beta=-0.57: exactly on the boundary, 0.5000000000000001 in floats
+    law = sl.law("plrf_phases.eta_no_power_law")
+    assert law.in_regime(alpha=1.07, beta=-0.57)
+    assert law.lambdify("numpy")(alpha=1.07, beta=-0.57) == 0.0
+    with pytest.raises(RegimeError, match="alpha \\+ beta <= 1/2"):
+        law.lambdify("numpy")(alpha=1.07, beta=-0.56)

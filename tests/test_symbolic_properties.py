@@ -47,7 +47,11 @@ def _value(param):
         high = min(10**6, math.floor(hi)) if hi is not None else 10**6
         return st.integers(low, high)
     if hi is None and lo == 0:
-        low, high = 1, 100_000  # scales (sigma^2, eta) in [0.01, 1000]
+        # scales (sigma^2, eta) in [0.01, 1000], and as often exponents (alpha) in [0.01, 5]
+        small, large = st.integers(1 + bool(domain.left_open), 500), st.integers(1, 100_000)
+        return st.one_of(small, large).map(lambda k: k / 100)
+    if hi is None and lo is None:
+        low, high = -500, 500  # a real exponent, unbounded: [-5, 5]
     elif hi is None:
         low, high = round(100 * lo), round(100 * lo) + 400  # exponents in (1, 5]
     else:

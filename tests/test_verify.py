@@ -13,7 +13,8 @@ from scalinglaws.validators.report import read_results, write_report
 
 import scalinglaws as sl
 
-CHECKS = all_checks()
+CHECKS = [c for c in all_checks() if not c.full_only]
+FULL_ONLY = [c for c in all_checks() if c.full_only]
 
 
 def test_every_anytime_law_with_a_validator_is_checked():
@@ -52,6 +53,40 @@ def test_check_quick_mode_verdict_and_negative_control(item):
     # JSON round trip of what the report stores
     text = json.dumps(verdict.to_dict(), allow_nan=False)
     assert Verdict.from_dict(json.loads(text)) == verdict
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("item", FULL_ONLY, ids=[c.name for c in FULL_ONLY])
+def test_full_only_check_at_full_size(item):
+    """A check registered for --full only, run at its full size (minutes each on 2 cores)."""
+    verdict = item.run(Settings(backend="numba", full=True))
+    assert verdict.negative_control["rejected"] or item.expected_to_fail, verdict.negative_control
+    assert verdict.passed != item.expected_to_fail, (verdict.predicted, verdict.measured, verdict.ci)
+
+
+def test_quick_run_leaves_out_full_only_checks(tmp_path, monkeypatch, capsys):
+    from scalinglaws.validators import checks as checks_module
+    from scalinglaws.validators import verify
+
+    ran = []
+
+    def runner(settings):
+        ran.append(settings.full)
+        fit = fit_loglog_slope([1, 2, 4, 8], [1.0, 0.5, 0.25, 0.125], (1, 8))
+        return make_verdict("anytime.minimax_risk_exponent", "fakepaper.big", -1.0, fit)
+
+    fake = Check("fakepaper.big", "anytime.minimax_risk_exponent", runner, "a big one", 1.0,
+                 full_only=True)
+    monkeypatch.setattr(checks_module, "select_checks", lambda targets: [fake])
+    monkeypatch.setattr(verify, "select_checks", lambda targets: [fake])
+    parser = __import__("argparse").ArgumentParser()
+    verify.add_arguments(parser)
+    args = parser.parse_args(["--out", str(tmp_path / "q"), "--no-plots"])
+    assert verify.run(args) == 0
+    assert ran == [] and "run only with --full" in capsys.readouterr().err
+    args = parser.parse_args(["--out", str(tmp_path / "f"), "--no-plots", "--full"])
+    assert verify.run(args) == 0
+    assert ran == [True]
 
 
 _CHEAPEST = {}

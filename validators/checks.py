@@ -57,6 +57,7 @@ class Check:
     description: str
     quick_seconds: float
     known_failure: str = ""
+    full_only: bool = False
 
     @property
     def expected_to_fail(self) -> bool:
@@ -72,7 +73,12 @@ _LOADED = False
 
 
 def check(
-    law_key: str, *, name: str | None = None, quick_seconds: float = 10.0, known_failure: str = ""
+    law_key: str,
+    *,
+    name: str | None = None,
+    quick_seconds: float = 10.0,
+    known_failure: str = "",
+    full_only: bool = False,
 ):
     """Register the decorated function as a check of ``law_key``.
 
@@ -83,6 +89,10 @@ def check(
     (which must also be in the law's notes). Such a check still runs and its verdict is never
     altered; the report shows it as ``known-fail`` and it does not make the run fail. If it
     starts to pass, the report says so (``xpass``), since the finding no longer stands.
+
+    ``full_only`` marks a check that cannot resolve its law at quick (CPU) sizes, so it runs only
+    with ``Settings(full=True)`` (``scalinglaws verify --full``); ``quick_seconds`` is then its
+    cost at full size. A quick run lists what it left out.
     """
 
     def decorate(func):
@@ -90,7 +100,9 @@ def check(
         if check_name in _CHECKS:
             raise RegistrationError(f"check {check_name!r} registered twice")
         doc = (func.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
-        _CHECKS[check_name] = Check(check_name, law_key, func, doc, quick_seconds, known_failure)
+        _CHECKS[check_name] = Check(
+            check_name, law_key, func, doc, quick_seconds, known_failure, bool(full_only)
+        )
         return func
 
     return decorate

@@ -237,8 +237,19 @@ def run(args: argparse.Namespace) -> int:
     checks = select_checks(tuple(args.targets))
     if args.list:
         for item in checks:
-            print(f"{item.name}  ({item.law_key}, ~{item.quick_seconds:.0f}s quick)  {item.description}")
+            cost = f"~{item.quick_seconds:.0f}s " + ("full only" if item.full_only else "quick")
+            print(f"{item.name}  ({item.law_key}, {cost})  {item.description}")
         return 0
+    skipped = [] if args.full else [c for c in checks if c.full_only]
+    if skipped:
+        checks = [c for c in checks if not c.full_only]
+        sys.stderr.write(
+            f"{len(skipped)} check(s) run only with --full (too small to resolve their law at "
+            f"quick sizes): {', '.join(c.name for c in skipped)}\n"
+        )
+        if not checks:
+            sys.stderr.write("nothing to run in quick mode; use --full\n")
+            return 0
     backend = _resolve_backend(args.backend)
     settings = Settings(full=args.full, backend=backend, seed=args.seed, perturb=args.perturb)
     out = Path(args.out)
