@@ -207,7 +207,7 @@ def report_figures(records, plots_dir):
     fig, ax = plt.subplots(figsize=(6, 5))
     ax.pcolormesh(A, Bt, _phase_regions(A, Bt), cmap=ListedColormap(colors), vmin=-0.5,
                   vmax=6.5, shading="auto")
-    for i, (x, y) in enumerate([(1.5, 0.1), (0.35, 0.3), (0.12, 1.5), (1.6, 0.9), (0.9, 2.0),
+    for i, (x, y) in enumerate([(1.5, 0.1), (0.35, 0.3), (0.12, 1.5), (1.8, 0.75), (0.9, 2.0),
                                 (0.37, 1.5), (0.1, 0.1)]):
         ax.text(x, y, names[i], ha="center", va="center", fontsize=10, weight="bold")
     by_point = {}
