@@ -44,6 +44,7 @@ __all__ = [
     "not_derived",
     "derive",
     "run_all",
+    "run_all_modulo",
     "drop_constants",
 ]
 
@@ -314,3 +315,28 @@ def run_all() -> list[tuple[str, bool]]:
             ok = False
         out.append((key, ok))
     return out
+
+
+def run_all_modulo() -> list[tuple[str, bool, str]]:
+    """Run the derivations that land on their laws only *modulo* a stated identification.
+
+    A module may keep derivations out of ``DERIVATIONS`` (exact landing) in ``TABLE_DERIVATIONS``
+    with its own ``lands(derivation) -> bool`` and a ``LANDING`` text saying modulo what (the
+    MoE tables land modulo the regime's co-scaling of M, K, N_e with N). Returns
+    ``[(law_key, lands, how), ...]`` sorted by key; a derivation that raises does not land.
+    """
+    out = []
+    for module in _modules():
+        table = getattr(module, "TABLE_DERIVATIONS", None)
+        if not table:
+            continue
+        lands = getattr(module, "lands")
+        how = getattr(module, "LANDING", "modulo a module-specific identification")
+        for key, function in table.items():
+            try:
+                derivation = function()
+                ok = derivation.key == key and bool(lands(derivation))
+            except Exception:  # noqa: BLE001 - reported as a failed derivation
+                ok = False
+            out.append((key, ok, how))
+    return sorted(out)

@@ -233,3 +233,14 @@ def test_docstring_examples_of_the_derivation_modules():
     for module in (package, A):
         failed, attempted = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert attempted > 0 and failed == 0, module.__name__
+
+
+def test_modulo_derivations_land_and_say_how():
+    from scalinglaws.derivations import run_all_modulo
+
+    rows = run_all_modulo()
+    assert rows, "the MoE table derivations are expected here"
+    assert all(ok for _, ok, _ in rows), [k for k, ok, _ in rows if not ok]
+    assert all("co-scaling" in how for _, _, how in rows)
+    # none of them is also claimed as an exact derivation
+    assert not {k for k, _, _ in rows} & set(derivations())
