@@ -245,3 +245,46 @@ def test_validator_schedules_and_ratio_slack():
         np.testing.assert_array_equal(sched.eta(np.arange(1, K + 1)), steps)
     with pytest.raises(ValueError):
         V._steps("linear", 0.2, K)
+
+
+def _masked_recursion(lam, w2, sigma2, M, eta, K):
+    """Exact Gaussian second moments of batch-1 SGD on all d coordinates, only the first M
+    trained (the rest frozen at w = 0): an independent reference for the top-M helper."""
+    S = np.array(w2, dtype=float)
+    train = np.arange(lam.size) < M
+    for _ in range(K):
+        q = float(np.dot(lam, S))
+        new = (1 - 2 * eta * lam + 2 * eta**2 * lam**2) * S + eta**2 * lam * (q + sigma2)
+        S = np.where(train, new, S)
+    return 0.5 * float(np.dot(lam, S))
+
+
+def test_top_m_truncation_is_exact():
+    from scalinglaws.validators import functional_scaling as V
+    from scalinglaws.validators.processes.linreg import PowerLawProblem, constant, expected_risk
+
+    s, beta, d, eta, K = 1.0, 2.0, 60, 0.15, 300
+    # M = d: no tail, no extra noise, the untruncated problem
+    problem, approx = V._top_m_problem(s, beta, d, d=d)
+    full = PowerLawProblem(beta, 1 + s * beta, d, sigma2=V.SIGMA2, **V._BINS)
+    assert approx == 0.0 and problem.sigma2 == V.SIGMA2
+    r_top = expected_risk(problem, constant(eta), K, [K], "none").risk_last[-1]
+    r_full = expected_risk(full, constant(eta), K, [K], "none").risk_last[-1]
+    assert r_top == pytest.approx(r_full, rel=1e-12)
+    # M < d: truncated recursion + approximation error == the d-dim recursion with frozen tail
+    lam, w2 = full.lam, full.w2
+    for M in (3, 12):
+        problem, approx = V._top_m_problem(s, beta, M, d=d)
+        tail = float(np.sum(lam[M:] * w2[M:]))
+        assert approx == pytest.approx(0.5 * tail, rel=1e-10)
+        ref = _masked_recursion(lam, w2, V.SIGMA2, M, eta, K)
+        got = expected_risk(problem, constant(eta), K, [K], "none").risk_last[-1] + approx
+        assert got == pytest.approx(ref, rel=1e-10)
+        # the tail's noise matters: the plain label noise misses it by far more than 1e-10
+        wrong = PowerLawProblem(beta, 1 + s * beta, M, sigma2=V.SIGMA2, **V._BINS)
+        bad = expected_risk(wrong, constant(eta), K, [K], "none").risk_last[-1] + approx
+        assert abs(bad / ref - 1) > 1e-4
+        # and so does the approximation error
+        assert abs((got - approx) / ref - 1) > 1e-3
+    with pytest.raises(sl.errors.DomainError):
+        V._top_m_problem(s, beta, d + 1, d=d)

@@ -78,3 +78,74 @@ def test_report_figures(tmp_path):
 def test_table_renders():
     t = sl.table(paper="plrf_phases")
     assert "eta_III" in str(t)
+
+
+# ---- the Fig. 5b-style traverse (alpha = 0.7) ---------------------------------------------------
+
+
+def test_traverse_points_cross_three_phases_away_from_boundaries():
+    from scalinglaws.validators import plrf_phases as V
+
+    a = V.TRAVERSE_ALPHA
+    phases = []
+    for b in V.TRAVERSE_BETAS:
+        res = sl.phase("plrf_phases", alpha=a, beta=b)
+        assert not res.on_boundary
+        assert abs(2 * b - 1) >= 0.1 - 1e-12 and abs(b - a) >= 0.1 - 1e-12, b
+        phases.append(res.law.key)
+    assert phases == sorted(phases, key=["plrf_phases.eta_Ia", "plrf_phases.eta_II",
+                                         "plrf_phases.eta_III"].index)
+    assert set(phases) == {"plrf_phases.eta_Ia", "plrf_phases.eta_II", "plrf_phases.eta_III"}
+
+
+@pytest.fixture(scope="module")
+def traverse():
+    from scalinglaws.validators import plrf_phases as V
+    from scalinglaws.validators.checks import Settings
+
+    return V, V.eta_traverse(Settings())
+
+
+def test_traverse_predictions_come_from_the_phase_laws(traverse):
+    V, v = traverse
+    rows = v.data["traverse"]["rows"]
+    assert [r["beta"] for r in rows] == list(V.TRAVERSE_BETAS)
+    for r in rows:
+        law = sl.phase("plrf_phases", alpha=V.TRAVERSE_ALPHA, beta=r["beta"]).law
+        assert r["law"] == law.key
+        assert r["predicted"] == pytest.approx(
+            float(law.evaluate(alpha=V.TRAVERSE_ALPHA, beta=r["beta"])), abs=1e-12)
+        assert r["lo"] < r["eta"] < r["hi"]
+
+
+def test_traverse_verdict_is_every_point_in_its_interval(traverse):
+    _, v = traverse
+    rows = v.data["traverse"]["rows"]
+    inside = [r["lo"] <= r["predicted"] <= r["hi"] for r in rows]
+    assert v.passed == all(inside)
+    assert abs(v.measured) == pytest.approx(max(abs(r["z"]) for r in rows))
+    # the per-point offset is in half-widths: |z| <= 1 exactly when the point is inside
+    assert [abs(r["z"]) <= 1 for r in rows] == inside
+    nc = v.negative_control
+    assert nc["rejected"] and len(nc["rejected_each"]) == 4
+
+
+def test_traverse_wrong_phase_assignment_and_perturbation_fail(traverse):
+    V, v = traverse
+    from scalinglaws.validators.checks import Settings
+
+    # predicting the II/III points with eta_Ia's formula puts them far outside their intervals
+    assert dict(zip(v.negative_control["variants"], v.negative_control["rejected_each"]))[
+        "all eta_Ia"]
+    assert not V.eta_traverse(Settings(perturb=0.2)).passed
+
+
+def test_traverse_figure(traverse, tmp_path):
+    pytest.importorskip("matplotlib")
+    V, v = traverse
+    out = V.report_figures([{"verdict": v.to_dict()}], tmp_path)
+    assert ("Phase diagram (alpha, beta) with measured points", "plrf_phase_diagram.png") in out
+    assert (tmp_path / "plrf_phase_diagram.png").stat().st_size > 1000
+    from scalinglaws.validators.report import plot_result
+
+    assert plot_result({"check": v.check, "verdict": v.to_dict()}, tmp_path / "t.png")

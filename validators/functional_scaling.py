@@ -411,3 +411,157 @@ def wsd_easy(settings: Settings) -> Verdict:
     return _decay_check("functional_scaling.wsd.data_optimal_loss.easy", s, beta, "wsd_like",
                         settings, kappa_law_key="(log D)^((s beta - s)/(1 + s beta))",
                         kappa=kappa, fractions=(0.3, 0.5, 0.7, 0.9), hard_regime=False)
+
+
+# ------------------------------------------------------------------------------ compute-optimal
+
+
+def _top_m_problem(s: float, beta: float, M: int, d: int = D_FEATURES, sigma2: float = SIGMA2):
+    r"""The top-M model of the power-law problem with ``d`` features: ``(problem, approx_error)``.
+
+    The model learns the first ``M`` coordinates; the unlearnable tail :math:`M < j \le d`
+    (frozen at :math:`w_j = 0`) enters the first ``M`` coordinates' recursion only through the
+    trace :math:`\sum_j \lambda_j S_j`, as extra label noise
+    :math:`\sigma_{\rm eff}^2 = \sigma^2 + \sum_{M<j\le d}\lambda_j\theta_j^{*2}` (exact for
+    Gaussian features: the cross moments of independent coordinates vanish), and adds the
+    approximation error :math:`\tfrac12\sum_{M<j\le d}\lambda_j\theta_j^{*2}` to the excess
+    risk. ``problem`` is a ``linreg.PowerLawProblem`` with ``d = M`` and noise
+    :math:`\sigma_{\rm eff}^2`; excess risk of the top-M model = its ``expected_risk`` +
+    ``approx_error``. Tail sum :math:`\sum_{M<j\le d} j^{-(1+s\beta)}` by Hurwitz zeta.
+    """
+    from scipy.special import zeta
+
+    from .processes.linreg import PowerLawProblem
+
+    M, d = int(M), int(d)
+    if not 1 <= M <= d:
+        raise sl.errors.DomainError(f"top-M truncation needs 1 <= M <= d, got M={M}, d={d}")
+    b = 1.0 + s * beta
+    tail = float(zeta(b, M + 1) - zeta(b, d + 1)) if M < d else 0.0
+    tail = max(tail, 0.0)
+    return PowerLawProblem(beta, b, M, sigma2=sigma2 + tail, **_BINS), 0.5 * tail
+
+
+def _vertex(x, y):
+    """Abscissa and value of the vertex of the parabola through three points (x, y)."""
+    (x0, x1, x2), (y0, y1, y2) = x, y
+    d01, d12 = (y1 - y0) / (x1 - x0), (y2 - y1) / (x2 - x1)
+    a = (d12 - d01) / (x2 - x0)
+    if not a > 0:
+        return x1, y1
+    b = d01 - a * (x0 + x1)
+    xv = -b / (2 * a)
+    return xv, a * xv * xv + b * xv + (y0 - a * x0 * x0 - b * x0)
+
+
+def _compute_grids(full: bool):
+    top = 24 if full else 20
+    Cs = 2.0 ** np.arange(10, top + 0.01, 0.5)
+    Ms = np.unique(np.round(2.0 ** np.arange(1, (7 if full else 6) + 0.01, 0.5)).astype(int))
+    gammas = np.geomspace(1e-4 if full else 3e-4, 0.2 if full else 0.1, 25 if full else 17)
+    return Cs, Ms, gammas
+
+
+@functools.lru_cache(maxsize=4)
+def _compute_envelope(s: float, beta: float, full: bool, backend: str):
+    """Per compute C: grid-min and refined-min final risk, argmin M and gamma, interior flag.
+
+    R[c, m, g] = final excess risk of the top-M model after D = round(C/M) constant steps of
+    size gamma (batch 1); one vectorised recursion per M serves every C (checkpoints C/M).
+    """
+    from .processes.linreg import constant, expected_risk
+
+    Cs, Ms, gammas = _compute_grids(full)
+    R = np.full((Cs.size, Ms.size, gammas.size), np.inf)
+    for j, M in enumerate(Ms):
+        D = np.round(Cs / M).astype(int)
+        ok = D >= 16
+        if not ok.any():
+            continue
+        ck = np.unique(D[ok])
+        problem, approx = _top_m_problem(s, beta, int(M))
+        curve = expected_risk(problem, [constant(g) for g in gammas], int(ck[-1]), ck, "none",
+                              backend=backend)
+        risk = np.asarray(curve.risk_last) + approx  # (P, n_ck)
+        for i in np.nonzero(ok)[0]:
+            R[i, j] = risk[:, np.searchsorted(ck, D[i])]
+    lg, lm = np.log(gammas), np.log(Ms.astype(float))
+    grid, refined, m_opt, g_opt, interior = [], [], [], [], []
+    for i in range(Cs.size):
+        jm, jg = np.unravel_index(np.argmin(R[i]), R[i].shape)
+        grid.append(R[i, jm, jg])
+        inside = 0 < jm < Ms.size - 1
+        rows = []  # profile: for M_{jm-1..jm+1}, the parabola-refined min over ln gamma
+        for j in (jm - 1, jm, jm + 1) if inside else (jm,):
+            k = int(np.argmin(R[i, j]))
+            if not (0 < k < gammas.size - 1 and np.isfinite(R[i, j, k - 1:k + 2]).all()):
+                inside = False
+                rows.append((lg[k], math.log(R[i, j, k])))
+                continue
+            rows.append(_vertex(lg[k - 1:k + 2], np.log(R[i, j, k - 1:k + 2])))
+        if inside:
+            xm, ym = _vertex(lm[jm - 1:jm + 2], [r[1] for r in rows])
+            refined.append(math.exp(min(ym, rows[1][1])))
+            m_opt.append(math.exp(xm))
+            g_opt.append(math.exp(rows[1][0]))
+        else:
+            refined.append(grid[-1])
+            m_opt.append(float(Ms[jm]))
+            g_opt.append(float(gammas[jg]))
+        interior.append(inside)
+    return (Cs, np.array(grid), np.array(refined), np.array(m_opt), np.array(g_opt),
+            np.array(interior))
+
+
+def _max_slope_shift(x: np.ndarray, bound: np.ndarray) -> float:
+    """Largest change of a least-squares slope of ln y on ln x when each ln y_i moves by at
+    most ``bound[i]`` (attained by moving each point by +-bound[i] with the sign of its weight)."""
+    u = np.log(x) - np.log(x).mean()
+    return float(np.sum(np.abs(u) * bound) / np.sum(u * u))
+
+
+@check("functional_scaling.constant.compute_optimal_loss",
+       name="functional_scaling.constant.compute_optimal_loss[s=1,beta=2]", quick_seconds=4)
+def constant_compute_easy(settings: Settings) -> Verdict:
+    """Constant LR, compute-optimal final loss ~ C^-s*beta/(1+s*beta+beta) (top-M models).
+
+    For each compute C = M D the final risk of the top-M model after D = C/M batch-1 steps is
+    minimised over M (ratio ~sqrt 2) and gamma, refined by parabolas in ln gamma (per M) and
+    then in ln M. Only budgets whose optimum is interior to both grids enter the fit.
+    """
+    s, beta = EASY
+    key = "functional_scaling.constant.compute_optimal_loss"
+    predicted = _predicted_exponent(key, "C", settings, s=s, beta=beta, C=2)
+    Cs, grid, refined, m_opt, g_opt, interior = _compute_envelope(
+        s, beta, settings.full, _backend(settings))
+    C, E = Cs[interior], refined[interior]
+    window = (C[-1] / 32, C[-1])
+    fit = fit_drifting_slope(C, E, window, shift=DRIFT_SHIFT)
+    inside = (C >= window[0]) & (C <= window[1])
+    # Slack: the refinement's residual error. The parabola vertex replaces the grid minimum; we
+    # bound its error at each budget by the size of the step it took, |ln(E_grid/E_refined)|
+    # (the residual after a quadratic step is of higher order in the grid spacing), and take
+    # the largest least-squares slope change such per-point errors can cause. No log factor.
+    # (Cross-checked once at 6 quick budgets against the min over every integer M in 2..32 and
+    # 120 steps: |ln(E_true/E_refined)| <= 0.0082, each within its budget's bound.)
+    corr = np.abs(np.log(grid[interior] / refined[interior]))[inside]
+    slack = _max_slope_shift(C[inside], corr)
+    Cs_all, n_edge = Cs.size, int((~interior).sum())
+    verdict = make_verdict(
+        key, f"compute-optimal final risk vs C = M D, constant LR, s={s}, beta={beta}",
+        predicted, fit, slack=slack,
+        slack_reason=(f"grid refinement: per-budget |ln(E_grid/E_refined)| <= {corr.max():.4f}, "
+                      f"moving the least-squares slope by at most {slack:.4f}; no log factor "
+                      "in Theorem 5.2"),
+        negative_shift=NEGATIVE_SHIFT,
+        notes=(f"top-M models (tail as extra label noise + approximation error, exact for "
+               f"Gaussian features), d = 1e8, sigma^2 = {SIGMA2}, batch 1, last iterate; "
+               f"M in {sorted(set(_compute_grids(settings.full)[1].tolist()))}, "
+               f"{_compute_grids(settings.full)[2].size} steps; M_opt {m_opt[interior][0]:.2f} -> "
+               f"{m_opt[interior][-1]:.2f}, gamma_opt {g_opt[interior][0]:.3g} -> "
+               f"{g_opt[interior][-1]:.3g} over C = {C[0]:.3g} .. {C[-1]:.3g}."),
+    )
+    if n_edge:
+        verdict.warnings.append(
+            f"{n_edge}/{Cs_all} budgets dropped: optimum at an edge of the M or gamma grid")
+    return _finish(verdict, "compute C = M D", "min over M, gamma of the final excess risk")

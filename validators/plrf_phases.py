@@ -9,6 +9,8 @@ where :math:`d^*` is interior to the grid. Every curve is deterministic, so the 
 fitted exponent is the window interval plus the drift allowance of
 :func:`~scalinglaws.validators.fit.fit_drifting_slope` (the slope's movement over the preceding
 factor ``DRIFT_SHIFT`` of compute). Points sit away from phase boundaries (digest pitfall).
+The traverse check (paper's Fig. 5b) measures eta along beta at alpha = 0.7 across Ia, II and
+III, each point against the law of the phase :func:`scalinglaws.phase` reports there.
 """
 
 from __future__ import annotations
@@ -174,6 +176,136 @@ def mc_spot_check(settings: Settings) -> Verdict:
     )
 
 
+# ---- Fig. 5b-style traverse: alpha = 0.7, beta across Ia -> II -> III ----------------------------
+
+#: Finding (quick grid d = 100..6400, f <= 1e12): the Ia and II points run low, III agrees.
+TRAVERSE_FINDING = (
+    "alpha=0.7: eta(beta=0.2, Ia) 0.3302 [0.3257, 0.3332] vs 0.3333; (0.3, Ia) 0.4105 [0.4062, "
+    "0.4154] vs 0.4167; (0.4, Ia) 0.4868 [0.4812, 0.4928] vs 0.5; (0.6, II) 0.5933 [0.5818, "
+    "0.5949] vs 0.6154 (worst, z = -4.1); III agrees: (0.9) 0.6575 [0.6312, 0.6967], (1.2) "
+    "0.6282 [0.6051, 0.6554] vs 0.6429. Finite-size: Ia/II measured 0.003-0.022 below the law"
+)
+#: The traverse (paper's Fig. 5b, digest 2.4): alpha fixed, beta crossing 2 beta = 1 (Ia -> II)
+#: and beta = alpha (II -> III); no point with |2 beta - 1| < 0.1 or |beta - alpha| < 0.1
+#: (digest 2.5: finite-size crossovers). Each point is predicted by the eta law of the phase
+#: ``sl.phase`` reports there.
+TRAVERSE_ALPHA = 0.7
+TRAVERSE_BETAS = (0.2, 0.3, 0.4, 0.6, 0.9, 1.2)
+_TRAVERSE_SHIFT = 0.15
+
+
+@functools.lru_cache(maxsize=None)
+def _traverse_frontier(alpha: float, beta: float, full: bool):
+    """The curves of :func:`_frontier` (same d grid and compute), with the compute grid then
+    zoomed onto the budgets whose d* is interior: at alpha = 0.7, beta > alpha the optimum leaves
+    the d grid early, and the zoom puts the 40 budgets where the fit can use them. The zoom
+    depends only on the curves, not on a phase."""
+    P = _ode()
+    k_max = 10 if full else 6
+    f_max = 1e14 if full else 1e12
+    curves = []
+    for k in range(k_max + 1):
+        prob = P.PLRFProblem(alpha, beta, 100 * 2**k)
+        curves.append(P.solve(prob, P.sgd(prob), f_max / prob.d, dt=0.02))
+    fr = P.isoflop_frontier(curves, n_flops=40)
+    inside = np.flatnonzero(fr.interior)
+    if inside.size == 0:
+        return fr
+    hi = fr.flops[min(inside[-1] + 1, fr.flops.size - 1)]
+    return P.isoflop_frontier(curves, n_flops=40, flops_range=(fr.flops[0], hi))
+
+
+def _phase_eta(alpha: float, beta: float):
+    """(phase law, its eta) at a point, from ``sl.phase`` (first law on a boundary: they agree)."""
+    law = sl.phase("plrf_phases", alpha=alpha, beta=beta).laws[0]
+    return law, float(law.evaluate(alpha=alpha, beta=beta))
+
+
+def _normalised(pred, lo, hi):
+    """Signed offset of the measured interval's centre from ``pred`` in half-widths."""
+    return (0.5 * (lo + hi) - pred) / max(0.5 * (hi - lo), 1e-12)
+
+
+@check("plrf_phases.eta_II", name="plrf_phases.eta_traverse[a=0.7]", quick_seconds=4,
+       known_failure=TRAVERSE_FINDING)
+def eta_traverse(settings: Settings) -> Verdict:
+    r"""IsoFLOP eta along beta at alpha = 0.7 (Ia -> II -> III), each point against its phase's law.
+
+    Per point: eta from the compute-optimal frontier exactly as the per-phase checks (window
+    [3 f_0, f_1] over the interior budgets, drift allowance over a factor 3). Measured: the worst
+    point's signed offset ``z = (centre - predicted) / half-width`` of its interval, so the check
+    passes iff every prediction lies in its point's interval (``|z| <= 1``; ``ci = z -+ 1``,
+    predicted 0). Negative controls: every point predicted with eta_Ia's formula, or with
+    eta_III's, and all predictions shifted by +-0.15; each must put some point outside.
+    """
+    alpha = TRAVERSE_ALPHA
+    rows = []
+    for beta in TRAVERSE_BETAS:
+        law, value = _phase_eta(alpha, beta)
+        fr = _traverse_frontier(alpha, beta, settings.full)
+        m = fr.interior
+        x = fr.flops[m]
+        fit = fit_drifting_slope(x, fr.loss_star[m], (x[0] * DRIFT_SHIFT, x[-1]),
+                                 shift=DRIFT_SHIFT)
+        xi_fit = fit_drifting_slope(x, fr.d_star[m], (x[0] * DRIFT_SHIFT, x[-1]),
+                                    shift=DRIFT_SHIFT)
+        rows.append({
+            "beta": beta, "law": law.key, "phase": law.key.rsplit("_", 1)[-1],
+            "eta": -fit.slope, "lo": -fit.ci[1], "hi": -fit.ci[0],
+            "predicted": value + settings.perturb, "n_interior": int(m.sum()),
+            # xi is reported, not judged (grid-limited, digest 2.5)
+            "xi": xi_fit.slope, "xi_ci": list(xi_fit.ci),
+            "xi_law": float(sl.law(law.key.replace("eta_", "xi_")).evaluate(alpha=alpha,
+                                                                              beta=beta)),
+        })
+
+    def worst(preds):
+        z = [_normalised(p, r["lo"], r["hi"]) for p, r in zip(preds, rows)]
+        return z[int(np.argmax(np.abs(z)))], z
+
+    z_worst, zs = worst([r["predicted"] for r in rows])
+    for r, z in zip(rows, zs):
+        r["z"] = z
+    params = sl.law("plrf_phases.eta_Ia").params
+    a, b = params["alpha"].symbol, params["beta"].symbol
+    wrong = {}
+    for other in ("eta_Ia", "eta_III"):
+        expr = sl.law(f"plrf_phases.{other}").expr  # formula only: its regime is ignored on purpose
+        wrong[f"all {other}"] = [float(expr.subs({a: alpha, b: r["beta"]})) + settings.perturb
+                                 for r in rows]
+    for s in (-_TRAVERSE_SHIFT, _TRAVERSE_SHIFT):
+        wrong[f"shift {s:+g}"] = [r["predicted"] + s for r in rows]
+    nc_z = {k: worst(v)[0] for k, v in wrong.items()}
+    nc = {"variants": list(nc_z), "worst_z": list(nc_z.values()),
+          "rejected_each": [abs(z) > 1 for z in nc_z.values()]}
+    nc["rejected"] = all(nc["rejected_each"])
+    summary = "; ".join(f"b={r['beta']:g} {r['phase']} {r['eta']:.4f} [{r['lo']:.4f}, "
+                        f"{r['hi']:.4f}] vs {r['predicted']:.4f}" for r in rows)
+    bs = np.linspace(0.1, 1.3, 25)
+    curve = [_phase_eta(alpha, float(bb))[1] + settings.perturb for bb in bs]
+    return Verdict(
+        key="plrf_phases.eta_II", check=f"IsoFLOP eta traverse at alpha={alpha} (Ia -> II -> III)",
+        predicted=0.0, measured=z_worst,
+        ci=(z_worst - 1.0, z_worst + 1.0), kind="value", method="window+drift, worst point",
+        notes="worst offset in interval half-widths; " + summary, negative_control=nc,
+        data={
+            "x": [r["beta"] for r in rows], "y": [r["eta"] for r in rows],
+            "series": [
+                {"x": [r["beta"] for r in rows], "y": [r["lo"] for r in rows],
+                 "label": "interval (lo, hi)", "style": "k_"},
+                {"x": [r["beta"] for r in rows], "y": [r["hi"] for r in rows],
+                 "label": None, "style": "k_"},
+                {"x": [r["beta"] for r in rows], "y": [r["predicted"] for r in rows],
+                 "label": "phase law at the points", "style": "rx"},
+                {"x": bs.tolist(), "y": curve, "label": "predicted (phase of sl.phase)",
+                 "style": "-"},
+            ],
+            "loglog": False, "xlabel": "beta (alpha = 0.7)", "ylabel": "IsoFLOP eta",
+            "traverse": {"alpha": alpha, "rows": rows},
+        },
+    )
+
+
 # ---- figures -------------------------------------------------------------------------------------
 
 
@@ -200,6 +332,7 @@ def report_figures(records, plots_dir):
 
     out = []
     data = [r.get("verdict", {}).get("data", {}) for r in records]
+    traverses = [x["traverse"] for x in data if x.get("traverse")]
     data = [x for x in data if x.get("phase")]
     a = np.linspace(0.01, 2.0, 400)
     b = np.linspace(-0.5, 2.5, 400)
@@ -224,9 +357,16 @@ def report_figures(records, plots_dir):
                              f" (pred {d[which]['law_value']:.3f})")
         ax.annotate("\n".join(label), (al, be), textcoords="offset points", xytext=(6, 6),
                     fontsize=7)
+    for tr in traverses:
+        for row in tr["rows"]:
+            ok = row["lo"] <= row["predicted"] <= row["hi"]
+            ax.plot(tr["alpha"], row["beta"], "o", ms=6, mfc="w" if ok else "r", mec="k")
+            ax.annotate(f"{row['eta']:.3f} ({row['predicted']:.3f})", (tr["alpha"], row["beta"]),
+                        textcoords="offset points", xytext=(-6, 0), ha="right", fontsize=6)
     ax.set_xlabel("alpha (data complexity)")
     ax.set_ylabel("beta (target complexity)")
-    ax.set_title("4+3 phases: measured compute-optimal exponents")
+    ax.set_title("4+3 phases: measured compute-optimal exponents\n(circles: eta traverse at "
+                 "alpha = 0.7, measured (law); red = law outside the interval)", fontsize=9)
     fig.tight_layout()
     fig.savefig(plots_dir / "plrf_phase_diagram.png", dpi=110)
     plt.close(fig)

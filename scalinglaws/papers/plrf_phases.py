@@ -209,7 +209,11 @@ eta_II = paper.law(
         "d* ~ f^(b/(a+b)). Equals eta_III on b = a (at a = 0.7: 0.643, the theory value the "
         "paper's Figure 3 reports, as quoted; measured there 0.648). Verification finding "
         "(quick grid d = 100..6400, f <= 1e12, alpha=1.25, beta=0.75): measured 0.7518 "
-        "[0.7505, 0.7531], 0.002 above the law; the deterministic window interval excludes it."
+        "[0.7505, 0.7531], 0.002 above the law; the deterministic window interval excludes it. "
+        "Traverse finding (check plrf_phases.eta_traverse[a=0.7], same grid, beta = 0.2..1.2): "
+        "at alpha = 0.7, beta = 0.6 measured 0.5933 [0.5818, 0.5949] vs 0.6154 (digest's larger "
+        "grid: 0.597); the Ia points 0.2, 0.3, 0.4 also run 0.003-0.013 low and miss narrowly; "
+        "the III points 0.9, 1.2 agree (0.658, 0.628, wide drift intervals)."
     ),
 )
 

@@ -31,7 +31,8 @@ of the update by taking expectations (Gaussian fourth moments give
 the same system); the module is our own implementation. It is integrated in log time
 :math:`\tau = \log(1+s)` by implicit Euler, the rank-one coupling through :math:`P` solved
 exactly (Sherman–Morrison), so one step costs :math:`O(d)` and a curve to :math:`10^{11}`
-iterations costs about 1300 steps.
+iterations costs about 1300 steps. Sums are numpy reductions, not BLAS dot products, so the
+numbers do not depend on the BLAS thread count.
 
 Inputs follow the authors' "theory" choices: :math:`\lambda_j = j^{-2\alpha}` for :math:`j \le d`,
 :math:`\rho_j(0) = j^{-2\beta}` (plus :math:`d^{-1}\sum_{k\le d} k^{-2\beta}` when :math:`2\beta>1`
@@ -151,7 +152,7 @@ class PLRFProblem:
 
     def initial_risk(self) -> float:
         """:math:`P(0) = P_\\infty + \\tfrac12\\sum_j \\lambda_j \\rho_j(0)`."""
-        return self.p_inf + 0.5 * float(np.dot(self.lam, self.rho0))
+        return self.p_inf + 0.5 * float((self.lam * self.rho0).sum())
 
     def __repr__(self) -> str:
         return f"PLRFProblem(alpha={self.alpha}, beta={self.beta}, d={self.d}, v_ratio={self.v_ratio})"
@@ -342,7 +343,7 @@ def solve(problem, optimizer, t_max, dt=0.02) -> ODECurve:
             c = h * g2**2 / B * lam
             u = (rho + c * p_inf2) / a
             w = c / a
-            S = float(np.dot(lam, u)) / (1.0 - float(np.dot(lam, w)))
+            S = float((lam * u).sum()) / (1.0 - float((lam * w).sum()))
             rho = u + w * S
             risk[n + 1] = problem.p_inf + 0.5 * S
             if not risk[n + 1] < limit:
@@ -360,7 +361,7 @@ def solve(problem, optimizer, t_max, dt=0.02) -> ODECurve:
             rhs = np.stack([v + c * p_inf2, c], axis=2)  # (n, 3, 2)
             sol = np.linalg.solve(A, rhs)
             u, w = sol[:, :, 0], sol[:, :, 1]
-            S = float(np.dot(lam, u[:, 0])) / (1.0 - float(np.dot(lam, w[:, 0])))
+            S = float((lam * u[:, 0]).sum()) / (1.0 - float((lam * w[:, 0]).sum()))
             v = u + w * S
             risk[n + 1] = problem.p_inf + 0.5 * S
             if not (np.isfinite(risk[n + 1]) and abs(risk[n + 1]) < limit):
