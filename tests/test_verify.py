@@ -82,8 +82,9 @@ def test_quick_run_leaves_out_full_only_checks(tmp_path, monkeypatch, capsys):
     parser = __import__("argparse").ArgumentParser()
     verify.add_arguments(parser)
     args = parser.parse_args(["--out", str(tmp_path / "q"), "--no-plots"])
-    assert verify.run(args) == 0
-    assert ran == [] and "run only with --full" in capsys.readouterr().err
+    assert verify.run(args) == 2  # nothing verified is not a success
+    err = capsys.readouterr().err
+    assert ran == [] and "run only with --full" in err and "nothing to verify" in err
     args = parser.parse_args(["--out", str(tmp_path / "f"), "--no-plots", "--full"])
     assert verify.run(args) == 0
     assert ran == [True]

@@ -248,8 +248,9 @@ def run(args: argparse.Namespace) -> int:
             f"quick sizes): {', '.join(c.name for c in skipped)}\n"
         )
         if not checks:
-            sys.stderr.write("nothing to run in quick mode; use --full\n")
-            return 0
+            sys.stderr.write("scalinglaws: error: nothing to verify in quick mode (the selected "
+                             "checks run only with --full)\n")
+            return 2
     backend = _resolve_backend(args.backend)
     settings = Settings(full=args.full, backend=backend, seed=args.seed, perturb=args.perturb)
     out = Path(args.out)
