@@ -119,7 +119,9 @@ def test_report_calls_a_papers_figure_hook(tmp_path, monkeypatch):
     module = types.ModuleType("scalinglaws.validators.fakepaper")
     module.report_figures = report_figures
     monkeypatch.setitem(sys.modules, "scalinglaws.validators.fakepaper", module)
-    records = [{"check": "fakepaper.one"}, {"check": "otherpaper.two"}, {"check": "fakepaper.three"}]
+    records = [{"check": "fakepaper.one", "law": "fakepaper.a"},
+               {"check": "otherpaper.two", "law": "otherpaper.b"},
+               {"check": "fakepaper.three", "law": "fakepaper.c"}]
     figures = report.paper_figures(records, tmp_path / "plots")
     assert seen["checks"] == ["fakepaper.one", "fakepaper.three"]
     assert figures == [("A fake figure", "plots/fake.png")]

@@ -37,7 +37,8 @@ def _ode():
 
 
 @functools.lru_cache(maxsize=None)
-def _frontier(alpha: float, beta: float, full: bool):
+def _curves(alpha: float, beta: float, full: bool) -> tuple:
+    """SGD loss curves of the deterministic equivalent at d = 100 * 2^k, each to the same compute."""
     P = _ode()
     k_max = 10 if full else 6
     f_max = 1e14 if full else 1e12
@@ -45,7 +46,12 @@ def _frontier(alpha: float, beta: float, full: bool):
     for k in range(k_max + 1):
         prob = P.PLRFProblem(alpha, beta, 100 * 2**k)
         curves.append(P.solve(prob, P.sgd(prob), f_max / prob.d, dt=0.02))
-    return P.isoflop_frontier(curves, n_flops=40)
+    return tuple(curves)
+
+
+@functools.lru_cache(maxsize=None)
+def _frontier(alpha: float, beta: float, full: bool):
+    return _ode().isoflop_frontier(_curves(alpha, beta, full), n_flops=40)
 
 
 def _isoflop(phase: str, which: str, settings: Settings) -> Verdict:
@@ -201,13 +207,8 @@ def _traverse_frontier(alpha: float, beta: float, full: bool):
     the d grid early, and the zoom puts the 40 budgets where the fit can use them. The zoom
     depends only on the curves, not on a phase."""
     P = _ode()
-    k_max = 10 if full else 6
-    f_max = 1e14 if full else 1e12
-    curves = []
-    for k in range(k_max + 1):
-        prob = P.PLRFProblem(alpha, beta, 100 * 2**k)
-        curves.append(P.solve(prob, P.sgd(prob), f_max / prob.d, dt=0.02))
-    fr = P.isoflop_frontier(curves, n_flops=40)
+    curves = _curves(alpha, beta, full)
+    fr = _frontier(alpha, beta, full)
     inside = np.flatnonzero(fr.interior)
     if inside.size == 0:
         return fr

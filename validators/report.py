@@ -142,7 +142,8 @@ def _latex(results, settings) -> str:
 
 
 def _paper_of(record: dict) -> str:
-    return str(record.get("check", "")).split(".", 1)[0]
+    """The paper of a check's record: its law's paper, as :attr:`checks.Check.paper` says."""
+    return str(record.get("law", "")).split(".", 1)[0]
 
 
 def paper_figures(results, plots_dir: Path) -> list[tuple[str, str]]:

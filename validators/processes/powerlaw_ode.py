@@ -56,6 +56,7 @@ from typing import Callable
 import numpy as np
 
 from scalinglaws.errors import DomainError, ParameterError
+from scalinglaws.validators.processes.linreg import _int, _real
 
 __all__ = [
     "PLRFProblem",
@@ -69,20 +70,6 @@ __all__ = [
     "solve",
     "isoflop_frontier",
 ]
-
-
-def _positive(name, value, *, integer=False):
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise ParameterError(f"{name} must be a number, got {value!r}") from None
-    if not (math.isfinite(x) and x > 0):
-        raise DomainError(f"{name} must be finite and > 0, got {value!r}")
-    if integer:
-        if x != int(x):
-            raise DomainError(f"{name} must be an integer, got {value!r}")
-        return int(x)
-    return x
 
 
 class PLRFProblem:
@@ -106,19 +93,14 @@ class PLRFProblem:
     """
 
     def __init__(self, alpha, beta, d, v_ratio=4.0):
-        self.alpha = _positive("alpha", alpha)
-        try:
-            self.beta = float(beta)
-        except (TypeError, ValueError):
-            raise ParameterError(f"beta must be a number, got {beta!r}") from None
-        if not math.isfinite(self.beta):
-            raise DomainError(f"beta must be finite, got {beta!r}")
+        self.alpha = _real("alpha", alpha, gt=0)
+        self.beta = _real("beta", beta)
         if not 2 * (self.alpha + self.beta) > 1:
             raise DomainError(
                 f"2*(alpha+beta) > 1 is required (no power law otherwise), got alpha={alpha}, beta={beta}"
             )
-        self.d = _positive("d", d, integer=True)
-        self.v_ratio = _positive("v_ratio", v_ratio)
+        self.d = _int("d", d, ge=1)
+        self.v_ratio = _real("v_ratio", v_ratio, gt=0)
         if self.v_ratio <= 1:
             raise DomainError(f"v_ratio must be > 1 (more hidden directions than features), got {v_ratio}")
         self.v = int(math.ceil(self.v_ratio * self.d))
@@ -194,8 +176,8 @@ def _check_problem(problem) -> None:
 def sgd(problem, batch=1, c=0.375) -> GenMom:
     r"""One-pass SGD with the authors' default constant step :math:`\gamma_2 = c\min(2/(B+1), 1/\mathrm{tr}K)`."""
     _check_problem(problem)
-    batch = _positive("batch", batch, integer=True)
-    g2 = _lr(problem, batch, _positive("c", c))
+    batch = _int("batch", batch, ge=1)
+    g2 = _lr(problem, batch, _real("c", c, gt=0))
     zero = _const(0.0)
     return GenMom("SGD", zero, _const(g2), zero, _const(1.0), batch, {"gamma2": g2}, is_sgd=True)
 
@@ -203,11 +185,11 @@ def sgd(problem, batch=1, c=0.375) -> GenMom:
 def sgd_momentum(problem, delta=0.1, batch=1, c=0.375) -> GenMom:
     r"""SGD with constant momentum: :math:`\gamma_1 = 1`, constant :math:`\Delta`, :math:`\gamma_3 = \Delta\gamma_2`."""
     _check_problem(problem)
-    batch = _positive("batch", batch, integer=True)
-    delta = _positive("delta", delta)
+    batch = _int("batch", batch, ge=1)
+    delta = _real("delta", delta, gt=0)
     if delta > 1:
         raise DomainError(f"delta must be in (0, 1], got {delta}")
-    g2 = _lr(problem, batch, _positive("c", c))
+    g2 = _lr(problem, batch, _real("c", c, gt=0))
     return GenMom(
         "SGD-M", _const(1.0), _const(g2), _const(delta * g2), _const(delta), batch,
         {"gamma2": g2, "gamma3": delta * g2, "delta": delta},
@@ -228,9 +210,9 @@ def dana_constant(problem, c3=0.1, batch=1, c=0.375) -> GenMom:
     factor :math:`1-\Delta` in :math:`[0, 1)`.
     """
     _check_problem(problem)
-    batch = _positive("batch", batch, integer=True)
-    g2 = _lr(problem, batch, _positive("c", c))
-    g3 = _positive("c3", c3) / (problem.d * problem.trace_K)
+    batch = _int("batch", batch, ge=1)
+    g2 = _lr(problem, batch, _real("c", c, gt=0))
+    g3 = _real("c3", c3, gt=0) / (problem.d * problem.trace_K)
     delta = _dana_delta(problem)
     return GenMom(
         "DANA-constant", _const(1.0), _const(g2), _const(g3),
@@ -242,9 +224,9 @@ def dana_constant(problem, c3=0.1, batch=1, c=0.375) -> GenMom:
 def dana_decaying(problem, c3=0.1, batch=1, c=0.375) -> GenMom:
     r"""DANA-decaying: :math:`\Delta = \delta/(1+s)`, :math:`\gamma_3 = c_3 (1+s)^{-1/(2\alpha)}` (authors' defaults)."""
     _check_problem(problem)
-    batch = _positive("batch", batch, integer=True)
-    g2 = _lr(problem, batch, _positive("c", c))
-    c3 = _positive("c3", c3)
+    batch = _int("batch", batch, ge=1)
+    g2 = _lr(problem, batch, _real("c", c, gt=0))
+    c3 = _real("c3", c3, gt=0)
     kappa3 = 1.0 / (2 * problem.alpha)
     delta = _dana_delta(problem)
     return GenMom(
@@ -319,8 +301,8 @@ def solve(problem, optimizer, t_max, dt=0.02) -> ODECurve:
     _check_problem(problem)
     if not isinstance(optimizer, GenMom):
         raise ParameterError(f"optimizer must be a GenMom, got {type(optimizer).__name__}")
-    t_max = _positive("t_max", t_max)
-    dt = _positive("dt", dt)
+    t_max = _real("t_max", t_max, gt=0)
+    dt = _real("dt", dt, gt=0)
     if dt > 0.5:
         raise DomainError(f"dt must be <= 0.5 (log-time step), got {dt}")
     n_steps = int(math.ceil(math.log1p(t_max) / dt))
