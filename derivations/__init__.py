@@ -322,7 +322,8 @@ def run_all_modulo() -> list[tuple[str, bool, str]]:
 
     A module may keep derivations out of ``DERIVATIONS`` (exact landing) in ``TABLE_DERIVATIONS``
     with its own ``lands(derivation) -> bool`` and a ``LANDING`` text saying modulo what (the
-    MoE tables land modulo the regime's co-scaling of M, K, N_e with N). Returns
+    MoE tables land modulo the regime's co-scaling of M, K, N_e with N; the muP table modulo
+    each row's fixed dimension). Returns
     ``[(law_key, lands, how), ...]`` sorted by key; a derivation that raises does not land.
     """
     out = []

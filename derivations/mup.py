@@ -16,7 +16,7 @@ initial readout (the kernel regime).
 Input rows are compared with the law with the fan-in held fixed, output rows with the fan-out
 held fixed (:func:`lands`), since that is what the rows assert.
 
->>> d = DERIVATIONS_MODULO["mup.hidden.lr_sgd"]()
+>>> d = TABLE_DERIVATIONS["mup.hidden.lr_sgd"]()
 >>> d.result
 fan_out/fan_in
 >>> lands(d)
@@ -35,7 +35,7 @@ from scalinglaws.registry import paper as _paper
 
 from . import Derivation
 
-__all__ = ["DERIVATIONS_MODULO", "DERIVATIONS", "NOT_DERIVED", "lands", "derive"]
+__all__ = ["TABLE_DERIVATIONS", "LANDING", "DERIVATIONS", "NOT_DERIVED", "lands", "derive"]
 
 _P = _paper("mup").params
 fan_in, fan_out = _P["fan_in"].symbol, _P["fan_out"].symbol
@@ -83,9 +83,12 @@ def lands(derivation: Derivation) -> bool:
     return True
 
 
+#: How these derivations land (see :func:`scalinglaws.derivations.run_all_modulo`).
+LANDING = "modulo the row's fixed dimension (exponents in fan-in and fan-out compared)"
+
 #: ``{law_key: function}``, landing modulo the fixed dimension (:func:`lands`); kept out of
 #: the shared exact ``DERIVATIONS`` registry.
-DERIVATIONS_MODULO = {
+TABLE_DERIVATIONS = {
     f"mup.{g}.{q}": functools.partial(derive, g, q)
     for g in ("input", "hidden", "output")
     for q in ("init_var", "lr_sgd", "lr_adam")

@@ -239,8 +239,10 @@ def test_modulo_derivations_land_and_say_how():
     from scalinglaws.derivations import run_all_modulo
 
     rows = run_all_modulo()
-    assert rows, "the MoE table derivations are expected here"
+    papers = {k.split(".", 1)[0] for k, _, _ in rows}
+    assert papers == {"moe_mssp", "mup"}, papers  # the parameterization tables of both papers
     assert all(ok for _, ok, _ in rows), [k for k, ok, _ in rows if not ok]
-    assert all("co-scaling" in how for _, _, how in rows)
+    assert all("co-scaling" in how for k, _, how in rows if k.startswith("moe_mssp."))
+    assert all("fixed dimension" in how for k, _, how in rows if k.startswith("mup."))
     # none of them is also claimed as an exact derivation
     assert not {k for k, _, _ in rows} & set(derivations())

@@ -10,7 +10,7 @@ from scalinglaws.parameterization import abc_exponents, equivalent
 from scalinglaws.validators import mup as V
 from scalinglaws.validators.checks import Settings
 
-KEYS = sorted(DM.DERIVATIONS_MODULO)
+KEYS = sorted(DM.TABLE_DERIVATIONS)
 
 
 def test_nine_laws_from_the_authors_code():
@@ -24,7 +24,7 @@ def test_nine_laws_from_the_authors_code():
 
 @pytest.mark.parametrize("key", KEYS)
 def test_derivation_lands_and_a_wrong_law_is_rejected(key, monkeypatch):
-    d = DM.DERIVATIONS_MODULO[key]()
+    d = DM.TABLE_DERIVATIONS[key]()
     assert d.key == key and DM.lands(d)
     item = sl.law(key)
     grows = item.params["fan_out" if "input" in key else "fan_in"].symbol
