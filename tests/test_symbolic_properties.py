@@ -47,9 +47,12 @@ def _value(param):
         high = min(10**6, math.floor(hi)) if hi is not None else 10**6
         return st.integers(low, high)
     if hi is None and lo == 0:
-        # scales (sigma^2, eta) in [0.01, 1000], and as often exponents (alpha) in [0.01, 5]
-        small, large = st.integers(1 + bool(domain.left_open), 500), st.integers(1, 100_000)
-        return st.one_of(small, large).map(lambda k: k / 100)
+        # scales (sigma^2, eta) in [0.01, 1000], and as often exponents (alpha) in [0.01, 5] and
+        # in [0.01, 1]: regimes below a threshold such as alpha <= 1/2 must be hit reliably
+        first = 1 + bool(domain.left_open)
+        unit, small, large = (st.integers(first, 100), st.integers(first, 500),
+                              st.integers(1, 100_000))
+        return st.one_of(unit, small, large).map(lambda k: k / 100)
     if hi is None and lo is None:
         low, high = -500, 500  # a real exponent, unbounded: [-5, 5]
     elif hi is None:
