@@ -26,10 +26,10 @@ import math
 import numpy as np
 
 import scalinglaws as sl
-from scalinglaws.papers import functional_scaling as fs
 
 from .checks import Settings, check
 from .fit import Verdict, fit_drifting_slope, log_factor_slack, make_verdict
+from .processes import fsl as fs
 
 D_FEATURES = 10**8
 SIGMA2 = 1.0

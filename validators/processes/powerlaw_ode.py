@@ -56,7 +56,8 @@ from typing import Callable
 import numpy as np
 
 from scalinglaws.errors import DomainError, ParameterError
-from scalinglaws.validators.processes.linreg import _int, _real
+
+from .linreg.problem import _int, _real
 
 __all__ = [
     "PLRFProblem",

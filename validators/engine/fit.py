@@ -50,13 +50,11 @@ from scalinglaws.errors import DomainError, ParameterError
 __all__ = [
     "SlopeFit",
     "ThresholdFit",
-    "Verdict",
+    "SlopeLimit",
     "UnsettledFitWarning",
     "fit_loglog_slope",
-    "fit_drifting_slope",
+    "fit_slope_limit",
     "fit_threshold",
-    "make_verdict",
-    "log_factor_slack",
 ]
 
 _VERDICT_KINDS = ("exponent", "threshold", "value")
@@ -377,6 +375,7 @@ def fit_loglog_slope(
     ci_method: str = "expanded",
     local_points: int = 5,
     drift_tol: float = 0.05,
+    log_power=None,
 ) -> SlopeFit:
     r"""Fit the exponent :math:`p` of :math:`y \sim x^{p}` on ``window`` with an interval.
 
@@ -413,6 +412,11 @@ def fit_loglog_slope(
         Points per local slope, ``k = max(2, min(local_points, m // 2))`` for ``m`` window points.
     drift_tol : float
         Largest local-slope drift over the window accepted as settled.
+    log_power : None, float or "free"
+        For a :math:`\tilde\Theta` law, :math:`y \asymp x^{p}(\ln x)^{q}`: a declared ``q``
+        (the fit is of :math:`\ln\bar y - q\ln\ln x`), or ``"free"`` (``q`` fitted as a
+        second regressor, :math:`\ln\bar y = c + p\ln x + q\ln\ln x`, so the interval of
+        ``p`` carries the uncertainty of the log power). The window must start above 1.
 
     Returns
     -------
@@ -484,7 +488,21 @@ def fit_loglog_slope(
     ybar = Y.mean(axis=0)
     ly = np.log(ybar[mask])
 
-    w = _ols_weights(lx)
+    if log_power is not None:
+        if lx[0] <= 0:
+            raise DomainError("a log power needs the window to start above x = 1")
+        if isinstance(log_power, str):
+            if log_power != "free":
+                raise DomainError(f"log_power must be a number or 'free', got {log_power!r}")
+        elif isinstance(log_power, bool) or not isinstance(log_power, numbers.Real):
+            raise DomainError(f"log_power must be a number or 'free', got {log_power!r}")
+    if isinstance(log_power, numbers.Real):
+        ly = ly - float(log_power) * np.log(lx)
+    if log_power == "free":
+        design = np.column_stack([np.ones_like(lx), lx, np.log(lx)])
+        w = np.linalg.pinv(design)[1]
+    else:
+        w = _ols_weights(lx)
     slope = float(w @ ly)
     intercept = float(ly.mean() - slope * lx.mean())
     pad = _roundoff(lx, ly, slope)
@@ -516,8 +534,9 @@ def fit_loglog_slope(
         boot_slopes = np.empty(n_boot)
         boot_noise = np.empty(n_boot)
         pos = 0
+        shift_q = float(log_power) * np.log(lx) if isinstance(log_power, numbers.Real) else 0.0
         for means in _boot_means(Yw, n_boot, rng):
-            lyb = np.log(means)
+            lyb = np.log(means) - shift_q
             b = lyb.shape[0]
             boot_slopes[pos : pos + b] = lyb @ w
             dev = lyb @ W_local.T - local
@@ -946,22 +965,8 @@ def fit_threshold(
 
 
 # ----------------------------------------------------------------------------------------------
-# Verdicts
+# Small validators
 # ----------------------------------------------------------------------------------------------
-
-
-_BOUNDS = ("two", "upper", "lower")
-
-
-def _passes(predicted: float, ci: tuple[float, float], slack: float, bound: str = "two") -> bool:
-    """The passing rule. ``two``: the prediction lies in the widened interval. ``upper`` (the law
-    bounds the quantity from above, y ≲ x^p): some value of the widened interval lies at or
-    below the prediction. ``lower``: some value at or above it."""
-    if bound == "upper":
-        return bool(ci[0] - slack <= predicted)
-    if bound == "lower":
-        return bool(predicted <= ci[1] + slack)
-    return bool(ci[0] - slack <= predicted <= ci[1] + slack)
 
 
 def _as_float(name: str, value) -> float:
@@ -978,381 +983,254 @@ def _as_pair(name: str, value) -> tuple[float, float]:
     return (_as_float(f"{name}[0]", a), _as_float(f"{name}[1]", b))
 
 
-@dataclasses.dataclass
-class Verdict:
-    r"""The outcome of checking one law against one fit.
+# ----------------------------------------------------------------------------------------------
+# Deterministic curves: extrapolating the local slopes
+# ----------------------------------------------------------------------------------------------
+
+#: Correction exponents omega scanned by :func:`fit_slope_limit` (a geometric grid).
+_OMEGA_GRID = np.geomspace(0.1, 4.0, 48)
+#: Profile-likelihood admissibility: a model is admissible while its residual sum of squares
+#: exceeds the best model's by at most ``_CHI2_95_1`` residual variances (chi^2_1 at 95 %).
+_CHI2_95_1 = 3.841
+#: The interval of each admissible model's limit: its estimate +- this many standard errors.
+_Z_95 = 1.96
+#: Model error of an extrapolation, as a fraction of the distance it extrapolates (from the last
+#: local slope to the best model's limit): we trust the direction of an extrapolation, not its
+#: exact length. On synthetic curves with two power corrections (tests/test_fit.py) the error of
+#: the best limit exceeded 0.3 of that distance in 1 % of 300 curves and 0.07 of it in 5 %; on
+#: the recursions the size of the remaining drift is not known that well, hence the whole
+#: distance.
+_EXTRAPOLATION_TRUST = 1.0
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class SlopeLimit:
+    r"""The limit :math:`s_\infty` of the local log-log slopes of a deterministic curve.
 
     Attributes
     ----------
-    key:
-        The law's key (``"anytime.bias_exponent"``).
-    check:
-        Short name of the check (``"bias slope, a=1.5 b=3 gamma=0.5"``).
-    predicted, measured:
-        The law's value and the fitted one.
+    limit:
+        :math:`s_\infty` of the best-fitting correction model.
     ci:
-        The measured value's interval ``(lo, hi)``.
-    window:
-        The fit window, or None (thresholds, values).
-    slack, slack_reason:
-        Tolerance added on both sides of the interval, :math:`\ge 0`, and why (e.g. a
-        :math:`\tilde\Theta` law's log factor, see :func:`log_factor_slack`). Same units as
-        ``predicted``.
-    passed:
-        ``ci[0] - slack <= predicted <= ci[1] + slack``. Computed when None; a value that
-        disagrees with the rule is an error.
-    kind:
-        ``"exponent"``, ``"threshold"`` or ``"value"``.
-    method:
-        How ``ci`` was obtained (``"bootstrap"``, ``"window"``, ``"grid"``, ...).
-    warnings, notes:
-        Caveats carried over from the fit, and free text.
-    data:
-        Lists for a plot: ``x``, ``y`` (mean curve), ``y_lo``/``y_hi`` (replica band or None),
-        ``fit_x``/``fit_y`` (the fitted line or threshold marker), ``predicted_y`` (the
-        predicted line over ``fit_x``), ``window``; thresholds add ``predicted_x``.
-    negative_control:
-        The deliberately wrong predictions and whether the same rule rejected them (see
-        :func:`make_verdict`), or None.
-
-    A verdict round-trips through strict JSON: ``Verdict.from_dict(json.loads(json.dumps(
-    v.to_dict(), allow_nan=False))) == v`` (NaN and inf in ``data`` are stored as None).
+        ``(lo, hi)``: the union over the admissible correction models of
+        :math:`\hat s_\infty \pm 1.96\,\widehat{\mathrm{se}}`, widened by the round-off bound.
+        A systematic interval (no coverage level): it is as wide as the data leaves the
+        extrapolation undetermined.
+    models:
+        The admissible models, each ``{"model", "omega", "s_inf", "c", "se", "rss"}``;
+        ``model`` is ``"constant"`` (:math:`s = s_\infty`), ``"power"``
+        (:math:`s_\infty + c\,x^{-\omega}`) or ``"log"`` (:math:`s_\infty + c/\ln x`).
+    best:
+        The model with the smallest residual sum of squares.
+    local_x, local_slopes:
+        The local slopes (sliding least-squares slopes over ``k`` consecutive points of the
+        window) and the geometric-mean ``x`` of each.
+    window, x_span, k:
+        The window asked for, the first and last grid points in it, the points per local slope.
+    x, y:
+        The whole curve (for plots).
     """
 
-    key: str
-    check: str
-    predicted: float
-    measured: float
+    limit: float
     ci: tuple[float, float]
-    window: tuple[float, float] | None = None
-    slack: float = 0.0
-    slack_reason: str = ""
-    passed: bool | None = None
-    kind: str = "exponent"
-    method: str = ""
-    warnings: list[str] = dataclasses.field(default_factory=list)
-    notes: str = ""
-    data: dict = dataclasses.field(default_factory=dict)
-    negative_control: dict | None = None
-    bound: str = "two"
+    models: list[dict]
+    best: dict
+    local_x: np.ndarray
+    local_slopes: np.ndarray
+    window: tuple[float, float]
+    x_span: tuple[float, float]
+    k: int
+    x: np.ndarray
+    y: np.ndarray
+    settled: bool = True
 
-    def __post_init__(self):
-        if self.bound not in _BOUNDS:
-            raise DomainError(f"Verdict.bound must be one of {_BOUNDS}, got {self.bound!r}")
-        for name in ("key", "check", "slack_reason", "method", "notes"):
-            if not isinstance(getattr(self, name), str):
-                value = getattr(self, name)
-                raise ParameterError(f"Verdict.{name} must be a string, got {value!r}")
-        if self.kind not in _VERDICT_KINDS:
-            raise DomainError(f"Verdict.kind must be one of {_VERDICT_KINDS}, got {self.kind!r}")
-        self.predicted = _as_float("predicted", self.predicted)
-        self.measured = _as_float("measured", self.measured)
-        if not (math.isfinite(self.predicted) and math.isfinite(self.measured)):
-            raise DomainError("predicted and measured must be finite")
-        self.ci = _as_pair("ci", self.ci)
-        if not (math.isfinite(self.ci[0]) and math.isfinite(self.ci[1])) or self.ci[0] > self.ci[1]:
-            raise DomainError(f"ci must be a finite pair with lo <= hi, got {self.ci!r}")
-        if self.window is not None:
-            self.window = _as_pair("window", self.window)
-        self.slack = _as_float("slack", self.slack)
-        if not (math.isfinite(self.slack) and self.slack >= 0):
-            raise DomainError(f"slack must be finite and >= 0, got {self.slack!r}")
-        rule = _passes(self.predicted, self.ci, self.slack, self.bound)
-        if self.passed is None:
-            self.passed = rule
-        elif bool(self.passed) != rule:
-            raise DomainError(
-                f"passed={self.passed!r} contradicts the {self.bound}-sided rule on "
-                f"ci ± slack (which gives {rule})"
-            )
-        self.passed = bool(self.passed)
-        if isinstance(self.warnings, str) or not all(isinstance(w, str) for w in self.warnings):
-            raise ParameterError("Verdict.warnings must be a list of strings")
-        self.warnings = list(self.warnings)
-        if not isinstance(self.data, Mapping):
-            raise ParameterError("Verdict.data must be a dict")
-        self.data = _jsonable(self.data)
-        if self.negative_control is not None:
-            if not isinstance(self.negative_control, Mapping):
-                raise ParameterError("Verdict.negative_control must be a dict or None")
-            self.negative_control = _jsonable(self.negative_control)
+    def remaining_correction(self, x: float) -> float:
+        r"""The largest :math:`|s_M(x) - s_{\infty,M}|` over the admissible models: how far the
+        local slope at ``x`` may still be from its limit, by the models the data admits."""
+        worst = 0.0
+        for m in self.models:
+            if m["model"] in ("power", "power2"):
+                g = (x / m["x_ref"]) ** (-m["omega"])
+                worst = max(worst, abs(m["c"] * g + m["c2"] * g * g))
+            elif m["model"] == "log":
+                worst = max(worst, abs(m["c"]) / math.log(x))
+            elif m["model"] == "log+power":
+                g = (x / m["x_ref"]) ** (-m["omega"])
+                worst = max(worst, abs(m["c"] * g + m["c2"] / math.log(x)))
+        return worst
 
-    def summary(self) -> str:
-        """One line: PASS/FAIL, key, check, predicted vs measured [ci] ± slack."""
-        status = "PASS" if self.passed else "FAIL"
-        s = (
-            f"{status} {self.key} [{self.check}]: predicted {self.predicted:.4g}, measured "
-            f"{self.measured:.4g} [{self.ci[0]:.4g}, {self.ci[1]:.4g}]"
-        )
-        if self.slack:
-            s += f" ± slack {self.slack:.3g}"
-        if self.negative_control is not None and not self.negative_control.get("rejected", True):
-            s += " (negative control NOT rejected)"
-        return s
+    def settling_size(self, tolerance: float, *, limit: float = 1e60) -> float | None:
+        r"""The smallest :math:`x \ge x_{\max}` (scanned by factors of 2) at which every admissible
+        model's local slope is within ``tolerance`` of its own limit: a curve run to that size
+        decides a question of resolution ``tolerance``. None beyond ``limit``."""
+        x = self.x_span[1]
+        while x <= limit:
+            if self.remaining_correction(x) <= tolerance:
+                return float(x)
+            x *= 2.0
+        return None
 
     def to_dict(self) -> dict:
-        """A strict-JSON-safe dict (tuples as lists, NaN/inf as None)."""
+        """A strict-JSON-safe dict."""
         return _jsonable({f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
 
-    @classmethod
-    def from_dict(cls, d: Mapping) -> "Verdict":
-        """Rebuild a verdict from :meth:`to_dict` output (after a JSON round trip)."""
-        if not isinstance(d, Mapping):
-            raise ParameterError(f"Verdict.from_dict needs a dict, got {type(d).__name__}")
-        names = [f.name for f in dataclasses.fields(cls)]
-        unknown = sorted(set(d) - set(names))
-        if unknown:
-            raise ParameterError(f"unknown Verdict field(s): {', '.join(unknown)}")
-        required = ("key", "check", "predicted", "measured", "ci")
-        missing = [n for n in required if n not in d]
-        if missing:
-            raise ParameterError(f"missing Verdict field(s): {', '.join(missing)}")
-        kwargs = dict(d)
-        kwargs["ci"] = tuple(kwargs["ci"])
-        if kwargs.get("window") is not None:
-            kwargs["window"] = tuple(kwargs["window"])
-        return cls(**kwargs)
+
+def _linear_fit(A: np.ndarray, s: np.ndarray):
+    """Least squares ``s ~ A @ theta``: (theta, rss, (A^T A)^-1) or None when singular."""
+    theta, _res, rank, _sv = np.linalg.lstsq(A, s, rcond=None)
+    if rank < A.shape[1]:
+        return None
+    r = s - A @ theta
+    return theta, float(r @ r), np.linalg.inv(A.T @ A)
 
 
-def log_factor_slack(window, kappa: float = 1.0) -> float:
-    r"""Slack of a :math:`\tilde\Theta` law: the most a :math:`(\ln x)^{\kappa}` factor can shift a
-    log-log slope fitted over ``window``, :math:`|\kappa|/\ln x_{lo}`.
+def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points: int | None = None,
+                    omega=None) -> SlopeLimit:
+    r"""Extrapolate the local log-log slopes of one deterministic curve to :math:`x\to\infty`.
 
-    The maths is in :func:`scalinglaws.testing.log_factor_slack` (this takes the window as one
-    pair). ``window[0]`` must exceed 1.
+    A deterministic curve (an exact recursion, an ODE, a functional) has no sampling noise; what
+    is uncertain is how far its local slope :math:`s(x) = d\ln y/d\ln x` still is from its limit.
+    The local slopes :math:`s_j` (sliding least-squares slopes over ``k`` consecutive points of
+    ``window``, at the geometric mean :math:`x_j` of their points) are fitted by the
+    correction-to-scaling models
 
-    Examples
-    --------
-    >>> import math
-    >>> round(log_factor_slack((math.exp(10), math.exp(12))), 12)
-    0.1
-    """
-    from scalinglaws.testing import log_factor_slack as _slack
+    * ``power``: :math:`s(x) = s_\infty + c\,x^{-\omega}` for :math:`\omega` on a geometric grid
+      in :math:`[0.1, 4]` (or the declared ``omega``: a number or a ``(lo, hi)`` range),
+    * ``constant``: :math:`s(x) = s_\infty` (the limit :math:`\omega\to\infty`),
+    * ``log`` (only with ``log_correction=True``, for a :math:`\tilde\Theta` law): :math:`s(x) =
+      s_\infty + q/\ln x`, which is *exactly* the local slope of :math:`x^{s_\infty}(\ln x)^q`,
+      so a free log power is one of the admissible models; and ``log+power``,
+      :math:`s_\infty + c\,x^{-\omega} + q/\ln x`,
 
-    lo, hi = _check_window(window)
-    if isinstance(kappa, bool) or not isinstance(kappa, numbers.Real) or not math.isfinite(kappa):
-        raise DomainError(f"kappa must be a finite number, got {kappa!r}")
-    if lo <= 1:
-        raise DomainError(f"the window must start above 1 for a log-factor slack, got {lo:.4g}")
-    return _slack(lo, hi, kappa)
+    * ``power2``: :math:`s_\infty + c_1 x^{-\omega} + c_2 x^{-2\omega}` (the next order of the
+      same expansion),
 
+    each by linear least squares (given :math:`\omega`). With :math:`\hat\sigma^2 =
+    \mathrm{RSS}_{\min}/(n - p)` from the best model (:math:`n` local slopes, :math:`p` its
+    parameters), a model is *admissible* when :math:`\mathrm{RSS} \le \mathrm{RSS}_{\min} +
+    3.84\,k\,\hat\sigma^2` (the 95 % profile-likelihood rule, the factor :math:`k` because
+    sliding slopes over :math:`k` points share their points, so only about :math:`n/k` of them
+    are independent). Each admissible model gives :math:`\hat s_\infty \pm 1.96\,\mathrm{se}`,
+    :math:`\mathrm{se}^2 = k\,\mathrm{RSS}/(n-p)\,[(A^\top A)^{-1}]_{00}`; the interval is their
+    union, together with the same rule applied to the upper two thirds of the local slopes (the
+    extrapolation must be stable when its fit range shrinks), widened by a model error equal to
+    the distance extrapolated, :math:`|\hat s_\infty - s_n|` from the last local slope
+    :math:`s_n` (on synthetic curves with two power corrections the error was below 0.3 of it in
+    99 % of cases), and by the round-off bound of the
+    slopes. It is never of zero width and never widened by hand: its width is the spread of the
+    extrapolations the data cannot tell apart. ``settled`` is False when a correction exponent
+    at the bottom of the scanned range is admissible (a correction slower than
+    :math:`x^{-0.1}` cannot be extrapolated).
 
-def fit_drifting_slope(x, y, window, *, shift: float = 8.0, **kwargs) -> SlopeFit:
-    r"""Fit a deterministic curve whose log-log slope may still drift, with a drift allowance.
-
-    For an exact deterministic equivalent (no sampling noise) the only error of a fitted
-    exponent is pre-asymptotic: the local slope is still moving towards its limit. The slope is
-    fitted on ``window`` (the window interval of :func:`fit_loglog_slope`) and again on the
-    same window moved down by the factor ``shift`` :math:`s`, :math:`[x_{lo}/s, x_{hi}/s]`. The
-    drift :math:`\Delta = \hat p(\text{window}) - \hat p(\text{window}/s)` is how far the slope
-    moved over the last factor :math:`s`; the window interval :math:`[c_0, c_1]` is widened by
-    :math:`|\Delta|` on both sides (near a turning point the slope can overshoot its limit, so
-    the direction of the last drift is no guide),
-
-    .. math:: [\,c_0 - |\Delta|,\ c_1 + |\Delta|\,].
-
-    The assumption, stated in the result: the slope will not move further beyond ``window``
-    than it moved over the preceding factor :math:`s`. It holds when the correction decays at
-    least geometrically in :math:`\ln x` (a correction :math:`x^{-\omega}` with
-    :math:`s^{\omega} \ge 2`); a slower correction can break it, and a :math:`1/\ln x`
-    correction is a log factor that belongs in the slack instead. ``method`` becomes
-    ``"window+drift"``.
-    """
-    fit = fit_loglog_slope(x, y, window, **kwargs)
-    if fit.method != "window":
-        raise DomainError("fit_drifting_slope is for one deterministic curve (y of shape (n,))")
-    s = _as_float("shift", shift)
-    if not (math.isfinite(s) and s > 1):
-        raise DomainError(f"shift must be > 1, got {shift!r}")
-    lo, hi = fit.window
-    earlier = fit_loglog_slope(x, y, (lo / s, hi / s), **kwargs)
-    drift = abs(fit.slope - earlier.slope)
-    c0, c1 = fit.ci
-    note = (
-        f"drift allowance: slope {fit.slope:.4g} on the window, {earlier.slope:.4g} on the "
-        f"window / {s:g}; interval widened by {drift:.3g} on both sides"
-    )
-    return dataclasses.replace(
-        fit, ci=(c0 - drift, c1 + drift), method="window+drift",
-        warnings=list(fit.warnings) + [note],
-    )
-
-
-def _slope_data(fit: SlopeFit, predicted: float) -> dict:
-    xs = fit.x[(fit.x >= fit.window[0]) & (fit.x <= fit.window[1])]
-    xc = math.sqrt(fit.x_span[0] * fit.x_span[1])
-    anchor = float(fit.predict(xc))
-    return {
-        "x": _as_list(fit.x),
-        "y": _as_list(fit.y),
-        "y_lo": _as_list(fit.y_lo),
-        "y_hi": _as_list(fit.y_hi),
-        "fit_x": _as_list(xs),
-        "fit_y": _as_list(fit.predict(xs)),
-        "predicted_y": _as_list(anchor * (xs / xc) ** predicted),
-        "window": list(fit.window),
-        "local_x": _as_list(fit.local_x),
-        "local_slopes": _as_list(fit.local_slopes),
-    }
-
-
-def _threshold_data(fit: ThresholdFit, predicted: float) -> dict:
-    x = fit.x
-    if fit.rule == "halving":
-        target = fit.baseline / 2.0
-        fit_x = [float(x[0]), float(x[-1])]
-        fit_y = [target, target]
-        predicted_y = [target]
-    else:
-        (p1, c1), (p2, c2) = fit.lines["small"], fit.lines["large"]
-
-        def broken(xx):
-            lxx = np.log(np.asarray(xx, dtype=float))
-            return np.exp(np.where(xx <= fit.threshold, c1 + p1 * lxx, c2 + p2 * lxx))
-
-        fit_x = _as_list(x)
-        fit_y = _as_list(broken(x))
-        predicted_y = _as_list(broken(np.array([predicted])))
-    return {
-        "x": _as_list(x),
-        "y": _as_list(fit.y),
-        "y_lo": _as_list(fit.y_lo),
-        "y_hi": _as_list(fit.y_hi),
-        "fit_x": fit_x,
-        "fit_y": fit_y,
-        "predicted_x": [float(predicted)],
-        "predicted_y": predicted_y,
-        "measured_x": [float(fit.threshold)],
-        "window": None,
-    }
-
-
-def make_verdict(
-    key: str,
-    check: str,
-    predicted: float,
-    fit: SlopeFit | ThresholdFit,
-    *,
-    slack: float = 0.0,
-    slack_reason: str = "",
-    notes: str = "",
-    negative_shift: float = 0.15,
-    bound: str = "two",
-) -> Verdict:
-    r"""Compare a law's prediction with a fit; return a :class:`Verdict` with a negative control.
-
-    The check passes when :math:`\mathrm{ci}_0 - s \le \text{predicted} \le \mathrm{ci}_1 + s`
-    (:math:`s` = ``slack``).
-
-    *Negative control.* The same rule is applied to deliberately wrong predictions: for an
-    exponent, ``predicted ± negative_shift``; for a threshold (a scale, where an additive shift
-    has no meaning), ``predicted · (1 ± negative_shift)``. Both should FAIL; ``negative_control``
-    records the shifted values, whether each was rejected and ``rejected`` (both were). A check
-    whose interval plus slack cannot tell the prediction from its shifts gets a warning: it
-    could not have failed by that much.
-
-    Parameters
-    ----------
-    key, check :
-        The law's key and a short name of the check.
-    predicted : float
-        The law's value (exponent in the :math:`y \sim x^{p}` convention, or threshold).
-    fit : SlopeFit or ThresholdFit
-        The measurement; its kind sets the verdict's ``kind`` (``"exponent"``/``"threshold"``).
-    slack : float
-        Extra tolerance, :math:`\ge 0`, e.g. :func:`log_factor_slack` for a
-        :math:`\tilde\Theta` law; ``slack_reason`` says why.
-    notes : str
-        Free text.
-    negative_shift : float
-        Size of the negative control's shift (> 0).
-    bound : {"two", "upper", "lower"}
-        ``"two"`` for a law that states the value (Θ, Θ̃, exact); ``"upper"`` for an upper bound
-        (:math:`y \lesssim x^{p}`: passes when :math:`\mathrm{ci}_0 - s \le p`, and the negative
-        control is only the stronger claim :math:`p - \text{shift}`); ``"lower"`` symmetrically.
-
-    Returns
-    -------
-    Verdict
-        ``data`` holds the grid, the mean curve, the replica band, the fitted line over the
-        window and the predicted line :math:`\hat y(x_c)(x/x_c)^{p_{\rm pred}}` anchored at the
-        fit's value at the geometric centre :math:`x_c` of the window's points (exponents), or
-        the threshold markers and the fitted asymptotes (thresholds).
+    The assumption, stated: the correction to scaling is one of these models over the window
+    (a power of :math:`x`, or for a :math:`\tilde\Theta` law a power of :math:`\ln x`). Two
+    competing corrections of similar size can fool any extrapolation; then the local slopes'
+    residuals grow and so does the interval.
 
     Examples
     --------
     >>> import numpy as np
-    >>> x = np.logspace(1, 4, 31)
-    >>> fit = fit_loglog_slope(x, x**-0.5, (100, 1e4))
-    >>> v = make_verdict("demo.exponent", "slope", -0.5, fit)
-    >>> v.passed, v.negative_control["rejected"]
-    (True, True)
-    >>> make_verdict("demo.exponent", "slope", -0.4, fit).passed
-    False
-    >>> Verdict.from_dict(v.to_dict()) == v
-    True
+    >>> x = np.logspace(1, 5, 41)
+    >>> y = x**-0.5 * (1 + 3 * x**-0.4)       # local slope -> -0.5 like x^-0.4
+    >>> lim = fit_slope_limit(x, y, (1e2, 1e5))
+    >>> lim.ci[0] < -0.5 < lim.ci[1], round(lim.local_slopes[-1], 3)
+    (True, -0.483)
     """
-    predicted = _as_float("predicted", predicted)
-    if not math.isfinite(predicted):
-        raise DomainError(f"predicted must be finite, got {predicted!r}")
-    slack = _as_float("slack", slack)
-    if not (math.isfinite(slack) and slack >= 0):
-        raise DomainError(f"slack must be finite and >= 0, got {slack!r}")
-    shift = _as_float("negative_shift", negative_shift)
-    if not (math.isfinite(shift) and shift > 0):
-        raise DomainError(f"negative_shift must be finite and > 0, got {negative_shift!r}")
-
-    if isinstance(fit, SlopeFit):
-        kind, measured, window = "exponent", fit.slope, fit.window
-        wrong = (predicted - shift, predicted + shift)
-        mode = "additive"
-        data = _slope_data(fit, predicted)
-    elif isinstance(fit, ThresholdFit):
-        if shift >= 1:
-            raise DomainError("a threshold's negative_shift is relative and must be < 1")
-        kind, measured, window = "threshold", fit.threshold, None
-        wrong = (predicted * (1 - shift), predicted * (1 + shift))
-        mode = "relative"
-        data = _threshold_data(fit, predicted)
-    else:
-        raise ParameterError(f"fit must be a SlopeFit or a ThresholdFit, got {type(fit).__name__}")
-
-    if bound not in _BOUNDS:
-        raise DomainError(f"bound must be one of {_BOUNDS}, got {bound!r}")
-    # a one-sided law is only contradicted by a stronger claim: the shift on its strict side
-    if bound == "upper":
-        wrong = wrong[:1]
-    elif bound == "lower":
-        wrong = wrong[1:]
-    wrong_passed = [_passes(w, fit.ci, slack, bound) for w in wrong]
-    control = {
-        "shift": shift,
-        "mode": mode,
-        "predicted": list(wrong),
-        "passed": wrong_passed,
-        "rejected": not any(wrong_passed),
-    }
-    warns = list(fit.warnings)
-    if any(wrong_passed):
-        sign = "±" if mode == "additive" else "×(1±)"
-        warns.append(
-            f"negative control not rejected: the interval plus slack also accepts predicted "
-            f"{sign}{shift:g}, so this check cannot tell the prediction from such an error"
+    x, Y = _check_data(x, y)
+    if Y.shape[0] != 1:
+        raise DomainError("fit_slope_limit is for one deterministic curve (y of shape (n,))")
+    lo_w, hi_w = _check_window(window)
+    mask = (x >= lo_w) & (x <= hi_w)
+    m = int(mask.sum())
+    if m < 6:
+        raise DomainError(
+            f"window {window!r} holds {m} grid point(s); extrapolating local slopes needs at "
+            "least 6"
         )
-    return Verdict(
-        key=key,
-        check=check,
-        predicted=predicted,
-        measured=measured,
-        ci=fit.ci,
-        window=window,
-        slack=slack,
-        slack_reason=slack_reason,
-        kind=kind,
-        method=fit.method,
-        warnings=warns,
-        notes=notes,
-        data=data,
-        negative_control=control,
-        bound=bound,
+    xw = x[mask]
+    lx = np.log(xw)
+    ly = np.log(Y[0][mask])
+    if local_points is None:
+        k = max(3, m // 8)
+    else:
+        k = _check_int("local_points", local_points, 2)
+    k = min(k, m - 3)
+    W, local_x = _local_weights(lx, k)
+    s = W @ ly
+    n = s.size
+    u = np.log(local_x)
+    if omega is None:
+        omegas = _OMEGA_GRID
+    elif isinstance(omega, numbers.Real) and not isinstance(omega, bool):
+        omegas = np.array([float(omega)])
+    else:
+        o_lo, o_hi = _as_pair("omega", omega)
+        if not 0 < o_lo <= o_hi:
+            raise DomainError(f"omega must be > 0 (a number or a range lo <= hi), got {omega!r}")
+        omegas = np.geomspace(o_lo, o_hi, 24) if o_hi > o_lo else np.array([o_lo])
+    if np.any(~np.isfinite(omegas)) or np.any(omegas <= 0):
+        raise DomainError(f"omega must be positive and finite, got {omega!r}")
+    pad = _roundoff(lx, ly, float(s[-1]))
+    admissible = _admissible_models(u, s, omegas, k, log_correction, upper=False)
+    # stability of the extrapolation: the same rule on the upper two thirds of the local slopes
+    cut = n // 3
+    if n - cut >= 6:
+        admissible += _admissible_models(u[cut:], s[cut:], omegas, k, log_correction, upper=True)
+    if not admissible:
+        raise DomainError("too few local slopes for any correction model; use a wider window")
+    best = dict(min((f for f in admissible if not f["upper"]), key=lambda f: f["rss"]))
+    reach = _EXTRAPOLATION_TRUST * abs(best["s_inf"] - float(s[-1]))
+    lo = min(f["s_inf"] - _Z_95 * f["se"] for f in admissible) - reach
+    hi = max(f["s_inf"] + _Z_95 * f["se"] for f in admissible) + reach
+    edge = [f for f in admissible if f["omega"] is not None and f["omega"] <= omegas[0] * 1.0001
+            and omegas.size > 1]
+    settled = not edge
+    return SlopeLimit(
+        limit=best["s_inf"], ci=(lo - pad, hi + pad), models=admissible, best=best,
+        local_x=local_x, local_slopes=s, window=(lo_w, hi_w),
+        x_span=(float(xw[0]), float(xw[-1])), k=k, x=x, y=Y[0], settled=settled,
     )
+
+
+def _admissible_models(u, s, omegas, k, log_correction, *, upper):
+    """The correction models admissible for local slopes ``s`` at ``u = ln x`` (see
+    :func:`fit_slope_limit`), each a dict with its limit and standard error."""
+    n = s.size
+    u_top = float(u[-1])
+    candidates = [("constant", None, np.ones((n, 1)))]
+    for om in omegas:
+        g = np.exp(-om * (u - u_top))
+        candidates.append(("power", float(om), np.column_stack([np.ones(n), g])))
+        candidates.append(("power2", float(om), np.column_stack([np.ones(n), g, g * g])))
+    if log_correction:
+        if u[0] <= 0:
+            raise DomainError("a log correction needs the window to start above x = 1")
+        candidates.append(("log", None, np.column_stack([np.ones(n), 1.0 / u])))
+        for om in omegas:
+            g = np.exp(-om * (u - u_top))
+            candidates.append(("log+power", float(om), np.column_stack([np.ones(n), g, 1.0 / u])))
+    fitted = []
+    for name, om, A in candidates:
+        if A.shape[1] + 2 > n:
+            continue
+        res = _linear_fit(A, s)
+        if res is None:
+            continue
+        theta, rss, cov = res
+        fitted.append({"model": name, "omega": om, "s_inf": float(theta[0]),
+                       "c": float(theta[1]) if theta.size > 1 else 0.0,
+                       "c2": float(theta[2]) if theta.size > 2 else 0.0, "rss": rss,
+                       "p": A.shape[1], "cov00": float(cov[0, 0]), "upper": upper,
+                       "x_ref": float(math.exp(u_top))})
+    if not fitted:
+        return []
+    best = min(fitted, key=lambda f: f["rss"])
+    sigma2 = best["rss"] / max(n - best["p"], 1)
+    threshold = best["rss"] + _CHI2_95_1 * k * sigma2
+    out = []
+    for f in fitted:
+        if f["rss"] > threshold * (1 + 1e-12) + 1e-300:
+            continue
+        se = math.sqrt(k * f["rss"] / max(n - f["p"], 1) * f.pop("cov00"))
+        out.append(dict(f, se=se))
+    return out

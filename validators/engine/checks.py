@@ -1,15 +1,20 @@
 """The catalogue of checks that ``scalinglaws verify`` runs.
 
-A *check* runs a process, measures the observable one law predicts, fits it and returns a
-:class:`~scalinglaws.validators.fit.Verdict`. Paper modules in ``validators/`` (one per paper,
-same file name as in ``scalinglaws/papers/``) declare their checks with :func:`check`::
+A *check* runs a process and returns a *measurement* of the observable one law predicts
+(:class:`~scalinglaws.validators.engine.measurement.Curve` or
+:class:`~scalinglaws.validators.engine.measurement.Value`); it never computes the prediction.
+:meth:`Check.verdict` hands the measurement to the one judge
+(:func:`~scalinglaws.validators.engine.judge.judge`). Paper modules in ``validators/`` (one per
+paper, same file name as in ``scalinglaws/papers/``) declare their checks with :func:`check`::
 
-    @check("anytime.constant_lr_suffices", name="anytime.constant_lr[a=2,b=1.5]")
+    @check("anytime.constant_lr_suffices", name="anytime.constant_lr_suffices[a=2,b=1.5]")
     def constant_lr(settings):
-        ...
-        return make_verdict(...)
+        steps, risk = ...                       # run the process
+        return Curve(steps, risk, LawValue(sign=-1), point={"a": 2, "b": 1.5},
+                     window=(steps[-1] / 32, steps[-1]), xlabel="N", ylabel="excess risk")
 
-The verify command discovers every module of this package that is named like a paper.
+Discovery: every top-level module of ``scalinglaws.validators`` is a paper validator (the
+infrastructure lives in the ``engine`` and ``processes`` subpackages).
 """
 
 from __future__ import annotations
@@ -23,8 +28,6 @@ from scalinglaws.errors import RegistrationError, UnknownKeyError
 
 __all__ = ["Settings", "Check", "check", "all_checks", "select_checks"]
 
-#: Modules of the validators package that are infrastructure, not paper validators.
-_INFRASTRUCTURE = {"backend", "fit", "checks", "verify", "report", "processes"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,9 +36,10 @@ class Settings:
 
     ``full`` selects the full-size grids (GPU-sized) instead of the quick CPU sizes; ``backend``
     is ``numpy``, ``numba`` or ``cupy``; ``seed`` is the root of every random stream;
-    ``perturb`` shifts every prediction by that amount (a self-test of the pipeline: a perturbed
-    run must fail); for a one-sided law (a bound) the shift goes to its strict side, making the
-    bound stronger by ``|perturb|``, since a weaker bound would rightly still pass.
+    ``perturb`` shifts every prediction by that amount, applied once by the judge (a self-test of
+    the pipeline: a perturbed run must fail); for a one-sided law (a bound) the shift goes to its
+    strict side, making the bound stronger by ``|perturb|``, since a weaker bound would rightly
+    still pass. Checks never read it.
     """
 
     full: bool = False
@@ -67,6 +71,16 @@ class Check:
     def paper(self) -> str:
         return self.law_key.split(".", 1)[0]
 
+    def measure(self, settings: Settings):
+        """Run the check's process: its measurement (a ``Curve`` or a ``Value``)."""
+        return self.run(settings)
+
+    def verdict(self, settings: Settings):
+        """Measure, then judge: the :class:`~scalinglaws.validators.engine.verdict.Verdict`."""
+        from .judge import judge
+
+        return judge(self, self.measure(settings), settings)
+
 
 _CHECKS: dict[str, Check] = {}
 _LOADED = False
@@ -82,7 +96,7 @@ def check(
 ):
     """Register the decorated function as a check of ``law_key``.
 
-    The function takes a :class:`Settings` and returns a ``Verdict``. ``quick_seconds`` is the
+    The function takes a :class:`Settings` and returns a measurement (``Curve`` or ``Value``). ``quick_seconds`` is the
     expected run time in quick mode on 2 CPU cores (shown before running).
 
     ``known_failure`` records a *finding*: the check is known to fail, for the reason given
@@ -112,9 +126,9 @@ def _load() -> None:
     global _LOADED
     if _LOADED:
         return
-    package = importlib.import_module(__package__)
+    package = importlib.import_module(__package__.rsplit(".", 1)[0])
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name.startswith("_") or info.name in _INFRASTRUCTURE:
+        if info.name.startswith("_") or info.ispkg or info.name == "backend":
             continue
         importlib.import_module(f"{package.__name__}.{info.name}")
     _LOADED = True
