@@ -176,7 +176,7 @@ def _add_verify(sub, load: bool) -> None:
 
 def _load_verify_engine():
     """The verification engine (numpy, scipy, numba): imported only for ``verify``."""
-    from scalinglaws.validators import verify as engine
+    from scalinglaws.validators.engine import verify as engine
 
     return engine
 

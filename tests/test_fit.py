@@ -14,15 +14,13 @@ import numpy as np
 import pytest
 
 from scalinglaws.errors import DomainError, ParameterError
-from scalinglaws.validators.fit import (
+from scalinglaws.validators.engine.fit import (
     SlopeFit,
     ThresholdFit,
     UnsettledFitWarning,
-    Verdict,
     fit_loglog_slope,
+    fit_slope_limit,
     fit_threshold,
-    log_factor_slack,
-    make_verdict,
 )
 
 
@@ -85,41 +83,6 @@ def test_window_interval_is_min_max_of_full_and_half_window_slopes():
     assert not fit.settled and any("pre-asymptotic" in w for w in fit.warnings)
 
 
-def test_log_factor_is_flagged_and_bounded_by_log_factor_slack():
-    x = np.logspace(2, 5, 40)
-    p, kappa = -0.5, 1.0
-    y = x**p * np.log(x) ** kappa
-    window = (1e2, 1e5)
-    with pytest.warns(UnsettledFitWarning, match="drift"):
-        fit = fit_loglog_slope(x, y, window)
-    assert not fit.settled
-    # local slope is p + kappa/ln x; over the window it spans kappa/ln(1e5) .. kappa/ln(1e2)
-    assert fit.drift == pytest.approx(kappa / math.log(1e2) - kappa / math.log(1e5), rel=0.25)
-    # the OLS slope is a positively weighted mean of finite-difference slopes, each equal to
-    # p + kappa/ln(xi) for some xi in the window: a rigorous bracket
-    assert p + kappa / math.log(1e5) <= fit.slope <= p + kappa / math.log(1e2)
-    slack = log_factor_slack(window, kappa)
-    assert slack == pytest.approx(kappa / math.log(1e2))  # the bracket's upper end
-    # the law p passes once the log factor's slack is granted, and fails without it
-    good = make_verdict("t.log", "log factor", p, fit, slack=slack, slack_reason="one log factor")
-    bad = make_verdict("t.log", "log factor", p, fit, slack=0.0)
-    assert good.passed and not bad.passed
-    # with that slack the data cannot tell p from p + 0.15: the verdict says so
-    assert not good.negative_control["rejected"]
-    assert any("negative control not rejected" in w for w in good.warnings)
-
-
-def test_log_factor_slack_maths_and_errors():
-    assert log_factor_slack((math.exp(10), math.exp(12))) == pytest.approx(0.1)
-    assert log_factor_slack((math.exp(10), math.exp(12)), kappa=-2) == pytest.approx(0.2)
-    with pytest.raises(DomainError, match="above 1"):
-        log_factor_slack((0.1, 5.0))
-    with pytest.raises(DomainError):
-        log_factor_slack((10.0, 1.0))
-    with pytest.raises(DomainError):
-        log_factor_slack((10.0, 100.0), kappa=float("nan"))
-
-
 # ----------------------------------------------------------------------------------------------
 # fit_loglog_slope: replicas (bootstrap)
 # ----------------------------------------------------------------------------------------------
@@ -136,9 +99,6 @@ def test_noisy_replicas_interval_contains_truth_and_excludes_shifts():
     assert not fit.ci[0] <= p - 0.15 <= fit.ci[1]
     assert not fit.ci[0] <= p + 0.15 <= fit.ci[1]
     assert abs(fit.slope - p) <= 4 * fit.se
-    v = make_verdict("t.noisy", "slope", p, fit)
-    assert v.passed and v.negative_control["rejected"]
-    assert v.negative_control["passed"] == [False, False]
 
 
 def test_bootstrap_se_matches_delta_method():
@@ -300,104 +260,8 @@ def test_bad_options_raise(kwargs):
 
 
 # ----------------------------------------------------------------------------------------------
-# Verdict
+# (verdicts are built only by the judge: tests/test_judge.py)
 # ----------------------------------------------------------------------------------------------
-
-
-def test_verdict_rule_with_slack():
-    base = dict(key="t.k", check="c", measured=1.5, ci=(1.0, 2.0))
-    assert Verdict(predicted=2.0, **base).passed
-    assert Verdict(predicted=1.0, **base).passed  # ends belong to the interval
-    assert not Verdict(predicted=2.25, **base).passed
-    assert Verdict(predicted=2.25, slack=0.25, **base).passed  # exactly at ci[1] + slack
-    assert not Verdict(predicted=2.5, slack=0.25, **base).passed
-    assert Verdict(predicted=0.75, slack=0.25, **base).passed
-    assert not Verdict(predicted=0.7, slack=0.25, **base).passed
-    with pytest.raises(DomainError, match="contradicts"):
-        Verdict(predicted=3.0, passed=True, **base)
-    with pytest.raises(DomainError, match="slack"):
-        Verdict(predicted=1.5, slack=-0.1, **base)
-    with pytest.raises(DomainError, match="kind"):
-        Verdict(predicted=1.5, kind="vibes", **base)
-    with pytest.raises(DomainError, match="ci"):
-        Verdict(key="t.k", check="c", predicted=1.0, measured=1.0, ci=(2.0, 1.0))
-    with pytest.raises(ParameterError):
-        Verdict(key="t.k", check="c", predicted="1", measured=1.0, ci=(0.0, 2.0))
-
-
-def test_make_verdict_pass_fail_and_slack_on_exact_fit():
-    x = np.logspace(1, 4, 40)
-    fit = fit_loglog_slope(x, x**-0.5, (10, 1e4))
-    good = make_verdict("t.exact", "slope", -0.5, fit)
-    assert good.passed and good.kind == "exponent" and good.method == "window"
-    assert good.negative_control["rejected"]
-    assert good.negative_control["predicted"] == pytest.approx([-0.65, -0.35])
-    wrong = make_verdict("t.exact", "slope", -0.45, fit)
-    assert not wrong.passed
-    assert make_verdict("t.exact", "slope", -0.45, fit, slack=0.06, slack_reason="test").passed
-    # a slack as large as the shift makes the negative control fail to reject
-    loose = make_verdict("t.exact", "slope", -0.5, fit, slack=0.2)
-    assert loose.passed and not loose.negative_control["rejected"]
-    assert "NOT rejected" in loose.summary()
-    with pytest.raises(DomainError):
-        make_verdict("t.exact", "slope", -0.5, fit, slack=-1)
-    with pytest.raises(DomainError):
-        make_verdict("t.exact", "slope", float("nan"), fit)
-    with pytest.raises(ParameterError):
-        make_verdict("t.exact", "slope", -0.5, {"slope": -0.5})
-
-
-def test_verdict_plot_data():
-    x = np.logspace(1, 4, 31)
-    rng = np.random.default_rng(0)
-    Y = _lognormal_replicas(x, -1.0, 16, 0.2, rng, scale=2.0)
-    window = (100, 1e4)
-    fit = fit_loglog_slope(x, Y, window, n_boot=500)
-    v = make_verdict("t.plot", "slope", -0.9, fit)
-    d = v.data
-    assert d["x"] == pytest.approx(x.tolist())
-    assert d["y"] == pytest.approx(Y.mean(axis=0).tolist())
-    lo, hi = np.quantile(Y, [0.025, 0.975], axis=0)
-    assert d["y_lo"] == pytest.approx(lo.tolist()) and d["y_hi"] == pytest.approx(hi.tolist())
-    fx = np.asarray(d["fit_x"])
-    assert fx.min() >= window[0] and fx.max() <= window[1] and fx.size == fit.n_points
-    # the fitted line and the predicted line meet at the geometric centre of the window points
-    xc = math.sqrt(fx[0] * fx[-1])
-    fy, py = np.asarray(d["fit_y"]), np.asarray(d["predicted_y"])
-    np.testing.assert_allclose(np.log(fy), fit.intercept + fit.slope * np.log(fx), rtol=1e-12)
-    pred_slope = np.diff(np.log(py)) / np.diff(np.log(fx))
-    np.testing.assert_allclose(pred_slope, -0.9, rtol=1e-9)
-    anchor = math.exp(fit.intercept) * xc**fit.slope
-    np.testing.assert_allclose(py, anchor * (fx / xc) ** -0.9, rtol=1e-12)
-    assert d["window"] == [100.0, 1e4]
-    # a deterministic curve has no replica band
-    det = make_verdict("t.plot", "slope", -1.0, fit_loglog_slope(x, 2 * x**-1.0, window))
-    assert det.data["y_lo"] is None and det.data["y_hi"] is None
-
-
-def test_verdict_json_round_trip():
-    rng = np.random.default_rng(1)
-    x = np.logspace(1, 3, 20)
-    Y = _lognormal_replicas(x, -0.6, 12, 0.2, rng)
-    fit = fit_loglog_slope(x, Y, (10, 1e3), n_boot=300)
-    v = make_verdict(
-        "t.json", "slope", -0.6, fit, slack=0.01, slack_reason="Θ̃: 1/ln(x_c)", notes="ü"
-    )
-    text = json.dumps(v.to_dict(), allow_nan=False)
-    back = Verdict.from_dict(json.loads(text))
-    assert back == v
-    assert isinstance(back.ci, tuple) and isinstance(back.window, tuple)
-    # NaN/inf in data are stored as None, in memory already, so the round trip is exact
-    w = Verdict("t.nan", "c", 1.0, 1.0, (0.0, 2.0), kind="value", data={"y": [1.0, float("nan")]})
-    assert w.data["y"] == [1.0, None]
-    assert Verdict.from_dict(json.loads(json.dumps(w.to_dict(), allow_nan=False))) == w
-    # deterministic fits (confidence None) and the fits themselves are strict JSON too
-    json.dumps(fit.to_dict(), allow_nan=False)
-    json.dumps(fit_loglog_slope(x, x**-0.6, (10, 1e3)).to_dict(), allow_nan=False)
-    with pytest.raises(ParameterError, match="unknown"):
-        Verdict.from_dict({**v.to_dict(), "bogus": 1})
-    with pytest.raises(ParameterError, match="missing"):
-        Verdict.from_dict({"key": "k"})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -511,14 +375,7 @@ def test_threshold_bootstrap_over_replicas_and_verdict():
     # the grid's interpolation bias (<= 0.004 in log x, see the deterministic test) is small
     # against the sampling interval
     assert math.log(fit.ci[1] / fit.ci[0]) > 10 * 0.004
-    v = make_verdict("t.bcrit", "halving", x0, fit)
-    assert v.passed and v.kind == "threshold" and v.window is None
-    assert v.negative_control["mode"] == "relative"
-    assert v.negative_control["predicted"] == pytest.approx([0.85 * x0, 1.15 * x0])
-    assert v.negative_control["rejected"]
-    assert v.data["predicted_x"] == [x0] and v.data["fit_y"] == [0.5, 0.5]
-    back = Verdict.from_dict(json.loads(json.dumps(v.to_dict(), allow_nan=False)))
-    assert back == v
+    assert not fit.ci[0] <= 0.9 * x0 and not 1.1 * x0 <= fit.ci[1]  # a 10 % error is resolved
     # knee with replicas, on a grid wide enough for both asymptotes (4 decades each side:
     # the deterministic knee of this grid is x0 to 1e-12, see test_knee_of_smooth_crossover)
     xw = x0 * np.logspace(-4, 4, 41)
@@ -526,8 +383,6 @@ def test_threshold_bootstrap_over_replicas_and_verdict():
     knee = fit_threshold(xw, Yw, definition="knee", k=4, seed=3)
     assert knee.method == "bootstrap"
     assert knee.ci[0] <= x0 <= knee.ci[1]
-    kv = make_verdict("t.bcrit", "knee", x0, knee)
-    assert kv.passed and len(kv.data["fit_y"]) == xw.size
     json.dumps(knee.to_dict(), allow_nan=False)
 
 
@@ -545,12 +400,12 @@ def test_docstring_examples():
     """validators/ is outside pytest's doctest paths, so its examples are run here."""
     import doctest
 
-    import scalinglaws.validators.fit as fit_module
+    import scalinglaws.validators.engine.fit as fit_module
 
     result = doctest.testmod(
         fit_module, optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS, verbose=False
     )
-    assert result.attempted >= 10
+    assert result.attempted >= 8
     assert result.failed == 0
 
 
@@ -641,37 +496,89 @@ def test_threshold_bootstrap_coverage_is_nominal():
 # -- drift allowance and one-sided verdicts (added with the anytime validators) -------------------
 
 
-def test_drifting_slope_widens_by_the_last_drift():
-    from scalinglaws.validators.fit import fit_drifting_slope
-
-    x = np.logspace(0, 6, 121)
-    y = x**-0.5 * (1 + 3 * x**-0.5)  # correction x^-1/2: slope drifts towards -0.5
-    plain = fit_loglog_slope(x, y, (1e4, 1e6))
-    fit = fit_drifting_slope(x, y, (1e4, 1e6), shift=8)
-    earlier = fit_loglog_slope(x, y, (1e4 / 8, 1e6 / 8))
-    drift = abs(plain.slope - earlier.slope)
-    assert fit.method == "window+drift"
-    assert fit.ci[0] == pytest.approx(plain.ci[0] - drift) and fit.ci[1] == pytest.approx(plain.ci[1] + drift)
-    assert not (plain.ci[0] <= -0.5 <= plain.ci[1])  # the window interval alone misses the limit
-    assert fit.ci[0] <= -0.5 <= fit.ci[1]  # the drift allowance covers it
-    assert not (fit.ci[0] <= -0.65 <= fit.ci[1])  # and still excludes a wrong exponent
-    with pytest.raises(DomainError):
-        fit_drifting_slope(x, np.vstack([y, y]), (1e4, 1e6))
-    with pytest.raises(DomainError):
-        fit_drifting_slope(x, y, (1e4, 1e6), shift=1)
 
 
-def test_one_sided_verdicts_for_bounds():
+# ----------------------------------------------------------------------------------------------
+# Extrapolating the local slopes of a deterministic curve
+# ----------------------------------------------------------------------------------------------
+
+
+def _two_corrections(x, p, rng):
+    """x**p with two power corrections of random sizes and exponents (omega_1 in [0.3, 2])."""
+    w1 = rng.uniform(0.3, 2.0)
+    w2 = w1 + rng.uniform(0.2, 1.5)
+    c1, c2 = rng.uniform(-3, 3, size=2)
+    return x**p * np.exp(c1 * x**-w1 + c2 * x**-w2)
+
+
+def test_slope_limit_recovers_the_limit_of_curves_with_known_corrections():
+    """Coverage on synthetic deterministic curves with two power corrections: the interval holds
+    the true limit in at least 97 % of 150 curves, and is narrow when the curve has settled."""
+    rng = np.random.default_rng(np.random.SeedSequence(2024))
+    x = np.logspace(1, 5, 41)
+    hits, widths = 0, []
+    for _ in range(150):
+        p = rng.uniform(-2.0, 0.0)
+        lim = fit_slope_limit(x, _two_corrections(x, p, rng), (1e2, 1e5))
+        hits += lim.ci[0] <= p <= lim.ci[1]
+        widths.append(lim.ci[1] - lim.ci[0])
+    assert hits / 150 >= 0.97
+    assert np.median(widths) < 0.01
+
+
+def test_slope_limit_of_a_drifting_curve_differs_from_its_last_local_slope():
+    """x^-1/2 (1 + 3 x^-0.4): the last local slope is off by 0.012, the extrapolation is not."""
+    x = np.logspace(1, 5, 41)
+    lim = fit_slope_limit(x, x**-0.5 * (1 + 3 * x**-0.4), (1e2, 1e5))
+    assert abs(lim.local_slopes[-1] + 0.5) > 0.01
+    assert lim.ci[0] <= -0.5 <= lim.ci[1]
+    assert not lim.ci[0] <= -0.6 and not -0.4 <= lim.ci[1]  # a 0.1 error is resolved
+    assert lim.settled
+
+
+def test_slope_limit_log_factor_needs_the_log_model():
+    """x^-1/2 ln x: the local slope is -1/2 + 1/ln x, exactly the log model; without it (a Θ law)
+    the extrapolation lands elsewhere."""
+    x = np.logspace(1, 5, 41)
+    y = x**-0.5 * np.log(x)
+    with_log = fit_slope_limit(x, y, (1e2, 1e5), log_correction=True)
+    assert with_log.ci[0] <= -0.5 <= with_log.ci[1]
+    assert with_log.best["model"] in ("log", "log+power")
+    assert min(abs(m["s_inf"] + 0.5) for m in with_log.models) < 1e-3
+
+
+def test_slope_limit_exact_power_law_has_a_narrow_nonzero_interval():
+    x = np.logspace(1, 5, 41)
+    lim = fit_slope_limit(x, 3 * x**-0.75, (1e2, 1e5))
+    assert lim.ci[0] < -0.75 < lim.ci[1]
+    assert 0 < lim.ci[1] - lim.ci[0] < 1e-6
+
+
+def test_slope_limit_flags_a_correction_too_slow_to_extrapolate():
+    x = np.logspace(1, 5, 41)
+    lim = fit_slope_limit(x, x**-0.5 * (1 + 3 * x**-0.1), (1e2, 1e5))
+    assert not lim.settled
+    assert lim.settling_size(0.025) is None
+
+
+def test_slope_limit_settling_size_grows_with_the_correction():
     x = np.logspace(1, 4, 31)
-    fit = fit_loglog_slope(x, x**-0.6, (100, 1e4))  # decays faster than x^-0.5
-    upper = make_verdict("demo.bound", "upper", -0.5, fit, bound="upper")
-    assert upper.passed and upper.bound == "upper"
-    assert upper.negative_control["predicted"] == [pytest.approx(-0.65)]
-    assert upper.negative_control["rejected"]
-    assert not make_verdict("demo.bound", "two-sided", -0.5, fit).passed
-    assert not make_verdict("demo.bound", "upper too strong", -0.7, fit, bound="upper").passed
-    lower = make_verdict("demo.bound", "lower", -0.7, fit, bound="lower")
-    assert lower.passed and lower.negative_control["predicted"] == [pytest.approx(-0.55)]
-    assert Verdict.from_dict(upper.to_dict()) == upper
-    with pytest.raises(DomainError):
-        make_verdict("demo.bound", "x", -0.5, fit, bound="sideways")
+    fast = fit_slope_limit(x, x**-0.5 * (1 + x**-1.0), (10, 1e4))
+    slow = fit_slope_limit(x, x**-0.5 * (1 + 5 * x**-0.3), (10, 1e4))
+    assert fast.settling_size(0.01) <= slow.settling_size(0.01)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"window": (1e4, 2e4)}, "at least 6"),
+        ({"window": (1e2, 1e5), "omega": (2.0, 1.0)}, "omega"),
+        ({"window": (1e2, 1e5), "omega": -1.0}, "omega"),
+    ],
+)
+def test_slope_limit_bad_input(kwargs, match):
+    x = np.logspace(1, 5, 41)
+    with pytest.raises(DomainError, match=match):
+        fit_slope_limit(x, x**-0.5, **kwargs)
+    with pytest.raises(DomainError, match="one deterministic curve"):
+        fit_slope_limit(x, np.vstack([x**-0.5, x**-0.5]), (1e2, 1e5))

@@ -12,10 +12,12 @@ seed stream each). This module turns that data into numbers with intervals:
 * :func:`fit_threshold` -- a critical scale (a critical batch size): where an efficiency curve
   falls to half its plateau (``"halving"``), or where its two asymptotic power laws meet
   (``"knee"``);
-* :func:`make_verdict` -- compares a law's prediction with a fit and returns a :class:`Verdict`
-  (pass/fail, the interval, the slack and why, a negative control, the data of a plot), which
-  round-trips through strict JSON;
-* :func:`log_factor_slack` -- the slack a :math:`\tilde\Theta` law (one allowed log factor) earns.
+* :func:`fit_slope_limit` -- for one deterministic curve, the limit of its local log-log slopes,
+  extrapolated with correction-to-scaling models, with an interval from the residuals and the
+  spread of the admissible models.
+
+This module only measures; :mod:`scalinglaws.validators.engine.judge` compares measurements with
+the laws.
 
 Conventions
 -----------
@@ -1062,7 +1064,10 @@ class SlopeLimit:
     def settling_size(self, tolerance: float, *, limit: float = 1e60) -> float | None:
         r"""The smallest :math:`x \ge x_{\max}` (scanned by factors of 2) at which every admissible
         model's local slope is within ``tolerance`` of its own limit: a curve run to that size
-        decides a question of resolution ``tolerance``. None beyond ``limit``."""
+        decides a question of resolution ``tolerance``. None beyond ``limit``, and None when
+        the extrapolation is not settled (the admissible models say nothing reliable then)."""
+        if not self.settled:
+            return None
         x = self.x_span[1]
         while x <= limit:
             if self.remaining_correction(x) <= tolerance:
@@ -1085,7 +1090,7 @@ def _linear_fit(A: np.ndarray, s: np.ndarray):
 
 
 def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points: int | None = None,
-                    omega=None) -> SlopeLimit:
+                    omega=None, resolution: float = 0.025) -> SlopeLimit:
     r"""Extrapolate the local log-log slopes of one deterministic curve to :math:`x\to\infty`.
 
     A deterministic curve (an exact recursion, an ODE, a functional) has no sampling noise; what
@@ -1119,8 +1124,9 @@ def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points:
     99 % of cases), and by the round-off bound of the
     slopes. It is never of zero width and never widened by hand: its width is the spread of the
     extrapolations the data cannot tell apart. ``settled`` is False when a correction exponent
-    at the bottom of the scanned range is admissible (a correction slower than
-    :math:`x^{-0.1}` cannot be extrapolated).
+    at the bottom of the scanned range is admissible with a correction still larger than
+    ``resolution`` at the top of the window (a correction slower than :math:`x^{-0.1}` cannot
+    be extrapolated).
 
     The assumption, stated: the correction to scaling is one of these models over the window
     (a power of :math:`x`, or for a :math:`\tilde\Theta` law a power of :math:`\ln x`). Two
@@ -1133,8 +1139,8 @@ def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points:
     >>> x = np.logspace(1, 5, 41)
     >>> y = x**-0.5 * (1 + 3 * x**-0.4)       # local slope -> -0.5 like x^-0.4
     >>> lim = fit_slope_limit(x, y, (1e2, 1e5))
-    >>> lim.ci[0] < -0.5 < lim.ci[1], round(lim.local_slopes[-1], 3)
-    (True, -0.483)
+    >>> lim.ci[0] < -0.5 < lim.ci[1], round(float(lim.local_slopes[-1]), 3)
+    (True, -0.513)
     """
     x, Y = _check_data(x, y)
     if Y.shape[0] != 1:
@@ -1183,7 +1189,7 @@ def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points:
     lo = min(f["s_inf"] - _Z_95 * f["se"] for f in admissible) - reach
     hi = max(f["s_inf"] + _Z_95 * f["se"] for f in admissible) + reach
     edge = [f for f in admissible if f["omega"] is not None and f["omega"] <= omegas[0] * 1.0001
-            and omegas.size > 1]
+            and omegas.size > 1 and abs(f["c"] + f["c2"]) > resolution]
     settled = not edge
     return SlopeLimit(
         limit=best["s_inf"], ci=(lo - pad, hi + pad), models=admissible, best=best,

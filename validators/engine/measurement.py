@@ -124,6 +124,9 @@ class Curve:
         Extra plot series ``{"x", "y", "label", "style"}``.
     extra : dict, optional
         Extra JSON-safe data kept in the record (e.g. for a paper's report figures).
+    backend : str, optional
+        The backend the process actually ran on, when it differs from the one asked for (a
+        recursion that runs on numba under ``--backend cupy``); recorded and reported.
     """
 
     x: Any
@@ -138,6 +141,7 @@ class Curve:
     omega: Any = None
     series: tuple = ()
     extra: Mapping = dataclasses.field(default_factory=dict)
+    backend: str = ""
 
     def __post_init__(self):
         if not isinstance(self.predict, _PREDICTIONS):
@@ -197,6 +201,8 @@ class Value:
         Plot data: ``x``, ``y`` and optional ``series``, ``xlabel``, ``ylabel``, ``loglog``.
     notes : str
         What was simulated.
+    backend : str, optional
+        As for :class:`Curve`.
     """
 
     value: float
@@ -208,6 +214,7 @@ class Value:
     deterministic: bool = False
     data: Mapping = dataclasses.field(default_factory=dict)
     notes: str = ""
+    backend: str = ""
 
     def __post_init__(self):
         if not isinstance(self.predict, (Exponent, LawValue)):

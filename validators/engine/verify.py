@@ -2,13 +2,18 @@
 
 Each finished check is written at once, atomically, to ``OUT/checks/<check>.json``; a run that is
 interrupted (Ctrl-C, crash) resumes where it stopped unless ``--fresh`` is given, and loses no
-finished check. The exit status is 0 when every check passed (and every negative control was
-rejected), 1 when a check failed, 2 on bad input, 130 when interrupted.
+finished check. A record carries a fingerprint of the law (expression, regime, kind), of the
+check's code (its module's source), of the engine's judging code and of the package version; a
+record whose fingerprint differs from the current one is never resumed: the check reruns.
+
+The exit status is 0 when no check failed (pass, inconclusive, and registered known failures
+are not failures), 1 when a check failed or crashed, 2 on bad input, 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
@@ -23,7 +28,10 @@ from .checks import Settings, select_checks
 
 __all__ = ["add_arguments", "run", "run_checks", "CheckResult"]
 
-RESULT_FORMAT = 1
+RESULT_FORMAT = 2
+#: Statuses that do not fail a run: ``inconclusive`` (the data cannot tell the law from its
+#: negative control at these sizes), ``known-fail`` (a registered finding), ``xpass``.
+_OK = ("pass", "xpass", "known-fail", "inconclusive")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -70,18 +78,61 @@ class CheckResult(dict):
 
     @property
     def ok(self) -> bool:
-        return self.get("status") in ("pass", "xpass", "known-fail")
+        return self.get("status") in _OK
 
 
-def _status(verdict: dict, item) -> str:
-    """pass / fail from the verdict and its negative control; a check registered as a known
-    failure reads known-fail (still failing) or xpass (now passing)."""
-    control = verdict.get("negative_control") or {}
-    rejected = control.get("rejected", True)
-    passed = bool(verdict.get("passed")) and rejected
-    if item.expected_to_fail:
-        return "xpass" if passed else "known-fail"
-    return "pass" if passed else "fail"
+def _status(verdict, item) -> str:
+    """The record's status from the verdict's outcome; a check registered as a known failure
+    reads known-fail (still failing), xpass (now passing) or inconclusive."""
+    if item.expected_to_fail and verdict.outcome == "fail":
+        return "known-fail"
+    if item.expected_to_fail and verdict.outcome == "pass":
+        return "xpass"
+    return verdict.outcome
+
+
+def _source_hash(*paths) -> str:
+    h = hashlib.sha256()
+    for path in paths:
+        try:
+            h.update(Path(path).read_bytes())
+        except OSError:
+            h.update(str(path).encode())
+    return h.hexdigest()[:16]
+
+
+def fingerprint(item) -> dict:
+    """What a record must match to be resumed: the law (key, expression, regime, kind), the
+    check's code (the source of the module that defines it), the engine's judging code and the
+    package version."""
+    import importlib.metadata
+    import inspect
+
+    import scalinglaws as sl
+
+    law = sl.law(item.law_key)
+    law_text = "|".join([law.key, sp_srepr(law.expr), sp_srepr(law.regime), law.kind])
+    try:
+        check_file = inspect.getsourcefile(item.run)
+    except TypeError:
+        check_file = None
+    engine_dir = Path(__file__).parent
+    try:
+        version = importlib.metadata.version("scalinglaws")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    return {
+        "law": hashlib.sha256(law_text.encode()).hexdigest()[:16],
+        "check": _source_hash(check_file) if check_file else item.name,
+        "engine": _source_hash(*(engine_dir / f for f in ("judge.py", "fit.py", "measurement.py"))),
+        "version": version,
+    }
+
+
+def sp_srepr(expr) -> str:
+    import sympy as sp
+
+    return sp.srepr(expr)
 
 
 def _safe_name(name: str) -> str:
@@ -95,13 +146,15 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _load_previous(path: Path, settings: Settings) -> CheckResult | None:
+def _load_previous(path: Path, settings: Settings, item) -> CheckResult | None:
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
     if data.get("format") != RESULT_FORMAT or data.get("settings") != settings.to_dict():
         return None
+    if data.get("fingerprint") != fingerprint(item):
+        return None  # the law, the check or the engine changed: rerun
     if data.get("status") == "error":
         return None  # errors are retried
     return CheckResult(data)
@@ -109,31 +162,32 @@ def _load_previous(path: Path, settings: Settings) -> CheckResult | None:
 
 def run_checks(checks, settings: Settings, out: Path, *, fresh=False, progress=None):
     """Run ``checks`` (reusing finished results in ``out`` unless ``fresh``); yield results."""
-    from .fit import UnsettledFitWarning, Verdict
+    from .fit import UnsettledFitWarning
+    from .judge import judge
 
     check_dir = out / "checks"
     for index, item in enumerate(checks, 1):
         path = check_dir / f"{_safe_name(item.name)}.json"
-        previous = None if fresh else _load_previous(path, settings)
+        previous = None if fresh else _load_previous(path, settings, item)
         if progress:
             progress.start(index, len(checks), item, resumed=previous is not None)
         if previous is not None:
             result = previous
         else:
             started = time.perf_counter()
+            stamp = fingerprint(item)
             try:
                 with warnings.catch_warnings():
                     # fit warnings are recorded in the verdict; keep the progress display clean
                     warnings.simplefilter("ignore", UnsettledFitWarning)
-                    verdict = item.run(settings)
-                if not isinstance(verdict, Verdict):
-                    raise TypeError(f"check returned {type(verdict).__name__}, not a Verdict")
-                vdict = verdict.to_dict()
+                    measurement = item.measure(settings)
+                    verdict = judge(item, measurement, settings)
                 result = CheckResult(
                     format=RESULT_FORMAT, check=item.name, law=item.law_key,
                     settings=settings.to_dict(), seconds=time.perf_counter() - started,
-                    verdict=vdict, status=_status(vdict, item),
-                    known_failure=item.known_failure,
+                    verdict=verdict.to_dict(), status=_status(verdict, item),
+                    known_failure=item.known_failure, fingerprint=stamp,
+                    backend=getattr(measurement, "backend", "") or settings.backend,
                 )
             except KeyboardInterrupt:
                 raise
@@ -142,7 +196,7 @@ def run_checks(checks, settings: Settings, out: Path, *, fresh=False, progress=N
                     format=RESULT_FORMAT, check=item.name, law=item.law_key,
                     settings=settings.to_dict(), seconds=time.perf_counter() - started,
                     error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(),
-                    status="error",
+                    status="error", fingerprint=stamp,
                 )
             _write_atomic(path, json.dumps(result, indent=1, allow_nan=False))
         if progress:
@@ -193,8 +247,9 @@ def summary_rows(results) -> list[dict]:
                 "predicted": v.get("predicted"),
                 "measured": v.get("measured"),
                 "ci": ci,
-                "slack": v.get("slack", 0.0),
+                "bound": v.get("bound", "two"),
                 "window": window,
+                "settle": (v.get("settle") or {}).get("x"),
                 "status": r["status"],
                 "error": r.get("error"),
             }
@@ -202,9 +257,15 @@ def summary_rows(results) -> list[dict]:
     return rows
 
 
+def format_prediction(value, bound: str) -> str:
+    """A prediction as a bound reads (``<= p`` for an upper bound, ``>= p`` for a lower one)."""
+    sign = {"upper": "<= ", "lower": ">= "}.get(bound, "")
+    return sign + _format_number(value)
+
+
 def format_table(results) -> str:
     """The plain-text table printed at the end of a run."""
-    header = ("check", "predicted", "measured [CI]", "slack", "window", "verdict")
+    header = ("check", "predicted", "measured [CI]", "window", "verdict")
     lines = []
     for row in summary_rows(results):
         lo, hi = row["ci"]
@@ -221,9 +282,11 @@ def format_table(results) -> str:
         verdict = row["status"].upper() + (f" ({row['error']})" if row["error"] else "")
         if row["status"] == "xpass":
             verdict += " (registered as a known failure: the finding no longer stands)"
+        if row["status"] == "inconclusive" and row["settle"]:
+            verdict += f" (settles near x = {row['settle']:.3g})"
         lines.append(
-            (row["check"], _format_number(row["predicted"]), measured,
-             _format_number(row["slack"]), window, verdict)
+            (row["check"], format_prediction(row["predicted"], row["bound"]), measured,
+             window, verdict)
         )
     widths = [max(len(str(x)) for x in col) for col in zip(header, *lines)] if lines else []
     out = ["  ".join(str(h).ljust(w) for h, w in zip(header, widths))]
@@ -270,14 +333,16 @@ def run(args: argparse.Namespace) -> int:
     written = write_report(results, settings, out, plots=not args.no_plots)
     failed = [r for r in results if not r.ok]
     known = [r for r in results if r["status"] == "known-fail"]
+    unsettled = [r for r in results if r["status"] == "inconclusive"]
     if args.json:
         print(json.dumps({"settings": settings.to_dict(), "results": results,
                           "passed": not failed}, indent=1, allow_nan=False))
     else:
         print(format_table(results))
         print(
-            f"\n{len(results) - len(failed) - len(known)}/{len(results)} checks passed, "
-            f"{len(known)} known failure(s) (findings, see the report), {len(failed)} failed "
+            f"\n{len(results) - len(failed) - len(known) - len(unsettled)}/{len(results)} checks "
+            f"passed, {len(unsettled)} inconclusive at these sizes, {len(known)} known failure(s) "
+            f"(findings, see the report), {len(failed)} failed "
             f"(backend {backend}, {'full' if args.full else 'quick'}, seed {args.seed}); "
             f"report: {written}"
         )
