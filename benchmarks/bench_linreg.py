@@ -25,6 +25,7 @@ import time
 import numpy as np
 
 from scalinglaws.validators.processes import linreg as L
+from scalinglaws.validators.processes.linreg._kernels import _PARALLEL_MIN_COORDS
 
 
 def reference_recursion(lam, mult, w2, sigma2, batch, etas, rho, steps):
@@ -113,10 +114,10 @@ def bench_recursion(quick, repeats):
             "numpy path": d * n_ref / t_np,
             "numba": d * n_fast / t_nb,
             "numba, no averaging": d * n_fast / t_nb_none,
-            "path": "prange" if d >= L._PARALLEL_MIN_COORDS else "serial",
+            "path": "prange" if d >= _PARALLEL_MIN_COORDS else "serial",
             "max rel diff": err,
         }
-        if d >= L._PARALLEL_MIN_COORDS:
+        if d >= _PARALLEL_MIN_COORDS:
             before = numba.get_num_threads()
             numba.set_num_threads(1)
             try:

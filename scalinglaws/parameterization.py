@@ -1,4 +1,11 @@
-r"""Parameterization tables: the abc-symmetry, equivalence, and JSON/LaTeX export.
+r"""The ParamTable data model of parameterization tables: abc exponents, equivalence, JSON.
+
+:class:`ParamTable` holds one table; :func:`abc_exponents` and :func:`abc_shift` read and move
+its abc exponents, :func:`canonical` gives its canonical form under the abc-symmetry and
+:func:`equivalent` compares canonical forms, :func:`to_json` / :func:`from_json` serialise it, and
+:func:`select` picks the registered laws of a table by their tags. Rendering lives with the other
+tables: :func:`scalinglaws.tables.param_table_markdown` and
+:func:`scalinglaws.tables.param_table_latex`.
 
 A *parameterization table* says, for each parameter group (a weight matrix such as "input",
 "hidden", "router", "expert_down"), how four quantities scale with the model's scale variables
@@ -62,8 +69,6 @@ __all__ = [
     "abc_shift",
     "to_json",
     "from_json",
-    "to_latex",
-    "to_markdown",
     "select",
 ]
 
@@ -382,56 +387,6 @@ def from_json(text: str | Mapping) -> ParamTable:
         coscaling={k: parse(v) for k, v in data.get("coscaling", {}).items()},
         flags=data.get("flags", {}),
     )
-
-
-_HEAD = {"multiplier": "multiplier", "init_var": "init. variance", "lr": "learning rate", "eps": "Adam ε"}
-_HEAD_TEX = {
-    "multiplier": "multiplier",
-    "init_var": "init.\\ variance",
-    "lr": "learning rate",
-    "eps": "Adam $\\epsilon$",
-}
-
-
-def _columns(table: ParamTable) -> list[str]:
-    present = {q for entries in table.groups.values() for q in entries}
-    return [q for q in QUANTITIES if q in present]
-
-
-def _latex_names(table: ParamTable, names: Mapping[str, str] | None) -> dict:
-    names = dict(names or {})
-    return {sym: names.get(n, sp.latex(sp.Symbol(n))) for n, sym in table.symbols.items()}
-
-
-def to_markdown(table: ParamTable, latex_names: Mapping[str, str] | None = None) -> str:
-    """The table as Markdown: one row per group, one column per quantity (LaTeX in ``$``)."""
-    cols = _columns(table)
-    sym = _latex_names(table, latex_names)
-    lines = ["| group | " + " | ".join(_HEAD[c] for c in cols) + " |"]
-    lines.append("| --- |" + " --- |" * len(cols))
-    for group, entries in table.groups.items():
-        cells = [f"${sp.latex(entries[c], symbol_names=sym)}$" if c in entries else "—" for c in cols]
-        lines.append(f"| {group} | " + " | ".join(cells) + " |")
-    for k, v in table.flags.items():
-        lines.append(f"\n{k}: {v}")
-    return "\n".join(lines) + "\n"
-
-
-def to_latex(table: ParamTable, latex_names: Mapping[str, str] | None = None, caption: str | None = None) -> str:
-    """The table as a LaTeX booktabs ``tabular`` (wrapped in a ``table`` float with a caption)."""
-    cols = _columns(table)
-    sym = _latex_names(table, latex_names)
-    out = ["\\begin{table}[htbp]", "\\centering", "\\begin{tabular}{l" + "c" * len(cols) + "}", "\\toprule"]
-    out.append("group & " + " & ".join(_HEAD_TEX[c] for c in cols) + " \\\\")
-    out.append("\\midrule")
-    for group, entries in table.groups.items():
-        cells = [f"${sp.latex(entries[c], symbol_names=sym)}$" if c in entries else "--" for c in cols]
-        out.append(f"\\texttt{{{group.replace('_', chr(92) + '_')}}} & " + " & ".join(cells) + " \\\\")
-    out += ["\\bottomrule", "\\end{tabular}"]
-    if caption:
-        out.append(f"\\caption{{{caption}}}")
-    out.append("\\end{table}")
-    return "\n".join(out) + "\n"
 
 
 def select(laws, **values) -> list:

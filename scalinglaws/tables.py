@@ -21,6 +21,10 @@ A point outside a law's regime gives a note in the cell instead of a number:
 
 >>> sl.table(["anytime.optimal_decay_exponent"], values={"a": 1.5, "b": 4}).rows[0]["value"]
 'outside regime (b <= 2*a)'
+
+A parameterization table (:class:`~scalinglaws.parameterization.ParamTable`: groups x
+multiplier, initialisation variance, learning rate, Adam ε) renders through
+:func:`param_table_markdown` and :func:`param_table_latex`.
 """
 
 from __future__ import annotations
@@ -35,9 +39,18 @@ import sympy as sp
 
 from .errors import DomainError, ParameterError, RegimeError, UnknownKeyError
 from .law import STATUS_MEANINGS, Law
+from .parameterization import QUANTITIES, ParamTable
 from .registry import law as _lookup_law
 
-__all__ = ["table", "Table", "COLUMNS", "select_by_tags", "tag_names"]
+__all__ = [
+    "table",
+    "Table",
+    "COLUMNS",
+    "select_by_tags",
+    "tag_names",
+    "param_table_markdown",
+    "param_table_latex",
+]
 
 #: The columns a table can show, with what each holds. ``value`` needs ``values=`` and expands
 #: to one column per point.
@@ -698,3 +711,80 @@ _CELL_MAKERS = {
     "status": lambda item: _text(item.status),
     "source": _source,
 }
+
+
+# ----------------------------------------------------------------------------------------------
+# parameterization tables
+# ----------------------------------------------------------------------------------------------
+
+_PARAM_HEAD = {
+    "multiplier": "multiplier",
+    "init_var": "init. variance",
+    "lr": "learning rate",
+    "eps": "Adam ε",
+}
+_PARAM_HEAD_TEX = {
+    "multiplier": "multiplier",
+    "init_var": "init.\\ variance",
+    "lr": "learning rate",
+    "eps": "Adam $\\epsilon$",
+}
+
+
+def _param_columns(table: ParamTable) -> list[str]:
+    present = {q for entries in table.groups.values() for q in entries}
+    return [q for q in QUANTITIES if q in present]
+
+
+def _param_latex_names(table: ParamTable, names: Mapping[str, str] | None) -> dict:
+    names = dict(names or {})
+    return {sym: names.get(n, sp.latex(sp.Symbol(n))) for n, sym in table.symbols.items()}
+
+
+def param_table_markdown(table: ParamTable, latex_names: Mapping[str, str] | None = None) -> str:
+    """The table as Markdown: one row per group, one column per quantity (LaTeX in ``$``).
+
+    ``latex_names`` maps a scale variable's name to its LaTeX (default :func:`sympy.latex`).
+
+    >>> import sympy as sp
+    >>> from scalinglaws.parameterization import ParamTable
+    >>> n = sp.Symbol("n", positive=True)
+    >>> toy = ParamTable("toy", "sgd", {"hidden": {"init_var": 1 / n, "lr": sp.S(1)}},
+    ...                  scales=("n",))
+    >>> print(param_table_markdown(toy), end="")
+    | group | multiplier | init. variance | learning rate |
+    | --- | --- | --- | --- |
+    | hidden | $1$ | $\\frac{1}{n}$ | $1$ |
+    """
+    cols = _param_columns(table)
+    sym = _param_latex_names(table, latex_names)
+    lines = ["| group | " + " | ".join(_PARAM_HEAD[c] for c in cols) + " |"]
+    lines.append("| --- |" + " --- |" * len(cols))
+    for group, entries in table.groups.items():
+        cells = [f"${sp.latex(entries[c], symbol_names=sym)}$" if c in entries else "—" for c in cols]
+        lines.append(f"| {group} | " + " | ".join(cells) + " |")
+    for k, v in table.flags.items():
+        lines.append(f"\n{k}: {v}")
+    return "\n".join(lines) + "\n"
+
+
+def param_table_latex(
+    table: ParamTable, latex_names: Mapping[str, str] | None = None, caption: str | None = None
+) -> str:
+    """The table as a LaTeX booktabs ``tabular`` (wrapped in a ``table`` float with a caption).
+
+    ``latex_names`` as in :func:`param_table_markdown`.
+    """
+    cols = _param_columns(table)
+    sym = _param_latex_names(table, latex_names)
+    out = ["\\begin{table}[htbp]", "\\centering", "\\begin{tabular}{l" + "c" * len(cols) + "}", "\\toprule"]
+    out.append("group & " + " & ".join(_PARAM_HEAD_TEX[c] for c in cols) + " \\\\")
+    out.append("\\midrule")
+    for group, entries in table.groups.items():
+        cells = [f"${sp.latex(entries[c], symbol_names=sym)}$" if c in entries else "--" for c in cols]
+        out.append(f"\\texttt{{{group.replace('_', chr(92) + '_')}}} & " + " & ".join(cells) + " \\\\")
+    out += ["\\bottomrule", "\\end{tabular}"]
+    if caption:
+        out.append(f"\\caption{{{caption}}}")
+    out.append("\\end{table}")
+    return "\n".join(out) + "\n"

@@ -14,6 +14,11 @@ import pytest
 from scalinglaws.errors import DomainError, ParameterError, UnknownKeyError
 from scalinglaws.validators import backend as bk
 from scalinglaws.validators.processes import linreg as L
+from scalinglaws.validators.processes.linreg import _kernels as linreg_kernels
+from scalinglaws.validators.processes.linreg import methods as linreg_methods
+from scalinglaws.validators.processes.linreg import problem as linreg_problem
+from scalinglaws.validators.processes.linreg import sampled as linreg_sampled
+from scalinglaws.validators.processes.linreg import schedules as linreg_schedules
 
 numba = pytest.importorskip("numba")
 
@@ -169,22 +174,22 @@ def test_numpy_equals_numba_targets(target):
 
 def test_numba_parallel_reduction_is_thread_count_independent():
     p = L.PowerLawProblem(1.5, 2.0, d=1 << 16, bin_width=0)
-    assert p.n_coords >= L._PARALLEL_MIN_COORDS
+    assert p.n_coords >= linreg_kernels._PARALLEL_MIN_COORDS
     sched = L.polynomial(0.5 / p.trace, 0.3)
     n = 150
-    etas = L._step_sizes([sched], n)
+    etas = linreg_schedules._step_sizes([sched], n)
     rho = L.averaging_weights("uniform", n)
     ck = L.default_checkpoints(n, 12)
     args = (p.lam, p.mult, p.w2, p.sigma2, 1, etas, rho, ck)
     before = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        one = L._run_sgd_numba(*args, parallel=True)
+        one = linreg_kernels._run_sgd_numba(*args, parallel=True)
         numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
-        two = L._run_sgd_numba(*args, parallel=True)
+        two = linreg_kernels._run_sgd_numba(*args, parallel=True)
     finally:
         numba.set_num_threads(before)
-    serial = L._run_sgd_numba(*args, parallel=False)
+    serial = linreg_kernels._run_sgd_numba(*args, parallel=False)
     for x, y, z in zip(one, two, serial):
         np.testing.assert_array_equal(x, y)
         np.testing.assert_array_equal(x, z)
@@ -296,9 +301,9 @@ def test_bins_partition_the_indices():
 
 @pytest.mark.parametrize("p", [1.5, 1.0, 0.5, 0.0, -0.75, 3.0])
 def test_power_sum_branches_agree(p):
-    d = L._DIRECT_SUM_MAX + 12345
+    d = linreg_problem._DIRECT_SUM_MAX + 12345
     direct = float(np.sum(np.arange(1, d + 1, dtype=np.float64) ** (-p)))
-    assert L._power_sum(p, d) == pytest.approx(direct, rel=1e-13)
+    assert linreg_problem._power_sum(p, d) == pytest.approx(direct, rel=1e-13)
 
 
 def test_normalized_target_has_unit_norm():
@@ -333,8 +338,8 @@ def test_sampled_reproducible_and_replica_independent(monkeypatch):
     np.testing.assert_array_equal(c.risk_last, a.risk_last[:2])
     np.testing.assert_array_equal(c.risk_avg, a.risk_avg[:2])
     # the block size used to draw does not change the streams
-    monkeypatch.setattr(L, "_BLOCK_NUMBERS", 7)
-    monkeypatch.setattr(L, "_MIN_CALL_NUMBERS", 1)
+    monkeypatch.setattr(linreg_sampled, "_BLOCK_NUMBERS", 7)
+    monkeypatch.setattr(linreg_sampled, "_MIN_CALL_NUMBERS", 1)
     d = L.sample_risk(p, sched, 50, 4, seed=3)
     np.testing.assert_array_equal(d.risk_last, a.risk_last)
     e = L.sample_risk(p, sched, 50, 4, seed=4)
@@ -487,7 +492,9 @@ def test_variance_local_slope_approaches_rate_from_below(a, b, gamma, asymptote)
 # =========================================================================== docs
 
 
-@pytest.mark.parametrize("module", [bk, L])
+@pytest.mark.parametrize(
+    "module", [bk, L, linreg_problem, linreg_schedules, linreg_methods]  # the modules with examples
+)
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

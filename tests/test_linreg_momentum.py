@@ -8,6 +8,7 @@ import pytest
 
 import scalinglaws as sl
 from scalinglaws.validators.processes import linreg as L
+from scalinglaws.validators.processes.linreg import methods as linreg_methods
 
 HB = ("hb", {"momentum": 0.7}, 0.15)
 ASGD = ("asgd", {"kappa": 20.0, "xi": 2.0, "c": 0.7}, 0.1)
@@ -17,7 +18,7 @@ def _dense_rate(problem, eta, batch, method, params):
     """Spectral radius of the second-moment map built entry by entry from the recursion itself:
     column j is one recursion step applied to the j-th unit moment (q included)."""
     n = problem.n_coords
-    meth = L._configured(method, params)
+    meth = linreg_methods._configured(method, params)
     k = 1 if method == "sgd" else 3
     names = ["S"] if method == "sgd" else ["s", "c", "v"]
     ml = problem.mult * problem.lam
@@ -87,7 +88,7 @@ def test_contraction_rate_matches_dense_map_and_both_engines(method, params, eta
     dense = _dense_rate(p, eta, batch, method, params)
     rate = L.contraction_rate(p, eta, batch, method, params)
     assert rate == pytest.approx(dense, rel=1e-10)
-    monkeypatch.setattr(L, "_DENSE_RATE_MAX", 0)  # force the secular equation
+    monkeypatch.setattr(linreg_methods, "_DENSE_RATE_MAX", 0)  # force the secular equation
     assert L.contraction_rate(p, eta, batch, method, params) == pytest.approx(dense, rel=1e-10)
 
 
@@ -149,7 +150,7 @@ def test_method_names_and_bad_input():
 def test_asgd_mean_map_is_accsgd():
     """The ASGD matrices reproduce one AccSGD step written out directly."""
     lr, kap, xi, c = 0.1, 20.0, 2.0, 0.7
-    meth = L._configured("asgd", {"kappa": kap, "xi": xi, "c": c})
+    meth = linreg_methods._configured("asgd", {"kappa": kap, "xi": xi, "c": c})
     w, v, g = 0.3, -0.2, 0.5
     beta = c * c * xi / kap
     zeta = c / (c + beta)

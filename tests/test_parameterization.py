@@ -1,4 +1,5 @@
-"""The abc-symmetry canonicaliser, table equivalence, JSON round trip and the tag filter."""
+"""The abc-symmetry canonicaliser, table equivalence, JSON round trip, the renderers (in
+scalinglaws.tables) and the tag filter."""
 
 import json
 
@@ -15,10 +16,9 @@ from scalinglaws.parameterization import (
     from_json,
     select,
     to_json,
-    to_latex,
-    to_markdown,
 )
 from scalinglaws.papers import moe_mssp, mup
+from scalinglaws.tables import param_table_latex, param_table_markdown
 
 n = sp.Symbol("n", positive=True)
 ALL = [(r, o, p) for r in moe_mssp.REGIMES for o in moe_mssp.OPTIMIZERS for p in moe_mssp.PARAMETERIZATIONS]
@@ -133,9 +133,9 @@ def test_bad_tables_raise():
 
 def test_renderers():
     t = moe_mssp.param_table("II", "adam", "mssp", reduce=False)
-    md = to_markdown(t)
+    md = param_table_markdown(t)
     assert md.count("\n|") >= 6 and "expert_down" in md
-    tex = to_latex(t, caption="c")
+    tex = param_table_latex(t, caption="c")
     assert tex.startswith("\\begin{table}") and "\\toprule" in tex and "expert\\_down" in tex
 
 
