@@ -180,7 +180,7 @@ def bench_sampled(quick, repeats):
 
     t_nodraw, _ = best_time(lambda: L.sample_risk(p, sched, n, R, seed=0, batch=B, draws=draws), repeats)
 
-    from scalinglaws.validators.backend import replica_generators
+    from scalinglaws.validators.processes.backend import replica_generators
 
     def rng_only():
         gens = replica_generators(gens_seed, R)

@@ -12,7 +12,7 @@ from scalinglaws.errors import (
     ParameterError,
     UnknownKeyError,
 )
-from scalinglaws.validators import backend as bk
+from scalinglaws.validators.processes import backend as bk
 
 
 def _has(module):
@@ -63,7 +63,7 @@ def test_cupy_missing_is_one_clear_line():
 def test_imports_stay_lazy():
     code = (
         "import sys\n"
-        "import scalinglaws.validators.backend as b\n"
+        "import scalinglaws.validators.processes.backend as b\n"
         "import scalinglaws.validators.processes.linreg as l\n"
         "b.get_backend('numba'); b.get_backend('cupy')\n"
         "print(sorted(m for m in ('numba', 'cupy', 'matplotlib', 'scipy') if m in sys.modules))\n"

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from scalinglaws.errors import DomainError, ParameterError, UnknownKeyError
-from scalinglaws.validators import backend as bk
+from scalinglaws.validators.processes import backend as bk
 from scalinglaws.validators.processes import linreg as L
 from scalinglaws.validators.processes.linreg import _kernels as linreg_kernels
 from scalinglaws.validators.processes.linreg import methods as linreg_methods

@@ -128,7 +128,7 @@ def _load() -> None:
         return
     package = importlib.import_module(__package__.rsplit(".", 1)[0])
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name.startswith("_") or info.ispkg or info.name == "backend":
+        if info.name.startswith("_") or info.ispkg:
             continue
         importlib.import_module(f"{package.__name__}.{info.name}")
     _LOADED = True

@@ -60,7 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _resolve_backend(name: str) -> str:
-    from .backend import require_backend
+    from ..processes.backend import require_backend
 
     if name == "auto":
         try:

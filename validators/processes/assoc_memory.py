@@ -332,7 +332,7 @@ def recovery(mem: Memory, W, K: int, chunk: int = 2048, *, sgd_weights=None):
 
 
 def _to_host(x) -> np.ndarray:
-    from ..backend import to_numpy
+    from .backend import to_numpy
 
     return to_numpy(x)
 

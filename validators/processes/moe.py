@@ -283,7 +283,7 @@ def _rms(xp, a):
 
 
 def _generators(seed, replicas):
-    from ..backend import replica_generators
+    from .backend import replica_generators
 
     return replica_generators(seed, replicas)
 
@@ -313,7 +313,7 @@ def moe_coord_check(shape: MoEShape, recipe: Recipe, *, replicas: int, batch: in
         opt.step(params, grads)
     yT, _ = _forward(params, x_eval, shape, recipe, xp)
     change = _rms(xp, yT - y0)
-    from ..backend import to_numpy
+    from .backend import to_numpy
 
     return {"init_term": to_numpy(init_term), "output_change": to_numpy(change)}
 
@@ -346,7 +346,7 @@ def moe_train_loss(shape: MoEShape, recipe: Recipe, *, replicas: int, batch: int
             x = xp.asarray(np.stack([rng.standard_normal((batch, shape.D)) for rng in rngs]))
             target = xp.sign(xp.matmul(x, teacher))
             loss, grads, _, _ = moe_loss_and_grads(params, x, target, shape, recipe, xp)
-            from ..backend import to_numpy
+            from .backend import to_numpy
 
             bad = ~np.isfinite(to_numpy(loss))
             if bad.any():
@@ -365,7 +365,7 @@ def moe_train_loss(shape: MoEShape, recipe: Recipe, *, replicas: int, batch: int
             if k >= steps - last:
                 total = total + loss
             opt.step(params, grads)
-    from ..backend import to_numpy
+    from .backend import to_numpy
 
     out = to_numpy(total) / last
     out[dead] = np.inf
@@ -437,7 +437,7 @@ def mlp_coord_check(shape: MLPShape, var: Mapping[str, float], lr: Mapping[str, 
                 mhat, vhat = m[g] / (1 - 0.9**k), v[g] / (1 - 0.999**k)
                 W[g] = W[g] - lr[g] * mhat / (xp.sqrt(vhat) + eps)
     _, _, z2_T, _, fT = forward(x_eval)
-    from ..backend import to_numpy
+    from .backend import to_numpy
 
     return {
         "hidden": to_numpy(_rms(xp, z2_T - z2_0)),

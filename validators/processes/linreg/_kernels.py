@@ -12,7 +12,7 @@ import functools
 
 import numpy as np
 
-from ...backend import require_backend
+from ..backend import require_backend
 
 _CHUNK = 2048  # coordinates per partial sum; fixed, so q does not depend on the thread count
 _PARALLEL_MIN_COORDS = 1 << 15  # below this a prange launch per step costs more than it saves

@@ -14,7 +14,7 @@ import numpy as np
 
 from scalinglaws.errors import DomainError, ParameterError
 
-from ...backend import get_backend, require_backend
+from ..backend import get_backend, require_backend
 from .methods import _configured
 from .problem import _check_problem, _int
 from .schedules import Schedule, _checkpoints, _step_sizes, averaging_weights

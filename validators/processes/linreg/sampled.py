@@ -15,7 +15,7 @@ import numpy as np
 
 from scalinglaws.errors import DomainError, ParameterError
 
-from ...backend import replica_generators, require_backend, to_numpy
+from ..backend import replica_generators, require_backend, to_numpy
 from .methods import _configured
 from .problem import _check_problem, _int
 from .schedules import Schedule, _checkpoints, _step_sizes, averaging_weights

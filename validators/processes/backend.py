@@ -25,7 +25,7 @@ numbers do not depend on how many replicas run beside it, nor on the thread coun
   (:func:`replica_int_seeds`) and call ``np.random.seed(seeds[r])`` at the top of every ``prange``
   iteration (see :func:`replica_normals_numba`).
 
->>> from scalinglaws.validators.backend import get_backend, replica_generators
+>>> from scalinglaws.validators.processes.backend import get_backend, replica_generators
 >>> get_backend("numpy").available
 True
 >>> g0 = replica_generators(7, 3)[1].standard_normal(2)
