@@ -1,4 +1,4 @@
-"""Tests of scalinglaws.validators.fit: slope and threshold fits, verdicts, negative controls.
+"""Tests of scalinglaws.validators.engine.fit: slope and threshold fits, extrapolated local slopes."""
 
 Every tolerance below is derived (a round-off bound, a standard error, an interpolation bound,
 a binomial interval) and stated next to the assertion.

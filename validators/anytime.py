@@ -1,3 +1,4 @@
+# NOTE TO ENGINEERS CONVERTING A PAPER VALIDATOR: read /tmp/contract.md first (the whole check contract, how to run, what to report).
 """Checks of the anytime-schedule laws against the exact expected-risk recursion.
 
 Every check runs SGD on Gaussian linear regression with :math:`\\lambda_i = i^{-a}`,
@@ -79,6 +80,7 @@ def _total_curve(a, b, gamma, predict, point, settings, *, n=None, notes=""):
     steps, bias, var = _components(a, b, (gamma,), n, _recursion_backend(settings))
     return Curve(
         steps.astype(float), bias[0] + var[0], predict, point=point, window=_window(n),
+        backend=_recursion_backend(settings),
         xlabel=STEPS_LABEL, ylabel=RISK_LABEL, label=f"total risk, gamma = {gamma:.4g}",
         notes=(f"bias + variance of the averaged iterate at gamma = {gamma:.4g}, sigma^2 = 1, "
                f"eta_0 = {ETA_MULTIPLIER}/tr H, d = 1e8 (binned), N = {n}. {notes}").strip(),
@@ -151,7 +153,7 @@ def optimal_decay(settings: Settings) -> Value:
     ci = (min(ends + [measured]), max(ends + [measured]))
     return Value(
         measured, ci, method="crossing of the extrapolated bias and variance rates (systematic)",
-        point={"a": a, "b": b}, deterministic=True,
+        point={"a": a, "b": b}, deterministic=True, backend=_recursion_backend(settings),
         notes=f"gamma grid {list(map(float, gammas))}, N = {n}.",
         data={
             "x": list(map(float, gammas)), "y": [-f.limit for f in bias_fits],
@@ -188,6 +190,7 @@ def _component_curve(key, component, gamma, settings, a=1.5, b=3.0) -> Curve:
     return Curve(
         steps.astype(float), curve, LawValue(sign=-1), point={"a": a, "b": b, "gamma": gamma},
         window=_window(n), xlabel=STEPS_LABEL, ylabel=f"{component} part of the excess risk",
+        backend=_recursion_backend(settings),
         label=f"{component}, gamma = {gamma}",
         notes=f"{component} of the averaged iterate at gamma = {gamma}, a = {a}, b = {b}, N = {n}.",
     )
@@ -263,6 +266,7 @@ def _wsd_curve(a, b, settings) -> Curve:
     return Curve(
         horizons, finals, Exponent("N"), point={"a": a, "b": b, "sigma2": 1},
         window=(horizons[-1] / 2**8, horizons[-1]), xlabel="horizon N",
+        backend=_recursion_backend(settings),
         ylabel="last-iterate excess risk", label=f"WSD, a = {a}, b = {b}",
         notes="One run per horizon, sigma^2 = 1, decay over the last half (rho = 1/2).",
     )

@@ -1,7 +1,7 @@
 """The verification report: Markdown, LaTeX, JSON and one log-log PNG per check.
 
 Everything is rendered from the JSON records of the checks (see
-:func:`scalinglaws.validators.verify.run_checks`), so a report can be rebuilt from a report
+:func:`scalinglaws.validators.engine.verify.run_checks`), so a report can be rebuilt from a report
 directory alone with :func:`write_report`.
 """
 
