@@ -1,4 +1,4 @@
-"""Tests of scalinglaws.validators.engine.fit: slope and threshold fits, extrapolated local slopes."""
+"""Tests of scalinglaws.validators.engine.fit: slope and threshold fits, extrapolated local slopes.
 
 Every tolerance below is derived (a round-off bound, a standard error, an interpolation bound,
 a binomial interval) and stated next to the assertion.
@@ -436,6 +436,20 @@ def _coverage(n_sets, R, methods, seed, **kw):
                 fit = fit_loglog_slope(x, Y, (10, 1e3), ci_method=method, seed=boot_seq, **kw)
             hits[method] += fit.ci[0] <= p <= fit.ci[1]
     return hits
+
+
+def test_bootstrap_coverage_quick():
+    """In the default run: 200 data sets, R = 32, 500 resamples; the expanded interval's coverage
+    lies in the central 99 % band of Binomial(200, 0.95), and so does that of the interval with
+    a free log power (the theta_log test) on the same pure power-law data."""
+    from scipy.stats import binom
+
+    n_sets = 200
+    lo, hi = binom.interval(0.99, n_sets, 0.95)
+    hits = _coverage(n_sets, 32, ("expanded",), seed=31, n_boot=500)
+    assert lo <= hits["expanded"] <= hi, hits
+    free = _coverage(n_sets, 32, ("expanded",), seed=32, n_boot=500, log_power="free")
+    assert lo <= free["expanded"] <= hi, free
 
 
 @pytest.mark.slow

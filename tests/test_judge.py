@@ -134,6 +134,20 @@ def test_declared_log_power_is_read_from_the_expression(demo):
     assert bad.outcome != "pass"
 
 
+def test_declared_log_power_range_for_a_mixture(demo):
+    """x^-1/2 (3 + ln x): between log powers 0 and 1. Neither end alone is the truth at these
+    sizes; their union holds it, and still rejects a 0.1 error."""
+    y = X**-0.5 * (3 + np.log(X))
+    m = Curve(X, y, Exponent("N"), point={"a": 2}, window=WINDOW, log_power=(0.0, 1.0),
+              log_power_reason="a term with ln N and one without")
+    v = _v("theta_log", m)
+    assert v.outcome == "pass" and "declared log power in [0, 1]" in v.test
+    with pytest.raises(ParameterError, match="only a theta_log law"):
+        _v("theta", m)
+    with pytest.raises(ParameterError, match="log_power_reason"):
+        Curve(X, y, Exponent("N"), log_power=1.0)
+
+
 def test_upper_bound_is_a_boundedness_test(demo):
     faster = Curve(X, X**-0.7, Exponent("N"), point={"a": 2}, window=WINDOW)
     v = _v("upper", faster)

@@ -991,6 +991,9 @@ def _as_pair(name: str, value) -> tuple[float, float]:
 
 #: Correction exponents omega scanned by :func:`fit_slope_limit` (a geometric grid).
 _OMEGA_GRID = np.geomspace(0.1, 4.0, 48)
+#: Offsets u0 of the shifted log model s = s_inf + q / (ln x + u0) (a theta_log law's mixture of
+#: x^p and x^p ln x), a geometric grid.
+_LOG_OFFSETS = np.geomspace(1.0, 1000.0, 31)
 #: Profile-likelihood admissibility: a model is admissible while its residual sum of squares
 #: exceeds the best model's by at most ``_CHI2_95_1`` residual variances (chi^2_1 at 95 %).
 _CHI2_95_1 = 3.841
@@ -1056,6 +1059,8 @@ class SlopeLimit:
                 worst = max(worst, abs(m["c"] * g + m["c2"] * g * g))
             elif m["model"] == "log":
                 worst = max(worst, abs(m["c"]) / math.log(x))
+            elif m["model"] == "log-offset":
+                worst = max(worst, abs(m["c"]) / (math.log(x) + m["omega"]))
             elif m["model"] == "log+power":
                 g = (x / m["x_ref"]) ** (-m["omega"])
                 worst = max(worst, abs(m["c"] * g + m["c2"] / math.log(x)))
@@ -1104,7 +1109,9 @@ def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points:
     * ``constant``: :math:`s(x) = s_\infty` (the limit :math:`\omega\to\infty`),
     * ``log`` (only with ``log_correction=True``, for a :math:`\tilde\Theta` law): :math:`s(x) =
       s_\infty + q/\ln x`, which is *exactly* the local slope of :math:`x^{s_\infty}(\ln x)^q`,
-      so a free log power is one of the admissible models; and ``log+power``,
+      so a free log power is one of the admissible models; ``log-offset``,
+      :math:`s_\infty + q/(\ln x + u_0)` (:math:`u_0` on a grid in :math:`[1, 1000]`), the local
+      slope of a mixture :math:`x^{p}(B + V\ln x)`; and ``log+power``,
       :math:`s_\infty + c\,x^{-\omega} + q/\ln x`,
 
     * ``power2``: :math:`s_\infty + c_1 x^{-\omega} + c_2 x^{-2\omega}` (the next order of the
@@ -1126,7 +1133,9 @@ def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points:
     extrapolations the data cannot tell apart. ``settled`` is False when a correction exponent
     at the bottom of the scanned range is admissible with a correction still larger than
     ``resolution`` at the top of the window (a correction slower than :math:`x^{-0.1}` cannot
-    be extrapolated).
+    be extrapolated), or when admissible models extrapolate the last local slope in opposite
+    directions, each by more than ``resolution`` (the data do not say where the slope is
+    heading: e.g. a log factor whose weight is still growing against a power correction).
 
     The assumption, stated: the correction to scaling is one of these models over the window
     (a power of :math:`x`, or for a :math:`\tilde\Theta` law a power of :math:`\ln x`). Two
@@ -1190,7 +1199,11 @@ def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points:
     hi = max(f["s_inf"] + _Z_95 * f["se"] for f in admissible) + reach
     edge = [f for f in admissible if f["omega"] is not None and f["omega"] <= omegas[0] * 1.0001
             and omegas.size > 1 and abs(f["c"] + f["c2"]) > resolution]
-    settled = not edge
+    # admissible models that extrapolate in opposite directions from the last local slope, each
+    # by more than the resolution: the data do not say where the slope is heading
+    moves = [f["s_inf"] - float(s[-1]) for f in admissible]
+    split = max(moves) > resolution and min(moves) < -resolution
+    settled = not edge and not split
     return SlopeLimit(
         limit=best["s_inf"], ci=(lo - pad, hi + pad), models=admissible, best=best,
         local_x=local_x, local_slopes=s, window=(lo_w, hi_w),
@@ -1212,6 +1225,9 @@ def _admissible_models(u, s, omegas, k, log_correction, *, upper):
         if u[0] <= 0:
             raise DomainError("a log correction needs the window to start above x = 1")
         candidates.append(("log", None, np.column_stack([np.ones(n), 1.0 / u])))
+        for u0 in _LOG_OFFSETS:
+            # y = x^p (B + V ln x)^q-like mixtures: s = p + q / (ln x + u0), u0 = B / V
+            candidates.append(("log-offset", float(u0), np.column_stack([np.ones(n), 1.0 / (u + u0)])))
         for om in omegas:
             g = np.exp(-om * (u - u_top))
             candidates.append(("log+power", float(om), np.column_stack([np.ones(n), g, 1.0 / u])))

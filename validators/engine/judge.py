@@ -235,45 +235,47 @@ def _judge_curve(check, law, m: Curve, predicted, wrong, bound, observable, extr
     sign = p.sign if isinstance(p, LawValue) else 1
     law_curve = extra.get("law_curve")
     log_power = extra.get("log_power")
+    if m.log_power is not None:
+        if law.kind != "theta_log":
+            raise ParameterError(f"{law.key} is {law.kind}: only a theta_log law has a log factor "
+                                 "to declare")
+        log_power = m.log_power
     if law_curve is not None:
         y = y / law_curve  # the ratio measured / law (broadcast over replicas)
+    if log_power is not None:
+        if m.window[0] <= 1:
+            raise DomainError("a log power needs the window to start above x = 1")
+        keep = x > 1  # ln x > 0 where the log factor is divided out
+        x, y = x[keep], y[..., keep]
     if isinstance(p, LawCurve) and p.level:
         return _judge_level(check, law, m, y, predicted, wrong, bound, observable, settings)
     free_log = law.kind == "theta_log" and log_power is None
     warns: list[str] = []
     settle = None
     settled = True
-    with _warnings.catch_warnings():
-        _warnings.simplefilter("ignore", UnsettledFitWarning)
-        if m.deterministic:
-            yy = y if log_power is None else y / np.log(x) ** log_power
-            lim = fit_slope_limit(x, yy, m.window, log_correction=free_log, omega=m.omega,
-                                  resolution=NEGATIVE_SHIFT / 4)
-            s_ci = lim.ci
-            s_hat = lim.limit
-            settled = lim.settled
-            method = ("local slopes extrapolated (models: "
-                      + ", ".join(sorted({f["model"] for f in lim.models})) + ")")
-            test_name = "deterministic curve: extrapolated local slopes"
-            fitted_line = None
-            local = (lim.local_x, lim.local_slopes)
-            models = [{k: v for k, v in f.items() if k in ("model", "omega", "s_inf", "se", "upper")}
-                      for f in lim.models]
-        else:
-            fit = fit_loglog_slope(x, y, m.window, n_boot=BOOTSTRAP_RESAMPLES, seed=settings.seed,
-                                   log_power="free" if free_log else log_power)
-            s_ci, s_hat = fit.ci, fit.slope
-            method = f"bootstrap over {fit.n_replicas} replicas ({fit.ci_method} percentile)"
-            test_name = "replicas: bootstrap interval of the log-log slope"
-            fitted_line = fit
-            local = (fit.local_x, fit.local_slopes)
-            models = None
-            warns += list(fit.warnings)
-            lim = None
+    powers = (list(log_power) if isinstance(log_power, tuple) else [log_power])
+    # a range of log powers: a mixture of terms with and without the log, so at each end a
+    # residual log correction remains admissible
+    mixed = isinstance(log_power, tuple)
+    fits = [_fit_curve(x, y, m, q, free_log or mixed, settings) for q in powers]
+    first = fits[0]
+    s_ci = (min(f["ci"][0] for f in fits), max(f["ci"][1] for f in fits))
+    s_hat = float(np.mean([f["limit"] for f in fits]))
+    settled = all(f["settled"] for f in fits)
+    method, test_name = first["method"], first["test"]
+    fitted_line, local, lim = first["line"], first["local"], first["lim"]
+    models = None if first["models"] is None else [
+        dict(md, log_power=q) for q, f in zip(powers, fits) for md in f["models"]]
+    for f in fits:
+        warns += f["warnings"]
     if free_log:
         test_name += ", free log power"
     elif log_power is not None:
-        test_name += f", declared log power {log_power:g}"
+        shown = (f"in [{log_power[0]:g}, {log_power[1]:g}] (union of the two)"
+                 if isinstance(log_power, tuple) else f"{log_power:g}")
+        test_name += f", declared log power {shown}"
+        if m.log_power is not None:
+            test_name += f" ({m.log_power_reason})"
     if bound != "two":
         test_name = ("boundedness of y / law (upper bound: log-slope <= 0)" if bound == "upper"
                      else "boundedness of y / law (lower bound: log-slope >= 0)") + "; " + test_name
@@ -314,6 +316,39 @@ def _judge_curve(check, law, m: Curve, predicted, wrong, bound, observable, extr
         method=method, window=m.window, point=m.point, negative_control=control,
         settle=settle, warnings=tuple(warns), notes=m.notes, data=data,
     )
+
+
+def _fit_curve(x, y, m, q, free_log, settings) -> dict:
+    """Fit one curve (or replicas) with a declared log power ``q`` (or none), and with a free
+    log power on top when ``free_log``."""
+    out = {"warnings": []}
+    with _warnings.catch_warnings():
+        _warnings.simplefilter("ignore", UnsettledFitWarning)
+        if m.deterministic:
+            yy = y if q is None else y / np.log(x) ** q
+            lim = fit_slope_limit(x, yy, m.window, log_correction=free_log, omega=m.omega,
+                                  resolution=NEGATIVE_SHIFT / 4)
+            out.update(
+                ci=lim.ci, limit=lim.limit, settled=lim.settled, lim=lim, line=None,
+                method=("local slopes extrapolated (models: "
+                        + ", ".join(sorted({f["model"] for f in lim.models})) + ")"),
+                test="deterministic curve: extrapolated local slopes",
+                local=(lim.local_x, lim.local_slopes),
+                models=[{k: v for k, v in f.items()
+                         if k in ("model", "omega", "s_inf", "se", "upper")} for f in lim.models],
+            )
+        else:
+            yy = y if q is None or not free_log else y / np.log(x) ** q
+            fit = fit_loglog_slope(x, yy, m.window, n_boot=BOOTSTRAP_RESAMPLES, seed=settings.seed,
+                                   log_power="free" if free_log else q)
+            out.update(
+                ci=fit.ci, limit=fit.slope, settled=True, lim=None, line=fit,
+                method=f"bootstrap over {fit.n_replicas} replicas ({fit.ci_method} percentile)",
+                test="replicas: bootstrap interval of the log-log slope",
+                local=(fit.local_x, fit.local_slopes), models=None,
+            )
+            out["warnings"] = list(fit.warnings)
+    return out
 
 
 def _judge_level(check, law, m: Curve, ratio, predicted, wrong, bound, observable, settings):

@@ -127,6 +127,13 @@ class Curve:
     backend : str, optional
         The backend the process actually ran on, when it differs from the one asked for (a
         recursion that runs on numba under ``--backend cupy``); recorded and reported.
+    log_power, log_power_reason : float or (lo, hi), and str, optional
+        For a :math:`\tilde\Theta` (``theta_log``) law only: the power :math:`q` of the log
+        factor the theory puts at this point (:math:`y \asymp x^{p}(\ln x)^{q}`), or the range
+        of powers (a sum of a term with and a term without the log is between the two), with the
+        reason. The engine then judges :math:`y/(\ln x)^{q}` (for a range: at both ends, and
+        takes the union); without it the log power is read from the law's expression, or left
+        free.
     """
 
     x: Any
@@ -142,8 +149,23 @@ class Curve:
     series: tuple = ()
     extra: Mapping = dataclasses.field(default_factory=dict)
     backend: str = ""
+    log_power: float | tuple | None = None
+    log_power_reason: str = ""
 
     def __post_init__(self):
+        if self.log_power is not None:
+            lp = self.log_power
+            pair = isinstance(lp, (tuple, list)) and len(lp) == 2
+            items = tuple(lp) if pair else (lp,)
+            if any(isinstance(v, bool) or not isinstance(v, numbers.Real) for v in items) or (
+                    pair and not items[0] < items[1]):
+                raise ParameterError(
+                    f"Curve.log_power must be a number or a range (lo, hi), got {lp!r}")
+            object.__setattr__(self, "log_power",
+                               tuple(float(v) for v in items) if pair else float(lp))
+            if not self.log_power_reason:
+                raise ParameterError("a declared log power needs log_power_reason (the theory "
+                                     "that puts the log factor there)")
         if not isinstance(self.predict, _PREDICTIONS):
             raise ParameterError(
                 f"Curve.predict must be Exponent, LawValue or LawCurve, got {self.predict!r}"
