@@ -1,5 +1,9 @@
 r"""Assertions for your own test suites: does a measurement agree with a law?
 
+:func:`assert_supports` hands your measurement to the same judge ``scalinglaws verify`` uses
+(one rule for the catalogue and for you). The functions below it take an exponent you have
+already fitted, with its interval.
+
 You measure an exponent (or a value) in your own simulation, with a confidence interval, and
 check it against a registered law::
 
@@ -32,7 +36,44 @@ import sympy as sp
 from .errors import DomainError, ParameterError, RegimeError
 from .law import Law
 
-__all__ = ["assert_exponent", "assert_value", "assert_in_regime", "log_factor_slack"]
+__all__ = [
+    "assert_supports", "assert_exponent", "assert_value", "assert_in_regime", "log_factor_slack",
+]
+
+
+def assert_supports(law: Law | str, measurement, *, seed: int = 0, allow_inconclusive=False):
+    """Assert that a measurement supports a law, judged exactly as ``scalinglaws verify`` judges.
+
+    ``measurement`` is a ``Curve`` or a ``Value`` from :mod:`scalinglaws.validators.engine` (your
+    simulation's curve or replicas, the point where you ran it and how the law maps onto it).
+    The one judge of ``verify`` computes the prediction from the law, chooses the test from its
+    kind (extrapolated local slopes for one deterministic curve, a bootstrap over replicas, a
+    boundedness test for a bound) and runs the negative control. Passes on a ``pass``; raises
+    :class:`AssertionError` with the verdict's summary on a ``fail``, and on an
+    ``inconclusive`` (the data cannot tell the law from a 0.1 error) unless
+    ``allow_inconclusive``. Returns the verdict. Needs the ``validate`` extra (numpy, scipy).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from scalinglaws.validators.engine import Curve, Exponent
+    >>> N = np.logspace(2, 6, 41)
+    >>> risk = (1 / N) ** 0.5 * (1 + 2 / N**0.3)          # your deterministic curve
+    >>> v = assert_supports("anytime.minimax_risk",
+    ...                     Curve(N, risk, Exponent("N"), point={"a": 1.5, "b": 2, "sigma2": 1}))
+    >>> v.outcome, round(v.predicted, 3)
+    ('pass', -0.5)
+    """
+    from scalinglaws.validators.engine import Check, Settings, judge
+
+    item = _as_law(law)
+    stub = Check(f"assert_supports({item.key})", item.key, lambda settings: measurement,
+                 "a user's measurement", 0.0)
+    verdict = judge(stub, measurement, Settings(seed=seed))
+    if verdict.outcome == "fail" or (verdict.outcome == "inconclusive" and not allow_inconclusive):
+        raise AssertionError(verdict.summary() + (
+            "; " + "; ".join(verdict.warnings) if verdict.warnings else ""))
+    return verdict
 
 
 def assert_exponent(

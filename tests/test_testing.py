@@ -217,3 +217,24 @@ def test_module_is_light():
     code = "import sys, scalinglaws.testing\nassert 'numpy' not in sys.modules\n"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_assert_supports_uses_the_verify_judge():
+    """A user's curve is judged exactly as verify judges: a wrong exponent fails, data that
+    cannot resolve a 0.1 error is inconclusive (an assertion error unless allowed)."""
+    np = pytest.importorskip("numpy")
+    from scalinglaws.testing import assert_supports
+    from scalinglaws.validators.engine import Curve, Exponent
+
+    N = np.logspace(2, 6, 41)
+    point = {"a": 1.5, "b": 2, "sigma2": 1}
+    assert assert_supports("anytime.minimax_risk", Curve(N, N**-0.5, Exponent("N"), point=point)).passed
+    with pytest.raises(AssertionError, match="FAIL"):
+        assert_supports("anytime.minimax_risk", Curve(N, N**-0.7, Exponent("N"), point=point))
+    rng = np.random.default_rng(0)
+    noisy = N[:6] ** -0.5 * rng.lognormal(0, 1.0, size=(4, 6))
+    short = Curve(N[:6], noisy, Exponent("N"), point=point)
+    with pytest.raises(AssertionError):
+        assert_supports("anytime.minimax_risk", short)
+    assert assert_supports("anytime.minimax_risk", short, allow_inconclusive=True).outcome in (
+        "pass", "inconclusive")
