@@ -422,3 +422,17 @@ NOT_DERIVED = {
         "derived here."
     ),
 }
+
+_OBSERVABLE_REASON = (
+    "An observable of the coordinate check, stated from the tables by the bookkeeping of rules "
+    "1-3 (initial term g sqrt(M) sqrt(N_e var_2), or g M ... for identical experts; early output "
+    "change eta_out N |h_agg(0)|^2 under SGD, eta_out N |h_agg(0)| under Adam); mssp_fix "
+    "computes the initial term along the way, but only table entries have registered "
+    "derivations. tests/test_moe_mssp.py checks that the bookkeeping on the registered tables "
+    "lands on it."
+)
+NOT_DERIVED.update({
+    f"moe_mssp.{name}": _OBSERVABLE_REASON
+    for name in ("mssp.init_term", "mup.init_term", "sgd.output_change_ratio",
+                 "adam.mssp.output_change", "adam.mup.output_change", "adam.output_change_ratio")
+})

@@ -10,7 +10,7 @@ import scalinglaws as sl
 from scalinglaws.derivations import check as lands
 from scalinglaws.derivations import dynmuon as D
 from scalinglaws.validators import dynmuon as V
-from scalinglaws.validators.checks import Settings, select_checks
+from scalinglaws.validators.engine import Curve, LawCurve, Settings, judge, select_checks
 from scalinglaws.validators.processes.assoc_memory import muon_map
 
 
@@ -68,16 +68,48 @@ def test_noise_floor_is_the_fixed_point_and_the_stability_edge():
     assert not floor.in_regime(**dict(vals, eta=1.01 * eta_max))
 
 
+def _check(name):
+    (chk,) = select_checks((name,))
+    return chk
+
+
 def test_checks_registered_and_pass():
     names = {c.name for c in select_checks(("dynmuon",))}
     assert names == {"dynmuon.noise_floor[p=-0.25]", "dynmuon.second_moment[matrix,p=1]",
                      "dynmuon.noise_floor[matrix,p=-0.25]"}
-    v = V.noise_floor(Settings())
+    m = V.noise_floor(Settings())
+    assert isinstance(m, Curve) and isinstance(m.predict, LawCurve) and m.predict.level
+    assert np.all(np.diff(m.x) > 0) and m.y.shape[0] >= 2  # replicas as rows
+    v = _check("dynmuon.noise_floor[p=-0.25]").verdict(Settings())
     assert v.passed and v.negative_control["rejected"]
+    assert not _check("dynmuon.noise_floor[p=-0.25]").verdict(Settings(perturb=0.1)).passed
     # a wrong law (noise gain h^((p-1)/2) replaced by 1) would be far outside the interval
     h, sims, c = V._mode_run(0, False)
     wrong = c * 0.25 / (1 - (1 - 0.5 * h ** 0.375) ** 2)
     assert abs(np.mean(np.log(sims.mean(0) / wrong))) > 10 * (v.ci[1] - v.ci[0])
+
+
+def test_interval_follows_the_run_seed():
+    """The bootstrap is the engine's, seeded by the run (the old hand-rolled one had a fixed
+    seed): another seed gives another simulation and another interval."""
+    chk = _check("dynmuon.noise_floor[p=-0.25]")
+    a, b = chk.verdict(Settings(seed=0)), chk.verdict(Settings(seed=1))
+    assert a.ci != b.ci and a.passed and b.passed
+
+
+def test_matrix_second_moment_follows_the_one_step_map(monkeypatch):
+    chk = _check("dynmuon.second_moment[matrix,p=1]")
+    m = chk.measure(Settings())
+    prev = V._matrix_run(0, 1.0, False)[2]
+    assert [pt["m"] for pt in m.predict.points] == pytest.approx(prev.mean(0)[::-1])
+    v = judge(chk, m, Settings())
+    assert v.passed and v.negative_control["rejected"]
+    # the same data against a noise term moved by a factor 2 is rejected
+    law = sl.law("dynmuon.second_moment")
+    mom = law.params["m"].symbol
+    contraction_part = law.expr.coeff(mom) * mom
+    monkeypatch.setattr(law, "expr", contraction_part + 2 * (law.expr - contraction_part))
+    assert judge(chk, m, Settings()).outcome == "fail"
 
 
 @pytest.mark.parametrize("p", [-0.25, 0.5])
@@ -89,15 +121,18 @@ def test_shaped_matrix_process_sits_on_the_mode_noise_floor(p):
     h, c, eta_eff, sims = V._wide_run(0, p, False)
     floor = sl.law("dynmuon.noise_floor").lambdify()
     pred = floor(eta=eta_eff, kappa=1.0, h=h, p=p, c=c)
-    slack, _ = V._surrogate_slack(p)
+    error, _ = V._surrogate_error(p)
     per_replica = np.log(sims / pred).mean(axis=1)
     half = 3 * per_replica.std(ddof=1) / math.sqrt(per_replica.size)
     mean = float(np.log(sims.mean(0) / pred).mean())
-    assert abs(mean) <= slack + half, (mean, slack, half)
-    assert slack + half < 0.1
+    assert abs(mean) <= error + half, (mean, error, half)
+    assert error + half < 0.1
     for wrong in (floor(eta=eta_eff, kappa=1.0, h=h, p=1.0, c=c), pred * h ** 0.25):
-        assert abs(np.log(sims.mean(0) / wrong).mean()) > 0.1 + slack + half
+        assert abs(np.log(sims.mean(0) / wrong).mean()) > 0.1 + error + half
     if p == -0.25:
-        v = V.matrix_noise_floor(Settings())
-        assert v.passed and v.negative_control["rejected"]
-        assert not V.matrix_noise_floor(Settings(perturb=0.2)).passed
+        # judged without the surrogate's allowance, the check resolves the surrogate's error:
+        # a known failure, inside the computed first-order bound
+        chk = _check("dynmuon.noise_floor[matrix,p=-0.25]")
+        v = chk.verdict(Settings())
+        assert chk.known_failure and v.outcome == "fail" and v.negative_control["rejected"]
+        assert v.ci[1] < 0 and abs(v.measured) < error

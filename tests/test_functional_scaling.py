@@ -10,7 +10,8 @@ import scalinglaws as sl
 from scalinglaws.derivations import check, not_derived
 from scalinglaws.derivations import functional_scaling as FD
 from scalinglaws.errors import DomainError, ParameterError, RegimeError, UnknownKeyError
-from scalinglaws.papers import functional_scaling as fs
+from scalinglaws.validators.engine import Settings
+from scalinglaws.validators.processes import fsl as FSL
 
 KEYS = [law.key for law in sl.laws(paper="functional_scaling")]
 
@@ -118,73 +119,73 @@ def _brute_exact(eta, s, beta, sigma2, d, volterra, batch=1):
 @pytest.mark.parametrize("kind", ["constant", "wsd_like", "cosine"])
 def test_fsl_power_matches_the_quadratic_sum(kind):
     K = 60
-    eta = {"constant": np.full(K, 0.3), "wsd_like": fs.wsd_like_steps(0.3, K, 0.3),
+    eta = {"constant": np.full(K, 0.3), "wsd_like": FSL.wsd_like_steps(0.3, K, 0.3),
            "cosine": 0.3 * 0.5 * (1 + np.cos(np.pi * np.arange(K) / (K - 1)))}[kind]
     for s, beta, sigma2, batch in [(0.5, 2.5, 1.0, 1), (1.2, 1.5, 0.0, 4)]:
-        F = fs.fsl(eta, s=s, beta=beta, sigma2=sigma2, batch=batch)
+        F = FSL.fsl(eta, s=s, beta=beta, sigma2=sigma2, batch=batch)
         np.testing.assert_allclose(F, _brute_power(eta, s, beta, sigma2, batch), rtol=1e-10)
 
 
 @pytest.mark.parametrize("kernel", ["exact", "volterra"])
 def test_fsl_exact_kernels_match_the_quadratic_sum(kernel):
     K, d = 40, 300  # d below n_exact: no binning, so the brute force sees the same spectrum
-    eta = fs.wsd_like_steps(0.25, K, 0.5)
-    F = fs.fsl(eta, s=0.5, beta=2.0, sigma2=0.7, batch=2, kernel=kernel, d=d)
+    eta = FSL.wsd_like_steps(0.25, K, 0.5)
+    F = FSL.fsl(eta, s=0.5, beta=2.0, sigma2=0.7, batch=2, kernel=kernel, d=d)
     ref = _brute_exact(eta, 0.5, 2.0, 0.7, d, kernel == "volterra", batch=2)
     np.testing.assert_allclose(F, ref, rtol=1e-11)
 
 
 def test_fsl_model_size_and_inputs():
     eta = np.full(100, 0.1)
-    F_inf = fs.fsl(eta, s=0.5, beta=2.0)
-    F_M = fs.fsl(eta, s=0.5, beta=2.0, M=64)
+    F_inf = FSL.fsl(eta, s=0.5, beta=2.0)
+    F_M = FSL.fsl(eta, s=0.5, beta=2.0, M=64)
     np.testing.assert_allclose(F_M - F_inf, 64.0 ** -1.0, rtol=1e-12)
     # a finite model's exact FSL saturates above the infinite one
-    assert fs.fsl(eta, s=0.5, beta=2.0, M=8, kernel="exact")[-1] > fs.fsl(eta, s=0.5, beta=2.0, kernel="exact")[-1]
+    assert FSL.fsl(eta, s=0.5, beta=2.0, M=8, kernel="exact")[-1] > FSL.fsl(eta, s=0.5, beta=2.0, kernel="exact")[-1]
     # schedule objects (anything with .eta(t)) and arrays agree
     from scalinglaws.validators.processes import linreg
 
-    np.testing.assert_allclose(fs.fsl(linreg.constant(0.1), s=0.5, beta=2.0, n_steps=100), F_inf)
-    np.testing.assert_allclose(fs.intrinsic_time(linreg.cosine(1.0, 5)),
+    np.testing.assert_allclose(FSL.fsl(linreg.constant(0.1), s=0.5, beta=2.0, n_steps=100), F_inf)
+    np.testing.assert_allclose(FSL.intrinsic_time(linreg.cosine(1.0, 5)),
                                np.cumsum(linreg.cosine(1.0, 5).eta(np.arange(1, 6))))
     with pytest.raises(UnknownKeyError):
-        fs.fsl(eta, s=0.5, beta=2.0, kernel="cubic")
+        FSL.fsl(eta, s=0.5, beta=2.0, kernel="cubic")
     with pytest.raises(DomainError):
-        fs.fsl(-eta, s=0.5, beta=2.0)
+        FSL.fsl(-eta, s=0.5, beta=2.0)
     with pytest.raises(DomainError):
-        fs.fsl(eta, s=0.0, beta=2.0)
+        FSL.fsl(eta, s=0.0, beta=2.0)
     with pytest.raises(DomainError):
-        fs.fsl(eta, s=0.5, beta=2.0, M=0)
+        FSL.fsl(eta, s=0.5, beta=2.0, M=0)
     with pytest.raises(ParameterError):
-        fs.fsl(eta, s=0.5, beta=2.0, n_steps=10)
+        FSL.fsl(eta, s=0.5, beta=2.0, n_steps=10)
     with pytest.raises(ParameterError):
-        fs.fsl(np.ones((2, 2)), s=0.5, beta=2.0)
+        FSL.fsl(np.ones((2, 2)), s=0.5, beta=2.0)
 
 
 def test_laplace_nodes_grow_only_logarithmically_with_time():
     # O(K n): doubling K about doubles the work (never K^2); measured on operation counts via
     # the Laplace-node count, which does not depend on K beyond a log
-    x1, _ = fs._laplace_nodes(1.6, 1e3)
-    x2, _ = fs._laplace_nodes(1.6, 1e6)
+    x1, _ = FSL._laplace_nodes(1.6, 1e3)
+    x2, _ = FSL._laplace_nodes(1.6, 1e6)
     assert x2.size - x1.size < 40
 
 
 def test_laplace_representation_of_the_kernel():
     for p in (1.1, 1.6, 1.95):
-        x, w = fs._laplace_nodes(p, 1e5)
+        x, w = FSL._laplace_nodes(p, 1e5)
         u = np.array([0.0, 0.3, 7.0, 1e3, 1e5])
         approx = np.exp(-np.outer(u, x)) @ w
         np.testing.assert_allclose(approx, (1 + u) ** -p, rtol=1e-8)
 
 
 def test_schedules():
-    w = fs.wsd_like_steps(2.0, 10, 0.3)
+    w = FSL.wsd_like_steps(2.0, 10, 0.3)
     assert np.all(w[:7] == 2.0) and w[-1] == pytest.approx(2.0 / 10)
     assert np.all(np.diff(np.log(w[6:])) == pytest.approx(math.log(0.1) / 3))
-    e = fs.exp_decay_steps(1.0, 50)
+    e = FSL.exp_decay_steps(1.0, 50)
     assert e[0] == 1.0 and e[-1] == pytest.approx(1 / 50)
     with pytest.raises(DomainError):
-        fs.wsd_like_steps(1.0, 10, 1.5)
+        FSL.wsd_like_steps(1.0, 10, 1.5)
 
 
 # ---- derivations ---------------------------------------------------------------------------------
@@ -234,7 +235,7 @@ def test_derivation_module_doctests():
 # ---- validators (the checks themselves run in tests/test_verify.py) -------------------------------
 
 
-def test_validator_schedules_and_ratio_slack():
+def test_validator_schedules():
     from scalinglaws.validators import functional_scaling as V
 
     K = 64
@@ -245,6 +246,66 @@ def test_validator_schedules_and_ratio_slack():
         np.testing.assert_array_equal(sched.eta(np.arange(1, K + 1)), steps)
     with pytest.raises(ValueError):
         V._steps("linear", 0.2, K)
+
+
+def test_refined_min_recovers_a_smooth_minimum_and_keeps_edges():
+    from scalinglaws.validators import functional_scaling as V
+
+    grid = np.geomspace(1e-3, 0.4, 24)
+    # E(g) = a g^-1 + b g: minimum at sqrt(a/b), value 2 sqrt(ab); not on the grid
+    a, b = 3e-4, 0.7
+    arg, val, interior = V._refined_min(grid, a / grid + b * grid)
+    j = int(np.argmin(a / grid + b * grid))
+    assert interior
+    assert abs(math.log(arg / math.sqrt(a / b))) < 0.1 * math.log(grid[1] / grid[0])
+    assert val == pytest.approx(2 * math.sqrt(a * b), rel=1e-3)
+    assert abs(val / (2 * math.sqrt(a * b)) - 1) < abs((a / grid[j] + b * grid[j]) / val - 1)
+    # a minimum at an edge of the grid is the grid point itself, flagged
+    arg, val, interior = V._refined_min(grid, 1 / grid)
+    assert not interior and arg == grid[-1] and val == pytest.approx(1 / grid[-1])
+
+
+def test_volterra_ratio_is_one_up_to_the_step_squared():
+    """2 x exact risk / Volterra solution: 1 up to a relative O(x^2), x = eta lambda_1 (the
+    bound (2/3) x^2 / (1 - x) of replacing 1 - 2x + 2x^2 by e^-2x at the noise equilibrium)."""
+    from scalinglaws.validators import functional_scaling as V
+
+    for peak in (0.05, 0.2):
+        K = 256
+        q = 2 * V._final_risks(*V.HARD, "constant", (peak,), K, "numpy")[0]
+        F = V.fs.fsl(V._steps("constant", peak, K), s=V.HARD[0], beta=V.HARD[1],
+                     sigma2=V.SIGMA2, kernel="volterra", **V._BINS)[-1]
+        assert 0 < q / F - 1 <= (2 / 3) * peak**2 / (1 - peak)
+
+
+def test_checks_return_measurements_not_verdicts():
+    from scalinglaws.validators import functional_scaling  # noqa: F401 - registers the checks
+    from scalinglaws.validators.engine import Curve, Exponent, LawCurve, checks
+
+    mine = [c for c in checks._CHECKS.values() if c.paper == "functional_scaling"]
+    assert len(mine) == 15
+    assert not any(c.known_failure for c in mine)
+    ratio = checks._CHECKS["functional_scaling.fsl_theorem_hard[constant]"]
+    m = ratio.measure(Settings(backend="numba"))
+    assert isinstance(m, Curve) and isinstance(m.predict, LawCurve) and m.deterministic
+    assert m.window == (m.x[-1] / 256, m.x[-1])
+    inside = m.y[m.x >= m.window[0]]
+    assert 0.52 < inside.min() and inside.max() < 0.54  # the unit-constant ratio (law's notes)
+    opt = checks._CHECKS["functional_scaling.exp_decay.data_optimal_loss.hard[s=0.5,beta=2.5]"]
+    m = opt.measure(Settings(backend="numba"))
+    assert isinstance(m.predict, Exponent) and m.predict.var == "D"
+    assert m.omega == pytest.approx(1 - 1 / 2.5 - 0.5)  # declared from Theorem 5.3's noise term
+
+
+def test_theorem_check_passes_and_a_perturbed_run_fails():
+    from scalinglaws.validators import functional_scaling  # noqa: F401
+    from scalinglaws.validators.engine import checks
+
+    c = checks._CHECKS["functional_scaling.fsl_theorem_hard[constant]"]
+    v = c.verdict(Settings(backend="numba"))
+    assert v.outcome == "pass" and v.passed
+    assert v.predicted == 0.0 and v.ci[0] < 0 < v.ci[1] and v.negative_control["rejected"]
+    assert c.verdict(Settings(backend="numba", perturb=0.1)).outcome == "fail"
 
 
 def _masked_recursion(lam, w2, sigma2, M, eta, K):

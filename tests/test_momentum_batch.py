@@ -3,6 +3,7 @@ tuned serial-runtime engine behind its validators."""
 
 import math
 
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -11,7 +12,7 @@ from scalinglaws.derivations import check
 from scalinglaws.derivations import momentum_batch as D
 from scalinglaws.law import STATUSES
 from scalinglaws.validators import momentum_batch as V
-from scalinglaws.validators.checks import Settings, select_checks
+from scalinglaws.validators.engine import Curve, LawCurve, Settings, judge, select_checks
 from scalinglaws.validators.processes.linreg import SpectrumProblem
 
 LAWS = sl.laws(paper="momentum_batch")
@@ -185,10 +186,38 @@ def test_checks_cover_the_issue_and_findings_are_in_the_notes():
     assert sum(c.quick_seconds for c in checks) < 90
 
 
+def test_critical_batch_is_located_to_its_tolerance():
+    """The knee is where B T(B) = 2 T(1), to Brent's relative 1e-6 (a coarser knee puts a noise
+    floor under the local slopes the engine extrapolates)."""
+    spec = ("two_level", 64, 32, 1000.0)
+    p = V._problem(spec)
+    bc = V.critical_batch(spec, "sgd")
+    t1 = V.tuned_serial_runtime(p, 1, "sgd")
+    excess = math.log(bc * V.tuned_serial_runtime(p, bc, "sgd") / (2 * t1))
+    assert excess == pytest.approx(0, abs=1e-5)
+
+
+def test_critical_batch_check_is_judged_by_its_law(monkeypatch):
+    """The check hands the engine the spectra, not a prediction: the law evaluated on them
+    decides. The registered law passes; a law growing like (tr H)^1.2 fails on the same data."""
+    (chk,) = select_checks(("momentum_batch.sgd.critical_batch[two-level]",))
+    m = chk.measure(Settings())
+    assert isinstance(m, Curve) and isinstance(m.predict, LawCurve)
+    assert m.deterministic and len(m.predict.points) == m.x.size
+    assert np.count_nonzero((m.x >= m.window[0]) & (m.x <= m.window[1])) >= 10
+    good = judge(chk, m, Settings())
+    assert good.outcome == "pass" and good.negative_control["rejected"]
+    assert judge(chk, m, Settings(perturb=0.1)).outcome == "fail"
+    law = sl.law("momentum_batch.sgd.critical_batch")
+    monkeypatch.setattr(law, "expr", law.expr * law.params["trH"].symbol ** sp.Rational(1, 5))
+    assert judge(chk, m, Settings()).outcome == "fail"
+
+
 def test_plot_check_carries_three_methods():
     (sweep,) = select_checks(("momentum_batch.asgd.serial_runtime[a=2,d=64]",))
-    verdict = sweep.run(Settings())
+    verdict = sweep.verdict(Settings())
     labels = [s["label"] for s in verdict.data["series"]]
     for m in ("sgd", "hb", "asgd"):
         assert f"T {m} (measured)" in labels and f"B T = 1/CE {m}" in labels
     assert verdict.negative_control["rejected"]
+    assert verdict.outcome == "pass"  # a bounded ratio: 0.45 at B = 1, flat ~0.26 beyond B = 32

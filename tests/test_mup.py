@@ -8,7 +8,7 @@ from scalinglaws.derivations import mup as DM
 from scalinglaws.papers import mup as P
 from scalinglaws.parameterization import abc_exponents, equivalent
 from scalinglaws.validators import mup as V
-from scalinglaws.validators.checks import Settings
+from scalinglaws.validators.engine import Exponent, LawCurve, Settings, judge, select_checks
 
 KEYS = sorted(DM.TABLE_DERIVATIONS)
 
@@ -41,17 +41,39 @@ def test_tp5_table_abc_exponents():
         P.tp5_table("lion")
 
 
-def test_predictions_come_from_the_laws(monkeypatch):
-    assert V.predicted_exponent("sgd") == 0.0
-    monkeypatch.setattr(sl.law("mup.hidden.lr_sgd"), "expr", sp.Integer(1) * P.fan_out)
-    assert V.predicted_exponent("sgd") == 1.0
+def _check(optimizer):
+    (chk,) = select_checks((f"mup.coord_check.{optimizer}",))
+    return chk
+
+
+def test_measurements_name_the_hidden_lr_laws():
+    sgd, adam = V.measure("sgd", Settings()), V.measure("adam", Settings())
+    assert _check("sgd").law_key == "mup.hidden.lr_sgd" and isinstance(sgd.predict, LawCurve)
+    assert sgd.predict.points[0] == {"fan_in": 64, "fan_out": 64}
+    assert _check("adam").law_key == "mup.hidden.lr_adam" and adam.predict == Exponent("fan_in")
+    assert sgd.y.shape == (V.REPLICAS, 5) and sgd.window == (128.0, 1024.0)
+    # Adam's observable is Delta z_2 / n (the normalised update moves each of n summands)
+    assert adam.y * adam.x == pytest.approx(V.simulate("mup", "adam")[1])
+
+
+def test_mup_sgd_coordinate_check_passes_and_its_law_decides(monkeypatch):
+    chk, m = _check("sgd"), V.measure("sgd", Settings())
+    v = judge(chk, m, Settings())
+    assert v.outcome == "pass" and v.negative_control["rejected"]
+    assert judge(chk, m, Settings(perturb=0.1)).outcome != "pass"
+    # the same data against a hidden lr growing like fan_out (n along the width) must fail
+    law = sl.law("mup.hidden.lr_sgd")
+    monkeypatch.setattr(law, "expr", sp.Integer(1) * P.fan_out)
+    wrong = judge(chk, m, Settings())
+    assert wrong.outcome == "fail" and wrong.measured < -0.5
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
 def test_standard_parameterization_fails_the_coordinate_check(optimizer):
-    v = V.verdict(optimizer, Settings(), data_parameterization="sp")
-    assert not v.passed
-    assert v.measured > 0.5  # SP hidden updates grow with width
+    v = judge(_check(optimizer), V.measure(optimizer, Settings(), data_parameterization="sp"),
+              Settings())
+    assert v.outcome == "fail"
+    assert v.measured - v.predicted > 0.5  # SP hidden updates grow with width
 
 
 def test_mup_recipe_uses_the_table():

@@ -10,11 +10,18 @@ region, the cheapest clean point of the digest). The ODE itself is compared with
 discrete second-moment recursion (``linreg.expected_risk(method="genmom")``) and that with
 Monte Carlo runs in ``tests/test_dana.py``.
 
-The curves are deterministic, so an exponent's interval is the window interval widened by the
-drift allowance of :func:`~scalinglaws.validators.fit.fit_drifting_slope` (how far the slope
-moved over the preceding factor 8): it measures pre-asymptotic drift, not noise. No slack: the
-laws are Θ statements without log factors in our derivation. Loss-curve exponents are fitted on
-:math:`P - F_0` (:math:`F_0` = the problem's ``p_inf``) in windows far above the floor.
+Every measurement is one deterministic curve; the engine judges it by extrapolating its local
+slopes. Loss curves are measured on :math:`P - F_0` (:math:`F_0` = the problem's ``p_inf``) in
+windows far above the floor.
+
+IsoFLOP frontiers: the minimiser over the factor-2 grid of d is refined by a parabola through
+three grid points, which leaves a ripple on d*(f) and P*(f) (local slopes of d* for SGD between
+0.19 and 0.37, of P* between 0.53 and 0.71, over the judged window). The checks do not smooth
+it, and the engine cannot extrapolate through it: the six IsoFLOP checks are inconclusive at the
+quick sizes and at ``settings.full`` (d up to 6400, f <= 1e14). A finer grid alone does not
+settle them: in a trial with d a factor 2^(1/4) apart, SGD's local slopes stayed within
+0.247..0.258 (xi) and 0.646..0.650 (eta) over the window, yet a correction slower than
+f^-0.1 remained admissible.
 """
 
 from __future__ import annotations
@@ -24,16 +31,16 @@ import math
 
 import numpy as np
 
-import scalinglaws as sl
+from .engine import Curve, Exponent, LawValue, Settings, check
 
-from .checks import Settings, check
-from .fit import Verdict, fit_drifting_slope, make_verdict
+__all__ = ["report_figures"]
 
 ALPHA, BETA = 1.5, 0.3
-DRIFT_SHIFT = 8.0
-NEGATIVE_SHIFT = 0.15
 DT = 0.02  # log-time step of the ODE
+BACKEND = "numpy"  # the ODE is integrated by numpy whatever backend is asked for
 _OPTIMIZERS = ("sgd", "sgdm", "dana_constant", "dana_decaying")
+_LABELS = {"sgd": "SGD", "sgdm": "SGD-M", "dana_constant": "DANA-constant",
+           "dana_decaying": "DANA-decaying"}
 
 
 def _optimizer(name, problem):
@@ -52,99 +59,81 @@ def _curve(name: str, alpha: float, beta: float, d: int, t_max: float):
     return O.solve(p, _optimizer(name, p), t_max, dt=DT)
 
 
-def _predicted_exponent(key: str, var: str, settings: Settings, **values) -> float:
-    """The exponent p of ``law ~ var**p`` at ``values`` (validated against the law's regime)."""
-    law = sl.law(key)
-    values = {k: v for k, v in values.items() if k in law.params}
-    law.check(**values)
-    subs = {law.params[k].symbol: law.params[k].check(v) for k, v in values.items() if k != var}
-    return float(law.exponent(var).subs(subs)) + settings.perturb
-
-
-def _value(key: str, settings: Settings, **values) -> float:
-    law = sl.law(key)
-    return float(law.evaluate(**{k: v for k, v in values.items() if k in law.params})) + settings.perturb
-
-
-def _finish(verdict: Verdict, xlabel: str, ylabel: str, **extra) -> Verdict:
-    data = dict(verdict.data)
-    data.update(xlabel=xlabel, ylabel=ylabel, **extra)
-    verdict.data = data
-    return verdict
-
-
 # ------------------------------------------------------------------------------- loss curves
 
 
-def _slope_check(key, name, d, window, settings, label):
-    t_max = window[1]
+def _excess(name: str, d: int, t_max: float):
+    """(t, P(t) - F_0, F_0) of one optimizer's ODE curve, t > 0."""
     c = _curve(name, ALPHA, BETA, d, t_max)
-    p_inf = c.problem.p_inf
-    excess = c.risk[1:] - p_inf
-    predicted = _predicted_exponent(key, "t", settings, alpha=ALPHA, beta=BETA, d=d, t=t_max)
-    fit = fit_drifting_slope(c.t[1:], excess, window, shift=DRIFT_SHIFT)
-    above = float(excess[-1] / p_inf)
-    v = make_verdict(
-        key, f"{label} loss slope, alpha={ALPHA} beta={BETA} d={d}", predicted, fit,
-        slack=0.0, slack_reason="none: Theta law, no log factor in the mode argument",
-        negative_shift=NEGATIVE_SHIFT,
-        notes=f"Deterministic equivalent (ODE, dt={DT}); fit of P - F_0 on t in {window}; at the "
-        f"window's end P - F_0 = {above:.3g} F_0 (far above the floor).",
+    return c.t[1:], c.risk[1:] - c.problem.p_inf, c.problem.p_inf
+
+
+def _slope_curve(name: str, d: int, window, label: str) -> Curve:
+    t, excess, p_inf = _excess(name, d, window[1])
+    return Curve(
+        t, excess, Exponent("t"), point={"alpha": ALPHA, "beta": BETA, "d": d}, window=window,
+        xlabel="t (iterations)", ylabel="P - F_0", label=f"{label}, d = {d}", backend=BACKEND,
+        notes=f"Deterministic equivalent (ODE, dt={DT}), alpha={ALPHA}, beta={BETA}, d={d}; "
+        f"at the window's end P - F_0 = {excess[-1] / p_inf:.3g} F_0 (far above the floor).",
+        extra={"optimizer": name},
     )
-    return _finish(v, "t (iterations)", "P - F_0", optimizer=name)
 
 
 @check("dana.sgd.loss", name="dana.sgd.loss_slope", quick_seconds=1)
-def sgd_slope(settings: Settings):
+def sgd_slope(settings: Settings) -> Curve:
     """SGD's loss exponent -(2 alpha + 2 beta - 1)/(2 alpha) on the ODE."""
     d = 16000 if settings.full else 2000
-    return _slope_check("dana.sgd.loss", "sgd", d, (1e4, 1e6), settings, "SGD")
+    return _slope_curve("sgd", d, (1e4, 1e6), "SGD")
 
 
 @check("dana.sgdm.loss", name="dana.sgdm.loss_slope", quick_seconds=2)
-def sgdm_slope(settings: Settings):
-    """SGD-M (Delta = 0.1) has SGD's loss exponent (fitted at t >> 1/Delta)."""
+def sgdm_slope(settings: Settings) -> Curve:
+    """SGD-M (Delta = 0.1) has SGD's loss exponent (measured at t >> 1/Delta)."""
     d = 16000 if settings.full else 2000
-    return _slope_check("dana.sgdm.loss", "sgdm", d, (1e4, 1e6), settings, "SGD-M")
+    return _slope_curve("sgdm", d, (1e4, 1e6), "SGD-M")
 
 
 @check("dana.decaying.loss", name="dana.decaying.loss_slope", quick_seconds=4)
-def decaying_slope(settings: Settings):
-    """DANA-decaying's loss exponent = SGD's x (2 - 1/(2 alpha)) on the ODE."""
-    d = 32000 if settings.full else 8000
-    return _slope_check("dana.decaying.loss", "dana_decaying", d, (1e5, 1e6), settings, "DANA-decaying")
+def decaying_slope(settings: Settings) -> Curve:
+    """DANA-decaying's loss exponent = SGD's x (2 - 1/(2 alpha)) on the ODE.
 
+    Inconclusive at the quick size d = 8000: the finite-d cutoff already bends the local slopes
+    back (-1.440 at t = 3e5, -1.437 at 1e6), so a slow correction stays admissible.
+    ``settings.full`` (d = 32000) settles it: -1.437 [-1.46, -1.40], pass.
+    """
+    d = 32000 if settings.full else 8000
+    return _slope_curve("dana_decaying", d, (1e5, 1e6), "DANA-decaying")
 
 
 @check("dana.decaying.speedup", name="dana.decaying.speedup_ratio", quick_seconds=4)
-def decaying_speedup(settings: Settings):
-    """Ratio of DANA-decaying's loss exponent to SGD's (same d, same window) = 2 - 1/(2 alpha)."""
+def decaying_speedup(settings: Settings) -> Curve:
+    """Ratio of DANA-decaying's loss exponent to SGD's (same d, same t) = 2 - 1/(2 alpha).
+
+    Measured as one curve: DANA-decaying's excess loss against x = 1/(P_SGD - F_0), both at the
+    same t. Its local log-log slope is the ratio of the two local exponents at each t, so the
+    extrapolated slope is the ratio of the exponents (``LawValue(sign=-1)``: y ~ x^-ratio).
+
+    Inconclusive at the quick size d = 8000 (local ratios 1.658..1.662, bent back by the finite-d
+    cutoff as in dana.decaying.loss_slope); ``settings.full`` (d = 32000) settles it: 1.660
+    [1.626, 1.680], pass.
+    """
     d = 32000 if settings.full else 8000
-    window = (1e5, 1e6)
-    fits = {}
-    for name in ("sgd", "dana_decaying"):
-        c = _curve(name, ALPHA, BETA, d, window[1])
-        fits[name] = fit_drifting_slope(c.t[1:], c.risk[1:] - c.problem.p_inf, window, shift=DRIFT_SHIFT)
-    (s0, s1), (d0, d1) = fits["sgd"].ci, fits["dana_decaying"].ci
-    if not s1 < 0:
-        raise RuntimeError("SGD's fitted slope interval reaches 0: no ratio")
-    corners = [a / b for a in (d0, d1) for b in (s0, s1)]
-    ci = (min(corners), max(corners))
-    measured = fits["dana_decaying"].slope / fits["sgd"].slope
-    predicted = _value("dana.decaying.speedup", settings, alpha=ALPHA, beta=BETA)
-    wrong = [predicted - NEGATIVE_SHIFT, predicted + NEGATIVE_SHIFT]
-    wrong_passed = [ci[0] <= w <= ci[1] for w in wrong]
-    return Verdict(
-        key="dana.decaying.speedup", check=f"exponent ratio DANA-decaying/SGD, alpha={ALPHA} beta={BETA} d={d}",
-        predicted=predicted, measured=measured, ci=ci, window=window,
-        slack_reason="none: ratio of two Theta-law exponents", kind="value", method="interval ratio",
-        warnings=list(fits["sgd"].warnings) + list(fits["dana_decaying"].warnings),
-        notes="Interval: the ratio over the corners of the two slope intervals (window + drift). "
-        f"SGD slope {fits['sgd'].slope:.4f}, DANA-decaying slope {fits['dana_decaying'].slope:.4f}.",
-        data={"x": [1.0, 2.0], "y": [abs(fits["sgd"].slope), abs(fits["dana_decaying"].slope)],
-              "loglog": False, "xlabel": "1 = SGD, 2 = DANA-decaying", "ylabel": "|loss exponent|"},
-        negative_control={"shift": NEGATIVE_SHIFT, "mode": "additive", "predicted": wrong,
-                          "passed": wrong_passed, "rejected": not any(wrong_passed)},
+    window_t = (1e5, 1e6)
+    t, sgd, _ = _excess("sgd", d, window_t[1])
+    _, dana, _ = _excess("dana_decaying", d, window_t[1])
+    if not np.all(np.diff(sgd) < 0):
+        raise RuntimeError("SGD's excess loss is not decreasing: x = 1/(P_SGD - F_0) is no scale")
+    x = 1.0 / sgd
+    # the t window, in x (x is increasing in t; the curves end at t = window_t[1])
+    x_lo = float(np.exp(np.interp(math.log(window_t[0]), np.log(t), np.log(x))))
+    return Curve(
+        x, dana, LawValue(sign=-1), point={"alpha": ALPHA, "beta": BETA},
+        window=(x_lo, float(x[-1])),
+        xlabel="1 / (P_SGD - F_0) (same t)", ylabel="P_DANA-decaying - F_0",
+        label=f"DANA-decaying vs SGD, d = {d}", backend=BACKEND,
+        notes=f"Both ODE curves at d = {d}, alpha = {ALPHA}, beta = {BETA}, judged over "
+        f"t in {window_t} (the window of dana.decaying.loss_slope).",
+        extra={"t": t.tolist(), "d": d},
     )
 
 
@@ -163,27 +152,31 @@ def _onset_time(sgd, dana) -> float:
     return float(math.exp(lt[i - 1] + w * (lt[i] - lt[i - 1])))
 
 
-@check("dana.constant.onset", name="dana.constant.onset_scaling", quick_seconds=5)
-def constant_onset(settings: Settings):
+def _onset_sizes(full: bool) -> np.ndarray:
+    """Model sizes of the onset check: d = 64 * 2^(k/2), a factor sqrt(2) apart, so that the
+    deterministic curve t_on(d) has enough points for its local slopes."""
+    top = 16 if full else 12
+    return np.unique(np.round(64 * 2.0 ** (np.arange(top + 1) / 2)).astype(int))
+
+
+@check("dana.constant.onset", name="dana.constant.onset_scaling", quick_seconds=6)
+def constant_onset(settings: Settings) -> Curve:
     """DANA-constant leaves SGD at t ~ d: the time its excess loss is half SGD's grows like d."""
-    ks = range(0, 8) if settings.full else range(0, 7)
-    ds = np.array([64 * 2**k for k in ks])
+    ds = _onset_sizes(settings.full)
     t_on = []
     for d in ds:
         t_max = 200.0 * d
         t_on.append(_onset_time(_curve("sgd", ALPHA, BETA, int(d), t_max),
                                 _curve("dana_constant", ALPHA, BETA, int(d), t_max)))
     t_on = np.array(t_on)
-    predicted = _predicted_exponent("dana.constant.onset", "d", settings, alpha=ALPHA, beta=BETA, d=int(ds[-1]))
-    window = (float(ds[-4]), float(ds[-1]))
-    fit = fit_drifting_slope(ds.astype(float), t_on, window, shift=DRIFT_SHIFT)
-    v = make_verdict(
-        "dana.constant.onset", f"onset time vs d, alpha={ALPHA} beta={BETA}", predicted, fit,
-        slack_reason="none: Theta law", negative_shift=NEGATIVE_SHIFT,
-        notes="Onset = first t with (P_DANA-const - F_0) < (P_SGD - F_0)/2; measured t_on/d = "
-        + ", ".join(f"{x / d:.1f}" for x, d in zip(t_on, ds)) + ".",
+    return Curve(
+        ds.astype(float), t_on, Exponent("d"), point={"alpha": ALPHA, "beta": BETA},
+        window=(float(ds[0]), float(ds[-1])), xlabel="d", ylabel="onset time t_on",
+        label="DANA-constant onset", backend=BACKEND,
+        notes="Onset = first t with (P_DANA-const - F_0) < (P_SGD - F_0)/2 (ODE curves to "
+        "t = 200 d); measured t_on/d = " + ", ".join(f"{x / d:.2f}" for x, d in zip(t_on, ds))
+        + ".",
     )
-    return _finish(v, "d", "onset time t_on")
 
 
 # ------------------------------------------------------------------------- compute-optimal
@@ -194,61 +187,66 @@ _CO_NAMES = {"sgd": "sgd", "constant": "dana_constant", "decaying": "dana_decayi
 
 @functools.lru_cache(maxsize=8)
 def _frontier(name: str, full: bool):
+    """The IsoFLOP envelope of ODE curves at d = 25 * 2^k, each to the same compute, on budgets
+    spread over the compute range where d* is interior to the d grid (a first pass over the
+    whole shared range finds it): only there does the envelope measure an optimum."""
     from .processes import powerlaw_ode as O
 
     ks = range(9) if full else range(8)
     f_max = 1e14 if full else 1e13
+    n_flops = 60 if full else 40
     curves = [_curve(name, ALPHA, BETA, 25 * 2**k, f_max / (25 * 2**k)) for k in ks]
-    return O.isoflop_frontier(curves, n_flops=60 if full else 40)
+    first = O.isoflop_frontier(curves, n_flops=n_flops)
+    inside = np.flatnonzero(first.interior)
+    if inside.size == 0:
+        return first
+    lo = first.flops[max(inside[0] - 1, 0)]
+    hi = first.flops[min(inside[-1] + 1, first.flops.size - 1)]
+    return O.isoflop_frontier(curves, n_flops=n_flops, flops_range=(lo, hi))
 
 
-def _co_check(family: str, which: str, settings: Settings):
-    key = f"dana.{family}.{which}"
+def _co_curve(family: str, which: str, settings: Settings) -> Curve:
     fr = _frontier(_CO_NAMES[family], settings.full)
     m = fr.interior
     f = fr.flops[m]
-    y = fr.d_star[m] if which == "xi" else fr.loss_star[m]
+    if which == "xi":
+        y, predict, ylabel = fr.d_star[m], LawValue(sign=+1), "d*"
+    else:
+        y, predict, ylabel = fr.loss_star[m], LawValue(sign=-1), "P*"
     hi = float(f.max())
-    window = (hi / 100.0, hi)  # the upper two decades of the interior frontier
-    fit = fit_drifting_slope(f, y, window, shift=DRIFT_SHIFT)
-    law_value = _value(key, settings, alpha=ALPHA, beta=BETA)
-    predicted = law_value if which == "xi" else -law_value
     edge = int((~fr.interior).sum())
-    v = make_verdict(
-        key, f"IsoFLOP {which} of {_CO_NAMES[family]}, alpha={ALPHA} beta={BETA}", predicted, fit,
-        slack_reason="none: Theta law", negative_shift=NEGATIVE_SHIFT,
+    return Curve(
+        f, y, predict, point={"alpha": ALPHA, "beta": BETA},
+        window=(hi / 100.0, hi),  # the upper two decades of the interior frontier
+        xlabel="compute f = t d", ylabel=ylabel,
+        label=f"{_LABELS[_CO_NAMES[family]]} IsoFLOP frontier", backend=BACKEND,
         notes=f"IsoFLOP envelope of ODE curves at d = 25 * 2^k ({len(fr.d_grid)} sizes), compute "
-        f"f = t d; fit only where d* is interior to the grid ({edge} of {len(fr.flops)} compute "
-        "values at an edge were left out); window = the upper two decades of the interior part. "
+        f"f = t d; only budgets where d* is interior to the grid ({edge} of {len(fr.flops)} at "
+        "an edge left out); window = the upper two decades of the interior part. "
         + ("xi: slope of d* vs f." if which == "xi" else "eta: minus the slope of P* vs f."),
+        extra={"optimizer": _CO_NAMES[family]},
     )
-    return _finish(v, "compute f = t d", "d*" if which == "xi" else "P*", optimizer=_CO_NAMES[family])
 
 
-def _register_co(family, which, seconds, known_failure=""):
-    def run(settings: Settings):
-        return _co_check(family, which, settings)
+def _register_co(family, which, seconds):
+    def run(settings: Settings) -> Curve:
+        return _co_curve(family, which, settings)
 
-    run.__doc__ = f"Compute-optimal {which} of {_CO_NAMES[family]} from the IsoFLOP envelope of the ODE."
-    check(f"dana.{family}.{which}", name=f"dana.{family}.{which}_isoflop", quick_seconds=seconds,
-          known_failure=known_failure)(run)
+    run.__doc__ = (f"Compute-optimal {which} of {_CO_NAMES[family]} from the IsoFLOP envelope "
+                   "of the ODE.")
+    check(f"dana.{family}.{which}", name=f"dana.{family}.{which}_isoflop",
+          quick_seconds=seconds)(run)
 
 
-_register_co("sgd", "xi", 1, known_failure=(
-    "xi = 0.244 [0.193, 0.2499] vs 0.25 at d <= 3200: the interpolated d* oscillates with the "
-    "factor-2 d grid (local slopes 0.19-0.40), biasing the upper-two-decade window low"))
+_register_co("sgd", "xi", 1)
 _register_co("sgd", "eta", 1)
-_register_co("constant", "xi", 6, known_failure=(
-    "xi = 0.328 [0.298, 0.330] vs 0.333 at d <= 3200: grid-limited d* (local slopes 0.23-0.47 "
-    "over one d doubling)"))
+_register_co("constant", "xi", 6)
 _register_co("constant", "eta", 6)
 _register_co("decaying", "xi", 7)
 _register_co("decaying", "eta", 7)
 
 
 # ------------------------------------------------------------------------------------ report
-
-_LABELS = {"sgd": "SGD", "sgdm": "SGD-M", "dana_constant": "DANA-constant", "dana_decaying": "DANA-decaying"}
 
 
 def report_figures(records, plots_dir):
@@ -288,4 +286,3 @@ def report_figures(records, plots_dir):
         plt.close(fig)
         out.append(("IsoFLOP frontiers: SGD vs DANA-constant vs DANA-decaying", "dana_isoflop.png"))
     return out
-

@@ -11,18 +11,20 @@ Two processes, both here (they are a few lines each):
   exact SVD :math:`G = U\\Sigma V^\\top`. Row :math:`i` of :math:`E` is mode :math:`i`.
 
 The laws are exact statements about the mode recursion (the second moment and noise floor are our
-derivations from it), so the checks carry no slack; their intervals are Monte Carlo intervals
-(bootstrap over replicas). The matrix process reduces to the mode recursion exactly at
-:math:`p = 1`; at :math:`p \\ne 1` the paper's curvature-aligned surrogate is an approximation,
-and the check of that case reports how far the matrix process is from the recursion (a finding,
-not a tuned tolerance).
+derivations from it). Every check returns the simulated second moments of the modes, replicas as
+rows, over the modes' curvatures :math:`h` with the law's parameters at each mode
+(``LawCurve(points, level=True)``): the engine evaluates the law mode by mode and judges the level
+:math:`\\ln(\\text{simulated}/\\text{law})`, averaged over the modes, with a bootstrap interval
+over replicas seeded by the run's seed; an exact law has level 0. The matrix process reduces to
+the mode recursion exactly at :math:`p = 1`; at :math:`p \\ne 1` the paper's curvature-aligned
+surrogate is an approximation.
 
 The surrogate is checked where it is meant to hold: a **wide, noise-dominated** matrix process
 (:math:`m \\gg n`, noise variance :math:`c_i = c_0 h_i`, small step), where
 :math:`GG^\\top \\approx m c_0 H`; there the exact :math:`U\\Sigma^pV^\\top` update at
-:math:`p = -0.25` must sit on the noise-floor law with :math:`\\eta_{\\rm eff} =
-\\eta (mc_0)^{(p-1)/2}`, up to the surrogate's first-order error (signal in :math:`GG^\\top`,
-Wishart spread), which is computed from the parameters and stated as the slack.
+:math:`p = -0.25` is judged against the noise-floor law with :math:`\\eta_{\\rm eff} =
+\\eta (mc_0)^{(p-1)/2}`. The surrogate's first-order error (signal in :math:`GG^\\top`, Wishart
+spread) is computed from the parameters and stated in the record; it is not an allowance.
 """
 
 from __future__ import annotations
@@ -32,51 +34,26 @@ import math
 
 import numpy as np
 
-import scalinglaws as sl
-
-from .checks import Settings, check
-from .fit import Verdict
-
-NEGATIVE_SHIFT = 0.15  # in log(simulated / predicted): about 16% relative error
+from .engine import Curve, LawCurve, Settings, check
 
 
 def _child(settings: Settings, tag: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(entropy=settings.seed, spawn_key=(tag,))))
 
 
-def _law_value(key: str, **values) -> np.ndarray:
-    law = sl.law(key)
-    f = law.lambdify()
-    return np.asarray(f(**{k: v for k, v in values.items() if k in law.params}), dtype=float)
-
-
-def _value_verdict(key, check_name, log_ratio_reps, perturb, notes, data, kind_note, *, slack=0.0,
-                   slack_reason="none: an exact statement about the mode recursion") -> Verdict:
-    """A 'value' verdict on mean log(simulated/predicted) over modes, bootstrap over replicas.
-
-    The negative control is shifted by NEGATIVE_SHIFT beyond ``slack``."""
-    rng = np.random.default_rng(np.random.SeedSequence(12345))
-    # statistic: log of the replica-mean second moment over the prediction, averaged over modes
-    sims, preds = log_ratio_reps
-    R = sims.shape[0]
-    measured = float(np.mean(np.log(sims.mean(0) / preds)))
-    boots = []
-    for _ in range(2000):
-        idx = rng.integers(0, R, R)
-        boots.append(np.mean(np.log(sims[idx].mean(0) / preds)))
-    lo, hi = np.quantile(boots, [0.005, 0.995])
-    ci = (float(min(lo, measured)), float(max(hi, measured)))
-    predicted = 0.0 + perturb
-    shift = slack + NEGATIVE_SHIFT
-    wrong = (predicted - shift, predicted + shift)
-    wrong_passed = [ci[0] - slack <= w <= ci[1] + slack for w in wrong]
-    return Verdict(
-        key=key, check=check_name, predicted=predicted, measured=measured, ci=ci, slack=slack,
-        slack_reason=slack_reason, kind="value",
-        method="bootstrap over replicas (99% percentile)", notes=notes + " " + kind_note, data=data,
-        negative_control={"shift": shift, "mode": "additive", "predicted": list(wrong),
-                          "passed": wrong_passed, "rejected": not any(wrong_passed)},
-    )
+def _mode_curve(h, sims, point, per_mode, *, ylabel, label, notes) -> Curve:
+    """Replicas (rows) of the modes' second moments over the curvature ``h`` (sorted
+    increasing), with the law's per-mode parameters ``per_mode`` (arrays over the modes) and the
+    shared ones ``point``: the engine judges the level of ln(simulated / law), averaged over
+    the modes."""
+    order = np.argsort(h)
+    h = np.asarray(h, dtype=float)[order]
+    sims = np.asarray(sims, dtype=float)[:, order]
+    per_mode = {k: np.asarray(v, dtype=float)[order] for k, v in per_mode.items()}
+    points = tuple({"h": float(h[i]), **{k: float(v[i]) for k, v in per_mode.items()}}
+                   for i in range(h.size))
+    return Curve(h, sims, LawCurve(points, level=True), point=point, xlabel="mode curvature h",
+                 ylabel=ylabel, label=label, notes=notes)
 
 
 # ------------------------------------------------------------------------------ mode recursion
@@ -107,70 +84,67 @@ def _mode_run(seed: int, full: bool):
 
 
 @check("dynmuon.noise_floor", name="dynmuon.noise_floor[p=-0.25]", quick_seconds=3)
-def noise_floor(settings: Settings) -> Verdict:
+def noise_floor(settings: Settings) -> Curve:
     """The stationary second moment of every mode equals the derived noise floor.
 
     Modes h in [0.01, 1], noise variance c = h^1.4 (the paper's empirical law), Rademacher noise;
-    time average over 400 steps after a 400-step burn-in (the slowest mode relaxes in ~30 steps).
+    time average over 400 steps after a 400-step burn-in (the slowest mode relaxes in ~30 steps);
+    16 replica groups of 1000 independent chains each (4000 and 1600 steps full).
     """
-    p, eta, kappa, _ = _MODES.values()
+    p, eta, kappa, beta = _MODES.values()
     h, sims, c = _mode_run(settings.seed, settings.full)
-    pred = _law_value("dynmuon.noise_floor", eta=eta, kappa=kappa, h=h, p=p, c=c)
-    data = {"x": h.tolist(), "y": sims.mean(0).tolist(), "series": [
-        {"x": h.tolist(), "y": pred.tolist(), "label": "noise_floor law", "style": "k-"}],
-        "loglog": True, "xlabel": "mode curvature h", "ylabel": "stationary E delta^2"}
-    return _value_verdict(
-        "dynmuon.noise_floor", f"log(simulated / predicted) stationary second moment, p={p}, eta={eta}",
-        (sims, pred), settings.perturb,
-        f"Max relative error over modes {np.max(np.abs(sims.mean(0) / pred - 1)):.3g}.",
-        data, "Statistic: the mean over the 9 modes of log(simulated / predicted).",
+    return _mode_curve(
+        h, sims, {"eta": eta, "kappa": kappa, "p": p}, {"c": c},
+        ylabel="stationary E delta^2", label=f"mode recursion, p = {p}",
+        notes=f"eta = {eta}, kappa = {kappa}, c = h^{beta}, {sims.shape[0]} replica groups; "
+        "the statistic is the mean over the 9 modes of ln(simulated / law).",
     )
 
 
-@check("dynmuon.second_moment", name="dynmuon.second_moment[matrix,p=1]", quick_seconds=3)
-def matrix_second_moment(settings: Settings) -> Verdict:
-    """The matrix process with exact SVD shaping follows the second-moment recursion at p = 1.
+_MATRIX = {"n": 16, "m": 16, "kappa": 1.0, "eta": 0.3, "T": 20}
 
-    At p = 1 the shaping is the identity, so each row of E is a mode; the check validates the
-    process and the recursion together. The p = -0.25 run (the paper's curvature-aligned
-    surrogate) is reported in the notes: its mean |log ratio| is a measured distance, not a test.
+
+@check("dynmuon.second_moment", name="dynmuon.second_moment[matrix,p=1]", quick_seconds=1)
+def matrix_second_moment(settings: Settings) -> Curve:
+    """The matrix process with exact SVD shaping follows the one-step second-moment map at p = 1.
+
+    At p = 1 the shaping is the identity, so each row of E is a mode. The process runs 20 steps
+    from E_ij ~ N(0, 0.09) (the strong modes reach their noise floor, the weak ones still
+    contract); the law maps the second moment of step 19 (the replica mean, per mode) to step 20,
+    which is the measurement (replicas as rows). The law's input ``m`` is that measured state.
     """
-    sims, preds, h = _matrix_run(settings.seed, 1.0, settings.full)
-    neg_sims, neg_preds, _ = _matrix_run(settings.seed, -0.25, settings.full)
-    off = float(np.mean(np.abs(np.log(neg_sims.mean(0) / neg_preds))))
-    data = {"x": h.tolist(), "y": sims.mean(0).tolist(), "series": [
-        {"x": h.tolist(), "y": preds.tolist(), "label": "recursion", "style": "k-"}],
-        "loglog": True, "xlabel": "mode curvature h", "ylabel": "E delta^2 after T steps"}
-    return _value_verdict(
-        "dynmuon.second_moment", "log(matrix / recursion) second moment after 20 steps, p = 1",
-        (sims, preds), settings.perturb,
-        f"At p = -0.25 (surrogate (GG^T)^((p-1)/2) ~ H^((p-1)/2), constants absorbed with "
-        f"kappa = 1) the mean |log(matrix / recursion)| over modes is {off:.3g}.",
-        data, "Statistic: mean over modes of log(replica-mean / recursion).",
+    p = 1.0
+    h, c, prev, sims = _matrix_run(settings.seed, p, settings.full)
+    return _mode_curve(
+        h, sims, {"eta": _MATRIX["eta"], "kappa": _MATRIX["kappa"], "p": p},
+        {"c": c, "m": prev.mean(0)},
+        ylabel=f"E delta^2 at step {_MATRIX['T']}", label="matrix process, p = 1",
+        notes=f"n = m = 16, eta = {_MATRIX['eta']}, kappa = {_MATRIX['kappa']}, c = 1e-2 h^1.4, "
+        f"{sims.shape[0]} replicas; law input m = replica-mean second moment at step "
+        f"{_MATRIX['T'] - 1}.",
     )
 
 
 @functools.lru_cache(maxsize=8)
 def _matrix_run(seed: int, p: float, full: bool):
-    n, m = 16, 16
+    """Row second moments of the matrix process at steps T - 1 and T: (h, c, prev, last), each
+    of ``prev``, ``last`` of shape (R, n)."""
+    n, m, kappa, eta, T = (_MATRIX[k] for k in ("n", "m", "kappa", "eta", "T"))
     h = np.logspace(-1, 0, n)[::-1]
     c = 1e-2 * h**1.4
-    kappa, eta, T = 1.0, 0.3, 20
     R = 400 if full else 150
     rng = _child(Settings(seed=seed), 2 + int(round(100 * (p + 2))))
-    sims = np.zeros((R, n))
+    prev = np.zeros((R, n))
+    last = np.zeros((R, n))
     for r in range(R):
         E = rng.standard_normal((n, m)) * 0.3
         for _ in range(T):
+            prev[r] = (E**2).mean(1)
             G = kappa * h[:, None] * E + rng.standard_normal((n, m)) * np.sqrt(c)[:, None]
             U, s, Vt = np.linalg.svd(G, full_matrices=False)
             E = E - eta * (U * s**p) @ Vt
-        sims[r] = (E**2).mean(1)
-    # the recursion from E delta_0^2 = 0.09, T steps
-    mom = np.full(n, 0.09)
-    for _ in range(T):
-        mom = _law_value("dynmuon.second_moment", eta=eta, kappa=kappa, h=h, p=p, c=c, m=mom)
-    return sims, mom, h
+        last[r] = (E**2).mean(1)
+    return h, c, prev, last
 
 
 # ------------------------------------------------------------------------------ shaping at p != 1
@@ -211,8 +185,9 @@ def _wide_run(seed: int, p: float, full: bool):
     return h, c, eta_eff, acc / T
 
 
-def _surrogate_slack(p: float) -> tuple[float, str]:
-    """First-order size of the two errors of the surrogate GG^T ~ alpha H in the wide process."""
+def _surrogate_error(p: float) -> tuple[float, str]:
+    """First-order size of the two errors of the surrogate GG^T ~ alpha H in the wide process
+    (for the record: the law is judged without an allowance)."""
     n, m, eta_kappa = _WIDE["n"], _WIDE["m"], _WIDE["eta_kappa"]
     signal = abs(p - 1) / 4 * eta_kappa
     wishart = max(abs(p * (p - 1)), abs((p - 1) * (p - 3)) / 4) * n / (2 * m)
@@ -225,32 +200,29 @@ def _surrogate_slack(p: float) -> tuple[float, str]:
     )
 
 
-@check("dynmuon.noise_floor", name="dynmuon.noise_floor[matrix,p=-0.25]", quick_seconds=3)
-def matrix_noise_floor(settings: Settings) -> Verdict:
+@check("dynmuon.noise_floor", name="dynmuon.noise_floor[matrix,p=-0.25]", quick_seconds=2,
+       known_failure=(
+           "Finding (about the paper's surrogate, not the mode law): the wide matrix process at "
+           "p = -0.25 sits -0.0176 [-0.0204, -0.0148] in mean ln(simulated / law) below the "
+           "noise floor at eta_eff (8 modes, 8 replicas), with the sign and size of the "
+           "surrogate's first-order signal error (-0.022 on average; see the law's notes): "
+           "GG^T ~ alpha H holds to ~2 % here, not exactly."
+       ))
+def matrix_noise_floor(settings: Settings) -> Curve:
     """The matrix process with exact U Sigma^p V^T shaping at p = -0.25 sits on the mode noise floor.
 
     Wide (n = 8 modes, m = 512 columns), noise-dominated process with noise variance c_i = h_i,
     where the paper's curvature-aligned surrogate (GG^T)^((p-1)/2) ~ alpha^((p-1)/2)
-    H^((p-1)/2) holds with alpha = m c_0 (computed, not fitted). Slack: the surrogate's
-    first-order error (stated in the verdict); the negative control is shifted beyond it.
+    H^((p-1)/2) holds with alpha = m c_0 (computed, not fitted), to first order in eta_eff kappa
+    and n/m; 8 replicas (32 full).
     """
     p = _WIDE["p"]
     h, c, eta_eff, sims = _wide_run(settings.seed, p, settings.full)
-    pred = _law_value("dynmuon.noise_floor", eta=eta_eff, kappa=_WIDE["kappa"], h=h, p=p, c=c)
-    slack, reason = _surrogate_slack(p)
-    unshaped = _law_value("dynmuon.noise_floor", eta=eta_eff, kappa=_WIDE["kappa"], h=h, p=1.0, c=c)
-    off_unshaped = float(np.mean(np.log(sims.mean(0) / unshaped)))
-    data = {"x": h.tolist(), "y": sims.mean(0).tolist(), "series": [
-        {"x": h.tolist(), "y": pred.tolist(), "label": "noise_floor law (eta_eff)", "style": "k-"},
-        {"x": h.tolist(), "y": unshaped.tolist(), "label": "the same law at p = 1", "style": "k:"}],
-        "loglog": True, "xlabel": "mode curvature h", "ylabel": "stationary E delta^2 (row mean)"}
-    return _value_verdict(
-        "dynmuon.noise_floor", f"log(matrix / recursion) stationary second moment, U Sigma^p V^T, p={p}",
-        (sims, pred), settings.perturb,
-        f"n = {_WIDE['n']}, m = {_WIDE['m']}, eta_eff kappa = {_WIDE['eta_kappa']}, alpha = m c_0 "
-        f"= {_WIDE['m'] * _WIDE['c0']:g}, {sims.shape[0]} replicas. Per-mode log ratios "
-        f"{', '.join(f'{v:.4f}' for v in np.log(sims.mean(0) / pred))} (h = 1 .. 0.1). The "
-        f"unshaped (p = 1) floor is off by {off_unshaped:.3f} on average.",
-        data, "Statistic: the mean over the modes of log(replica-mean / predicted).",
-        slack=slack, slack_reason=reason,
+    error, reason = _surrogate_error(p)
+    return _mode_curve(
+        h, sims, {"eta": eta_eff, "kappa": _WIDE["kappa"], "p": p}, {"c": c},
+        ylabel="stationary E delta^2 (row mean)", label=f"matrix process, U Sigma^p V^T, p = {p}",
+        notes=f"n = {_WIDE['n']}, m = {_WIDE['m']}, eta_eff kappa = {_WIDE['eta_kappa']}, "
+        f"alpha = m c_0 = {_WIDE['m'] * _WIDE['c0']:g}, {sims.shape[0]} replicas. First-order "
+        f"error of the surrogate {error:.4f}: {reason}.",
     )

@@ -333,6 +333,94 @@ def _register(regime):
 for _r in REGIMES:
     _register(_r)
 
+# -- observables of the coordinate check (ours) ----------------------------------------------------
+#
+# What the tables are *for*, as laws a simulation can check: the size of the aggregation's initial
+# term and of the early output change under each parameterization. They follow from the table
+# entries by our exponent bookkeeping (derivations/moe_mssp.py, rules 1-3): the initial term is
+# g * sqrt(M) * sqrt(N_e var_2) for M independent experts (g * M * ... for identical ones), and
+# the readout's first updates move the output by eta_out * N * |h_agg(0)|^2 under SGD and by
+# eta_out * N * |h_agg(0)| under Adam (which normalises the gradient). They are stated once for
+# Regimes II and III (M grows; in Regime I, M is fixed and every one of them is Theta(1)). Being
+# separate claims, not recomputed from the tables, they test the tables: the coordinate checks
+# simulate with the registered tables and compare with these laws.
+
+_OBS_WHERE = (
+    "our exponent bookkeeping on the registered tables (derivations/moe_mssp.py, rules 1-3); "
+    "the summary's claim that MSSP keeps every term Theta(1) and muP's initial term vanishes"
+)
+_OBS_TAGS = {"observable", "coordinate_check"}
+
+
+def _observable(name, quantity, symbol, expr, notes, tags=()):
+    return paper.law(
+        name, quantity=quantity, symbol=symbol, expr=expr, regime=_STRUCTURE, kind="theta",
+        where=_OBS_WHERE, status="derived", tags=_OBS_TAGS | set(tags), scale_vars=("M",),
+        notes=notes,
+    )
+
+
+_observable(
+    "mssp.init_term",
+    "RMS coordinate of the aggregation's initial term h_agg(0) = M^-alpha sum_i sigmoid(r_i) o_i(0) "
+    "under MSSP (Regimes II and III)",
+    r"|h_{agg}(0)|_{\mathrm{MSSP}}",
+    _ONE,
+    "Ours: Regime II, (1/M) sqrt(M) sqrt(N_e M/N_e) = 1 (expert-down variance M/N_e); Regime III, "
+    "(1/M) M sqrt(N_e / N_e) = 1 (identical initial experts add coherently). Checked by "
+    "moe_mssp.ii.mssp.init_term and moe_mssp.iii.mssp.init_term (coordinate checks, SGD table).",
+    tags={"mssp"},
+)
+_observable(
+    "mup.init_term",
+    "RMS coordinate of the aggregation's initial term h_agg(0) under muP (Regimes II and III)",
+    r"|h_{agg}(0)|_{\mu P}",
+    M ** sp.Rational(-1, 2),
+    "Ours: (1/M) sqrt(M) sqrt(N_e / N_e) = M^-1/2: the M independently initialised experts add "
+    "like a random walk under the 1/M gate, so muP's initial term vanishes (the paper's "
+    "motivation for MSSP). Checked by moe_mssp.ii.mup.init_term and moe_mssp.iii.mup.init_term.",
+    tags={"mup"},
+)
+_observable(
+    "sgd.output_change_ratio",
+    "RMS early output change (first steps of SGD) under muP divided by that under MSSP, on the "
+    "same seeds (Regimes II and III): the delay of learning under muP",
+    r"\Delta\hat y_{\mu P} / \Delta\hat y_{\mathrm{MSSP}}",
+    1 / M,
+    "Ours: the readout's first SGD updates move the output by eta_out N |h_agg(0)|^2, with "
+    "eta_out = 1/N in both tables, so the ratio is the square of the initial terms' ratio, "
+    "(M^-1/2)^2. Checked by moe_mssp.ii.mup.relative_output_change.",
+    tags={"mup", "mssp", "sgd"},
+)
+_observable(
+    "adam.mssp.output_change",
+    "RMS early output change (first steps of Adam) under MSSP (Regimes II and III)",
+    r"\Delta\hat y_{\mathrm{MSSP}}^{\mathrm{Adam}}",
+    _ONE,
+    "Ours: Adam normalises the readout gradient, so its first updates move the output by "
+    "eta_out N |h_agg(0)| = (1/N) N * 1. Checked by moe_mssp.ii.mssp.adam.output_change.",
+    tags={"mssp", "adam"},
+)
+_observable(
+    "adam.mup.output_change",
+    "RMS early output change (first steps of Adam) under muP (Regimes II and III)",
+    r"\Delta\hat y_{\mu P}^{\mathrm{Adam}}",
+    M ** sp.Rational(-1, 2),
+    "Ours: eta_out N |h_agg(0)| = (1/N) N M^-1/2, one factor of the initial term (Adam "
+    "normalises the readout gradient). Checked by moe_mssp.ii.mup.adam.output_change.",
+    tags={"mup", "adam"},
+)
+_observable(
+    "adam.output_change_ratio",
+    "RMS early output change (first steps of Adam) under muP divided by that under MSSP, on the "
+    "same seeds (Regimes II and III)",
+    r"\Delta\hat y_{\mu P}^{\mathrm{Adam}} / \Delta\hat y_{\mathrm{MSSP}}^{\mathrm{Adam}}",
+    M ** sp.Rational(-1, 2),
+    "Ours: the ratio of the two readout-only predictions, M^-1/2 / 1. Checked by "
+    "moe_mssp.ii.mup.adam.relative_output_change.",
+    tags={"mup", "mssp", "adam"},
+)
+
 # -- depth: two candidate rules from other papers (the MSSP paper's choice is not identified) ----
 
 _DEPTH_NOTE = (
@@ -470,21 +558,25 @@ _LATEX_NAMES = {"N_e": "N_{e}"}
 
 def to_markdown(regime: str, optimizer: str, parameterization: str) -> str:
     """The familiar table (groups x quantities) as Markdown."""
-    from scalinglaws import parameterization as P
+    from scalinglaws.tables import param_table_markdown
 
-    return P.to_markdown(param_table(regime, optimizer, parameterization, reduce=False), _LATEX_NAMES)
+    return param_table_markdown(
+        param_table(regime, optimizer, parameterization, reduce=False), _LATEX_NAMES
+    )
 
 
 def to_latex(regime: str, optimizer: str, parameterization: str) -> str:
     """The familiar table (groups x quantities) as a LaTeX booktabs table."""
-    from scalinglaws import parameterization as P
+    from scalinglaws.tables import param_table_latex
 
     regime, optimizer, parameterization = _check(regime, optimizer, parameterization)
     caption = (
         f"{ {'mup': 'muP', 'mssp': 'MSSP'}[parameterization]}, {optimizer}, {_REGIME_TEXT[regime]}, "
         "as implemented in the authors' code (arXiv:2605.14200)"
     )
-    return P.to_latex(param_table(regime, optimizer, parameterization, reduce=False), _LATEX_NAMES, caption)
+    return param_table_latex(
+        param_table(regime, optimizer, parameterization, reduce=False), _LATEX_NAMES, caption
+    )
 
 
 def to_json(regime: str, optimizer: str, parameterization: str) -> str:

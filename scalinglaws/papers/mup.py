@@ -126,8 +126,8 @@ def tp5_table(optimizer: str, *, width: str = "n"):
     Built from the registered laws with the input dimension and the number of outputs fixed
     (set to 1) and every growing dimension set to ``n``.
 
-    >>> from scalinglaws.parameterization import to_markdown
-    >>> print(to_markdown(tp5_table("adam")), end="")
+    >>> from scalinglaws.tables import param_table_markdown
+    >>> print(param_table_markdown(tp5_table("adam")), end="")
     | group | multiplier | init. variance | learning rate |
     | --- | --- | --- | --- |
     | input | $1$ | $1$ | $1$ |

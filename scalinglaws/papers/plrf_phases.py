@@ -185,12 +185,7 @@ eta_Ib = paper.law(
         "by a third party; the paper believes it also for a < 1/4 but proves it only above 1/4. "
         "Exponent ours: below the line the step is gamma ~ d^(2a-1), so F_pp ~ "
         "(r d^(2a-1))^-((2a+2b-1)/(2a)), and F_0 ~ d^-(2a+2b-1); balancing gives r ~ d, "
-        "d* ~ f^(1/2), P* ~ f^-((2a+2b-1)/2). Finding (check plrf_phases.eta_Ib[isoflop], "
-        "deterministic equivalent with v = 4d and the authors' step c/tr K, which scales like "
-        "d^(2a-1) here; d = 100..6400, f <= 1e12): at (a, b) = (0.4, 0.2) eta = 0.0933 "
-        "[0.0897, 0.0967] vs 0.1 predicted, while xi = 0.499 matches 1/2; at (0.4, 0.3) and "
-        "(0.45, 0.35) eta = 0.184 and 0.275 vs 0.2 and 0.3 (single fits): eta measured a little "
-        "low throughout, not settled whether finite-size."
+        "d* ~ f^(1/2), P* ~ f^-((2a+2b-1)/2)."
     ),
 )
 
@@ -207,13 +202,7 @@ eta_II = paper.law(
     notes=(
         _TERMS + " Phase II (2a > 1, 2b > 1, b < a): F_pp(f/d) = F_ac(f/d, d) gives "
         "d* ~ f^(b/(a+b)). Equals eta_III on b = a (at a = 0.7: 0.643, the theory value the "
-        "paper's Figure 3 reports, as quoted; measured there 0.648). Verification finding "
-        "(quick grid d = 100..6400, f <= 1e12, alpha=1.25, beta=0.75): measured 0.7518 "
-        "[0.7505, 0.7531], 0.002 above the law; the deterministic window interval excludes it. "
-        "Traverse finding (check plrf_phases.eta_traverse[a=0.7], same grid, beta = 0.2..1.2): "
-        "at alpha = 0.7, beta = 0.6 measured 0.5933 [0.5818, 0.5949] vs 0.6154 (digest's larger "
-        "grid: 0.597); the Ia points 0.2, 0.3, 0.4 also run 0.003-0.013 low and miss narrowly; "
-        "the III points 0.9, 1.2 agree (0.658, 0.628, wide drift intervals)."
+        "paper's Figure 3 reports, as quoted; measured there 0.648)."
     ),
 )
 
@@ -314,9 +303,7 @@ xi_Ia = paper.law(
     kind="theta",
     reference=_ref(_DERIVED_WHERE, "derived"),
     tags={"compute_optimal", "exponent", "model_size", "Ia"},
-    notes=_XI_NOTE + " F_pp(f/d) = F_0(d) = d^-(2a+2b-1) gives (f/d)^(1/(2a)) = d. Verification "
-    "finding (quick grid d = 100..6400, alpha=1, beta=0.4): measured 0.3427 [0.3359, 0.3454] "
-    "vs 0.3333 (grid-limited, digest pitfall).",
+    notes=_XI_NOTE + " F_pp(f/d) = F_0(d) = d^-(2a+2b-1) gives (f/d)^(1/(2a)) = d.",
 )
 
 xi_Ib = paper.law(
@@ -328,8 +315,7 @@ xi_Ib = paper.law(
     kind="theta",
     reference=eta_Ib.reference,
     tags={"compute_optimal", "exponent", "model_size", "Ib"},
-    notes=_XI_NOTE + " With gamma ~ d^(2a-1) the balance is r ~ d. IsoFLOP check at (0.4, 0.2): "
-    "xi = 0.499 [0.497, 0.509] (check plrf_phases.xi_Ib[isoflop]).",
+    notes=_XI_NOTE + " With gamma ~ d^(2a-1) the balance is r ~ d.",
 )
 
 xi_II = paper.law(
@@ -342,8 +328,7 @@ xi_II = paper.law(
     reference=_ref(_DERIVED_WHERE, "derived"),
     tags={"compute_optimal", "exponent", "model_size", "II"},
     notes=_XI_NOTE + " F_pp = F_ac gives (f/d)^(b/a) = d. Our fit at (1, 0.75): 0.441 vs 0.429 "
-    "(digest), which rules out the look-alike (2a+2b-1)/(4(a+b)) = 0.357. Verification finding "
-    "(quick grid d = 100..6400, alpha=1.25, beta=0.75): measured 0.360 [0.358, 0.363] vs 0.375.",
+    "(digest), which rules out the look-alike (2a+2b-1)/(4(a+b)) = 0.357.",
 )
 
 xi_III = paper.law(
