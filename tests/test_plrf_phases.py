@@ -88,7 +88,7 @@ def test_report_figures(tmp_path):
         c = checks[f"plrf_phases.{which}_III[isoflop]"]
         records.append(_record(c, c.verdict(Settings(backend="numba"))))
     data = records[0]["verdict"]["data"]
-    assert data["phase"] == "III" and data["which"] == "eta" and len(data["isoflop"]["d_grid"]) == 7
+    assert data["phase"] == "III" and data["which"] == "eta" and len(data["isoflop"]["d_grid"]) == 25
     out = V.report_figures(records, tmp_path)
     assert ("IsoFLOP curves and frontier, phase III", "plrf_isoflop_III.png") in out
     assert all((tmp_path / name).stat().st_size > 1000 for _, name in out)

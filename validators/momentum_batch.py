@@ -217,7 +217,7 @@ def _knee(spec: tuple, method: str):
     warm = [start]
 
     def excess(log_b):
-        """ln(B T(B)) - ln(2 T(1)): negative below the critical batch, positive above."""
+        """ln(B T(B)) - ln(2 T(1)): below 0 under the critical batch, above 0 beyond it."""
         f, x = _tune(p, math.exp(log_b), method, warm[0], grid=False)
         if log_b + f < target:
             warm[0] = x  # warm starts from the efficient side, as in the doubling above

@@ -20,13 +20,13 @@ through it: every IsoFLOP check is *inconclusive* (not settled: a slow correctio
 at the quick sizes, and also at ``settings.full`` (d up to 102400, f <= 1e14, the same factor-2
 grid). What would settle most of them is a finer d grid: in a trial at the quick range with d
 a factor 2^(1/4) apart (not what the checks run), the extrapolation settled, with intervals
-that exclude the engine's +-0.1 controls, at phases Ia, Ib and II (eta_II 0.749 [0.745, 0.753],
-xi_II 0.381 [0.352, 0.412], eta_Ia 0.599 [0.578, 0.624], xi_Ia 0.337 [0.288, 0.397], eta_Ib
-0.099 [0.087, 0.103], xi_Ib 0.497 [0.470, 0.545]) and at the traverse's Ia points (beta = 0.2,
-0.3, 0.4: 0.332 [0.316, 0.355], 0.416 [0.396, 0.436], 0.499 [0.462, 0.538]), all consistent
-with their laws; phase III and the traverse points at beta = 0.6, 0.9, 1.2 stayed unsettled or
-too wide (their interior compute range is a factor 10-80 only: f >= 100 d_max, and d* leaves
-the grid early).
+that exclude the engine's +-0.1 controls, at phases Ia and Ib and for eta_II (eta_II 0.749
+[0.745, 0.753], eta_Ia 0.599 [0.578, 0.624], xi_Ia 0.337 [0.288, 0.397], eta_Ib 0.099
+[0.087, 0.103], xi_Ib 0.497 [0.470, 0.545]) and at the traverse's Ia points (beta = 0.2, 0.3,
+0.4: 0.332 [0.316, 0.355], 0.416 [0.396, 0.436], 0.499 [0.462, 0.538]), all consistent with
+their laws; xi_II (0.381, models extrapolating in opposite directions), phase III and the
+traverse points at beta = 0.6, 0.9, 1.2 stayed unsettled or too wide (the last four have an
+interior compute range of a factor 10-80 only: f >= 100 d_max, and d* leaves the grid early).
 
 The traverse (paper's Fig. 5b) measures eta along beta at alpha = 0.7 across Ia, II and III: one
 check per point, each naming the eta law of the phase :func:`scalinglaws.phase` reports there.
@@ -64,16 +64,22 @@ def _ode():
     return powerlaw_ode
 
 
+#: Grid points of d per octave (d = 100 * 2^(k/4)).
+D_STEPS_PER_OCTAVE = 4
+
+
 @functools.cache
 def _curves(alpha: float, beta: float, full: bool) -> tuple:
-    """SGD loss curves of the deterministic equivalent at d = 100 * 2^k, each to the same
+    """SGD loss curves of the deterministic equivalent at d = 100 * 2^(k/4) (a factor 2^(1/4): on
+    a factor-2 grid the frontier ripples as d* hops between grid points, and its local slopes
+    swing by up to +-0.1 around the law, which no extrapolation can settle), each to the same
     compute."""
     P = _ode()
-    k_max = 10 if full else 6
+    k_max = 40 if full else 24
     f_max = 1e14 if full else 1e12
     curves = []
     for k in range(k_max + 1):
-        prob = P.PLRFProblem(alpha, beta, 100 * 2**k)
+        prob = P.PLRFProblem(alpha, beta, int(round(100 * 2 ** (k / D_STEPS_PER_OCTAVE))))
         curves.append(P.solve(prob, P.sgd(prob), f_max / prob.d, dt=0.02))
     return tuple(curves)
 
@@ -110,7 +116,7 @@ def _frontier_curve(alpha: float, beta: float, which: str, settings: Settings, *
         x, y, predict, point={"alpha": alpha, "beta": beta}, window=(x[0] * EDGE_FACTOR, x[-1]),
         xlabel="compute f = d r", ylabel=ylabel, label=label, backend=BACKEND,
         notes=(f"IsoFLOP envelope of SGD ODE curves at d = {int(fr.d_grid[0])}..."
-               f"{int(fr.d_grid[-1])} (factor 2), {fr.flops.size} budgets over "
+               f"{int(fr.d_grid[-1])} (factor 2^(1/4)), {fr.flops.size} budgets over "
                f"[{fr.flops[0]:.3g}, {fr.flops[-1]:.3g}], {int(m.sum())} with d* interior; "
                f"window from {EDGE_FACTOR:g} times the first interior budget."),
         extra=extra,

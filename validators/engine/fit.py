@@ -994,6 +994,9 @@ _OMEGA_GRID = np.geomspace(0.1, 4.0, 48)
 #: Offsets u0 of the shifted log model s = s_inf + q / (ln x + u0) (a theta_log law's mixture of
 #: x^p and x^p ln x), a geometric grid.
 _LOG_OFFSETS = np.geomspace(1.0, 1000.0, 31)
+#: Smallest correction exponent of the ``log+power`` model: over a window of a few e-folds a
+#: slower power x^-omega and 1/ln x are nearly collinear, and the pair extrapolates anywhere.
+_LOG_POWER_OMEGA_MIN = 0.5
 #: Profile-likelihood admissibility: a model is admissible while its residual sum of squares
 #: exceeds the best model's by at most ``_CHI2_95_1`` residual variances (chi^2_1 at 95 %).
 _CHI2_95_1 = 3.841
@@ -1059,6 +1062,8 @@ class SlopeLimit:
                 worst = max(worst, abs(m["c"] * g + m["c2"] * g * g))
             elif m["model"] == "log":
                 worst = max(worst, abs(m["c"]) / math.log(x))
+            elif m["model"] == "log2":
+                worst = max(worst, abs(m["c"]) / math.log(x) ** 2)
             elif m["model"] == "log-offset":
                 worst = max(worst, abs(m["c"]) / (math.log(x) + m["omega"]))
             elif m["model"] == "log+power":
@@ -1109,9 +1114,11 @@ def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points:
     * ``constant``: :math:`s(x) = s_\infty` (the limit :math:`\omega\to\infty`),
     * ``log`` (only with ``log_correction=True``, for a :math:`\tilde\Theta` law): :math:`s(x) =
       s_\infty + q/\ln x`, which is *exactly* the local slope of :math:`x^{s_\infty}(\ln x)^q`,
-      so a free log power is one of the admissible models; ``log-offset``,
+      so a free log power is one of the admissible models; ``log2``, :math:`s_\infty +
+      c/(\ln x)^2`, the local slope of a ratio settling like :math:`1 + c/\ln x`; ``log-offset``,
       :math:`s_\infty + q/(\ln x + u_0)` (:math:`u_0` on a grid in :math:`[1, 1000]`), the local
-      slope of a mixture :math:`x^{p}(B + V\ln x)`; and ``log+power``,
+      slope of a mixture :math:`x^{p}(B + V\ln x)`; and ``log+power`` (:math:`\omega \ge 0.5`,
+      so that the power cannot mimic the log),
       :math:`s_\infty + c\,x^{-\omega} + q/\ln x`,
 
     * ``power2``: :math:`s_\infty + c_1 x^{-\omega} + c_2 x^{-2\omega}` (the next order of the
@@ -1135,7 +1142,10 @@ def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points:
     ``resolution`` at the top of the window (a correction slower than :math:`x^{-0.1}` cannot
     be extrapolated), or when admissible models extrapolate the last local slope in opposite
     directions, each by more than ``resolution`` (the data do not say where the slope is
-    heading: e.g. a log factor whose weight is still growing against a power correction).
+    heading: e.g. a log factor whose weight is still growing against a power correction), or
+    when the local slopes turn back in the upper half of the window by more than ten times their
+    roughness (median absolute second difference): the direction of approach is not
+    established.
 
     The assumption, stated: the correction to scaling is one of these models over the window
     (a power of :math:`x`, or for a :math:`\tilde\Theta` law a power of :math:`\ln x`). Two
@@ -1197,18 +1207,43 @@ def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points:
     reach = _EXTRAPOLATION_TRUST * abs(best["s_inf"] - float(s[-1]))
     lo = min(f["s_inf"] - _Z_95 * f["se"] for f in admissible) - reach
     hi = max(f["s_inf"] + _Z_95 * f["se"] for f in admissible) + reach
-    edge = [f for f in admissible if f["omega"] is not None and f["omega"] <= omegas[0] * 1.0001
-            and omegas.size > 1 and abs(f["c"] + f["c2"]) > resolution]
+    # a correction slower than the scanned range, not negligible against the interval itself
+    edge = [f for f in admissible if f["model"] in ("power", "power2", "log+power")
+            and f["omega"] <= omegas[0] * 1.0001 and omegas.size > 1
+            and abs(f["c"] + (f["c2"] if f["model"] == "power2" else 0.0)) > resolution]
     # admissible models that extrapolate in opposite directions from the last local slope, each
     # by more than the resolution: the data do not say where the slope is heading
     moves = [f["s_inf"] - float(s[-1]) for f in admissible]
     split = max(moves) > resolution and min(moves) < -resolution
-    settled = not edge and not split
+    # the local slopes turn in the upper half of the window (their last extremum lies there and
+    # is deeper than ten times their roughness, the median |second difference|): the direction
+    # of approach is not established
+    roughness = float(np.median(np.abs(np.diff(s, 2)))) if n >= 3 else 0.0
+    turn = _late_turn(s, roughness)
+    settled = not edge and not split and not turn
     return SlopeLimit(
         limit=best["s_inf"], ci=(lo - pad, hi + pad), models=admissible, best=best,
         local_x=local_x, local_slopes=s, window=(lo_w, hi_w),
         x_span=(float(xw[0]), float(xw[-1])), k=k, x=x, y=Y[0], settled=settled,
     )
+
+
+def _late_turn(s: np.ndarray, noise: float) -> bool:
+    """True when the local slopes ``s`` change direction in the upper half of the window by more
+    than ten times ``noise`` (a turning point the correction models cannot be trusted past)."""
+    n = s.size
+    if n < 6:
+        return False
+    tail = s[n // 2:]
+    d = np.diff(tail)
+    scale = max(10.0 * noise, 1e-12 * (1.0 + float(np.max(np.abs(s)))))
+    ups, downs = d > 0, d < 0
+    if not (ups.any() and downs.any()):
+        return False
+    # the last extremum of the tail, and how far the slopes moved back from it since
+    j = int(np.argmax(tail)) if tail[-1] < tail.max() - scale else int(np.argmin(tail))
+    depth = abs(tail[-1] - tail[j])
+    return 0 < j < tail.size - 1 and depth > scale
 
 
 def _admissible_models(u, s, omegas, k, log_correction, *, upper):
@@ -1225,10 +1260,12 @@ def _admissible_models(u, s, omegas, k, log_correction, *, upper):
         if u[0] <= 0:
             raise DomainError("a log correction needs the window to start above x = 1")
         candidates.append(("log", None, np.column_stack([np.ones(n), 1.0 / u])))
+        # a ratio settling to a constant like 1 + c / ln x: log-slope -c / (ln x)^2
+        candidates.append(("log2", None, np.column_stack([np.ones(n), 1.0 / u**2])))
         for u0 in _LOG_OFFSETS:
             # y = x^p (B + V ln x)^q-like mixtures: s = p + q / (ln x + u0), u0 = B / V
             candidates.append(("log-offset", float(u0), np.column_stack([np.ones(n), 1.0 / (u + u0)])))
-        for om in omegas:
+        for om in omegas[omegas >= _LOG_POWER_OMEGA_MIN]:
             g = np.exp(-om * (u - u_top))
             candidates.append(("log+power", float(om), np.column_stack([np.ones(n), g, 1.0 / u])))
     fitted = []
