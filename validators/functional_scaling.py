@@ -195,6 +195,13 @@ for _kind in ("constant", "cosine", "wsd_like"):
           name=f"functional_scaling.fsl_theorem_noisy[{_kind}]", quick_seconds=3)(_noisy)
 
 
+#: See the law's notes (finding, cosine schedule).
+_VOLTERRA_COSINE_FINDING = (
+    "Along cosine schedules the ratio's log-slope extrapolates to -1.4e-5 [-2.4e-5, -8.7e-6] "
+    "(local slopes -1.3e-3 -> -1.3e-5 over K = 2^8..2^16, each step 0.6-0.8 of the last): a "
+    "drift at the 1e-5 level, see the law's notes"
+)
+
 for _kind in ("constant", "cosine", "wsd_like"):
     def _volterra(settings: Settings, _kind=_kind) -> Curve:
         s, beta = HARD
@@ -207,7 +214,8 @@ for _kind in ("constant", "cosine", "wsd_like"):
         "eta_max lambda_1): the engine judges the ratio's log-slope in the horizon, not its level."
     )
     check("functional_scaling.volterra_ratio",
-          name=f"functional_scaling.volterra_ratio[{_kind}]", quick_seconds=3)(_volterra)
+          name=f"functional_scaling.volterra_ratio[{_kind}]", quick_seconds=3,
+          known_failure=_VOLTERRA_COSINE_FINDING if _kind == "cosine" else "")(_volterra)
 
 
 # ------------------------------------------------------------------------------ data-optimal
