@@ -297,7 +297,7 @@ def test_critical_batch_v3_at_small_size(method):
     check = _check(f"muon_capacity.V3.critical_batch[{method},alpha={1.5 if method == 'muon' else 1.1}]")
     verdict = check.verdict(Settings())
     assert verdict.predicted == pytest.approx(2.0 if method == "muon" else 0.5)
-    x, Bs, crit, eff, pstar, _ = V.critical_batches(Settings(), method)
+    _, Bs, crit, _, pstar, _ = V.critical_batches(Settings(), method)
     base = (Bs[None, :2] * pstar[:, :, :2]).mean(axis=(0, 2))
     assert np.all((base > 0.693 / 2) & (base < 2 * 0.693)), base
     assert np.all(np.diff(np.log(crit.mean(axis=0))) > 0), crit

@@ -13,17 +13,18 @@ Grids follow the regime's joint limit:
 Observables, one value per replica (independent seed streams): the RMS of the aggregation's
 initial term :math:`h_{agg}(0)` and the RMS of the output change :math:`\\hat y_3 - \\hat y_0` after
 three steps on the first training batch (for the μP/MSSP ratios, divided replica by replica by
-the MSSP run's on the same seeds). Each check returns the replica curves over ``N`` and names
+the MSSP run's on the same seeds). Each check returns the replica curves over the number of
+experts ``M`` (``M = N/8`` or ``N/16``: proportional to the width along the regime) and names
 the law that states the observable (``moe_mssp.mup.init_term``, ``moe_mssp.mssp.init_term``,
-``moe_mssp.sgd.output_change_ratio``, ``moe_mssp.adam.*``: our bookkeeping on the tables, kind
-``theta``); the engine evaluates that law at each grid point's ``M`` and judges the log-slope
-of measured / law with a bootstrap over replicas. The tables themselves enter only through the
-simulation, so a wrong table entry shows up as a failed check.
+``moe_mssp.sgd.output_change_ratio``, ``moe_mssp.adam.*``: monomials in ``M`` from our
+bookkeeping on the tables, kind ``theta``); the engine takes the law's exponent in ``M`` and
+compares it with the replicas' log-log slope (bootstrap over replicas). The tables themselves
+enter only through the simulation, so a wrong table entry shows up as a failed check.
 
-Negative controls are the engine's. The standard parameterization (:func:`sp_table`: variance
-1/fan-in everywhere, raw sigmoid gates, one learning rate tuned at the base width) and the
-other table's data fail the same laws (``tests/test_moe_mssp.py``): a process test, not a
-control.
+The standard parameterization (:func:`sp_table`: variance 1/fan-in everywhere, raw sigmoid
+gates, one learning rate tuned at the base width) and the other table's data fail the same laws
+(``tests/test_moe_mssp.py``): a test of the process and of the tables, beside the engine's own
+controls.
 
 Learning-rate transfer (Regime II, SGD, :func:`lr_transfer`): online training on the teacher
 task at widths ``N = 32..128`` (full: ``..512``, more seeds and steps) over a log2-spaced sweep
@@ -46,7 +47,7 @@ import sympy as sp
 
 from scalinglaws.papers import moe_mssp as P
 
-from .engine import Curve, LawCurve, Settings, Value, check
+from .engine import Curve, Exponent, Settings, Value, check
 
 BASE_LR = 0.1
 BASE_LR_ADAM = 0.01
@@ -157,8 +158,10 @@ def coord_curve(regime: str, parameterization: str, observable: str, settings: S
     output change divided, replica by replica, by the MSSP run's on the same seeds). The data
     come from ``data_parameterization`` (default: ``parameterization``; ``"sp"`` for the
     standard parameterization); the curve is to be judged against the law
-    :data:`OBSERVABLE_LAWS` names for ``(observable, parameterization, optimizer)``, evaluated
-    at each grid point's ``M`` and ``K``.
+    :data:`OBSERVABLE_LAWS` names for ``(observable, parameterization, optimizer)``. Those
+    laws are monomials in the number of experts ``M``, so the curve's scale variable is ``M``
+    (proportional to ``N`` along both regimes) and the prediction is the law's exponent in
+    ``M`` (``Exponent("M")``).
     """
     if observable not in _WHAT:
         raise ValueError(f"unknown observable {observable!r}")
@@ -174,45 +177,68 @@ def coord_curve(regime: str, parameterization: str, observable: str, settings: S
                              optimizer)[2]
         y = change / reference
     shapes = [_SETUP[regime]["shape"](int(N)) for N in grid]
-    points = [{"M": s.M, "K": s.K} for s in shapes]
+    M = np.array([sh.M for sh in shapes], dtype=float)
     what = _WHAT[observable]
     opt = "SGD" if optimizer == "sgd" else "Adam"
     return Curve(
-        grid, y, LawCurve(points), point={"N_e": shapes[0].N_e} if regime == "II" else {},
-        window=(grid[0], grid[-1]), xlabel="width N (joint limit of the regime)", ylabel=what,
+        # the laws are monomials in M (soft routing: K = M); the point is the grid's start
+        M, y, Exponent("M"), point={"M": shapes[0].M, "K": shapes[0].K},
+        window=(M[0], M[-1]),
+        xlabel=f"number of experts M = K (width N = {grid[0] // M[0]:.0f} M)", ylabel=what,
         label=f"{what}, Regime {regime}, {data_par} ({opt})",
-        notes=(f"Regime {regime}: M = K = {shapes[0].M}..{shapes[-1].M}, N_e = "
-               f"{shapes[0].N_e}..{shapes[-1].N_e}; {y.shape[0]} replicas, {STEPS} {opt} steps, "
-               f"base lr {BASE_LR if optimizer == 'sgd' else BASE_LR_ADAM}"
+        notes=(f"Regime {regime}: N = {int(grid[0])}..{int(grid[-1])}, M = K = "
+               f"{shapes[0].M}..{shapes[-1].M}, N_e = {shapes[0].N_e}..{shapes[-1].N_e}; "
+               f"{y.shape[0]} replicas, {STEPS} {opt} steps, base lr "
+               f"{BASE_LR if optimizer == 'sgd' else BASE_LR_ADAM}"
                + ("" if data_par == parameterization else f"; data of the {data_par} table")),
-        extra={"M": [s.M for s in shapes], "N_e": [s.N_e for s in shapes]},
+        extra={"N": grid.tolist(), "N_e": [sh.N_e for sh in shapes]},
     )
 
 
 def _register(regime: str, parameterization: str, observable: str, seconds: float,
-              known_failure: str = "", optimizer: str = "sgd"):
+              known_failure: str = "", optimizer: str = "sgd", doc: str = ""):
     key = OBSERVABLE_LAWS[(observable, parameterization, optimizer)]
     opt = "" if optimizer == "sgd" else f".{optimizer}"
     name = f"moe_mssp.{regime.lower()}.{parameterization}{opt}.{observable}"
 
-    @check(key, name=name, quick_seconds=seconds, known_failure=known_failure)
     def run(settings: Settings) -> Curve:
         return coord_curve(regime, parameterization, observable, settings, optimizer)
 
+    # the docstring first: @check reads it when it registers the check
     run.__doc__ = (
         f"The {observable.replace('_', ' ')} under the {parameterization} table of Regime "
-        f"{regime} ({'SGD' if optimizer == 'sgd' else 'Adam'}) over the width N, against {key}."
+        f"{regime} ({'SGD' if optimizer == 'sgd' else 'Adam'}) over the number of experts M "
+        f"(proportional to the width N), against {key}." + (f"\n\n{doc}" if doc else "")
     )
-    return run
+    return check(key, name=name, quick_seconds=seconds, known_failure=known_failure)(run)
 
 
 for _regime, _seconds in (("II", 4.0), ("III", 7.0)):
     for _par in ("mup", "mssp"):
         _register(_regime, _par, "init_term", _seconds)
-_register("II", "mup", "relative_output_change", 0.5)
-_register("II", "mssp", "output_change", 5.0, optimizer="adam")
-_register("II", "mup", "output_change", 5.0, optimizer="adam")
-_register("II", "mup", "relative_output_change", 0.5, optimizer="adam")
+_register("II", "mup", "relative_output_change", 0.5, doc=(
+    "Quick sizes, seed 0: slope -1.008 [-1.013, -1.003] against -1, local slopes -1.001 to "
+    "-1.015 without a trend: a 1.7 % drift of the ratio to the law over M = 8..64, which the "
+    "bootstrap over 16 replicas resolves and the Θ law does not exclude. Not registered as a "
+    "finding."))
+_register("II", "mssp", "output_change", 5.0, optimizer="adam", doc=(
+    "Quick sizes, seed 0: slope -0.072 [-0.128, -0.012] against 0; the local slopes rise "
+    "towards 0 (-0.13 at N ~ 96, +0.02 at N ~ 384): pre-asymptotic drift, not a finding. The "
+    "full grid (N up to 1024, 32 replicas) reaches further into the limit."))
+_register("II", "mup", "output_change", 5.0, optimizer="adam", doc=(
+    "Quick sizes: inconclusive (-0.453 [-0.512, -0.388], an interval that also holds -0.4); "
+    "the full grid (N up to 1024, 32 replicas) narrows it."))
+#: A finding (also in the notes of moe_mssp.adam.output_change_ratio).
+_ADAM_RELATIVE_FINDING = (
+    "finding: under Adam the muP output change relative to MSSP (same seeds) falls like "
+    "M^-0.380 (95% CI [-0.387, -0.373]) on M = 8..64 (N = 64..512, 16 replicas, 3 steps, base "
+    "lr 0.01), not M^-1/2 as the readout-only bookkeeping predicts, and its local slopes move "
+    "away from -1/2 (-0.42 at N ~ 96 to -0.32 at N ~ 384): after the first step Adam's "
+    "sign-like updates of the expert and router groups add output change that the bookkeeping "
+    "leaves out"
+)
+_register("II", "mup", "relative_output_change", 0.5, known_failure=_ADAM_RELATIVE_FINDING,
+          optimizer="adam")
 
 
 # ------------------------------------------------------------------- learning-rate transfer

@@ -297,7 +297,7 @@ wsd_last_iterate_rate = paper.law(
         "peak, not to 0. Verification: the bound holds at a = 1.2, b = 3, at a = 1.5, b = 1.25 "
         "(bias-dominated) and at a = 1.5, b = 3 (decay over the last half, peak 0.5/tr H), "
         "judged as a bound (risk N^(1/3) rises towards a constant from below: its extrapolated "
-        "log-slope -0.32 [-0.35, -0.31] is <= -1/3 within the interval). The earlier reading of "
+        "log-slope -0.325 [-0.350, -0.307] reaches -1/3 within the interval). The earlier reading of "
         "the N^-0.30 slopes at N <= 2^19 as a violation was an artefact of a slope-equality test."
     ),
 )
