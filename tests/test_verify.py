@@ -93,8 +93,12 @@ def test_quick_run_leaves_out_full_only_checks(tmp_path, monkeypatch, capsys):
 
 #: Checks known to pass at quick sizes, one or more per paper, for the per-paper self-test.
 _QUICK_PASSING = {
-    "anytime.constant_lr_suffices[a=2,b=1.5]",
     "anytime.polynomial_schedule_rate_exponent[a=1.5,b=3,gamma=0.25]",
+    "dana.sgd.loss_slope",
+    "dynmuon.noise_floor[p=-0.25]",
+    "functional_scaling.constant.data_optimal_lr[s=1,beta=2]",
+    "momentum_batch.sgd.serial_runtime[B=1]",
+    "plrf_phases.sgd_loss_exponent[a=1.5,b=0.3]",
 }
 _CHEAPEST = {}
 for _c in CHECKS:

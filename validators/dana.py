@@ -203,13 +203,7 @@ def _frontier(name: str, full: bool):
     f_max = 1e14 if full else 1e13
     n_flops = 60 if full else 40
     curves = [_curve(name, ALPHA, BETA, 25 * 2**k, f_max / (25 * 2**k)) for k in ks]
-    first = O.isoflop_frontier(curves, n_flops=n_flops)
-    inside = np.flatnonzero(first.interior)
-    if inside.size == 0:
-        return first
-    lo = first.flops[max(inside[0] - 1, 0)]
-    hi = first.flops[min(inside[-1] + 1, first.flops.size - 1)]
-    return O.isoflop_frontier(curves, n_flops=n_flops, flops_range=(lo, hi))
+    return O.interior_frontier(curves, n_flops=n_flops)
 
 
 def _co_curve(family: str, which: str, settings: Settings) -> Curve:

@@ -90,15 +90,7 @@ def _frontier(alpha: float, beta: float, full: bool):
     range where d* is interior to the d grid (a first pass over the whole shared range finds it).
     In phase III the optimum leaves the grid early; the zoom puts the budgets where the envelope
     measures an optimum. It depends only on the curves, not on a phase or a law."""
-    P = _ode()
-    curves = _curves(alpha, beta, full)
-    first = P.isoflop_frontier(curves, n_flops=N_FLOPS)
-    inside = np.flatnonzero(first.interior)
-    if inside.size == 0:
-        return first
-    lo = first.flops[max(inside[0] - 1, 0)]
-    hi = first.flops[min(inside[-1] + 1, first.flops.size - 1)]
-    return P.isoflop_frontier(curves, n_flops=N_FLOPS, flops_range=(lo, hi))
+    return _ode().interior_frontier(_curves(alpha, beta, full), n_flops=N_FLOPS)
 
 
 def _frontier_curve(alpha: float, beta: float, which: str, settings: Settings, *, label: str,

@@ -69,7 +69,7 @@ __all__ = [
     "dana_constant",
     "dana_decaying",
     "solve",
-    "isoflop_frontier",
+    "isoflop_frontier", "interior_frontier",
 ]
 
 
@@ -368,6 +368,21 @@ class Frontier:
     interior: np.ndarray
     d_grid: np.ndarray
     loss: np.ndarray
+
+
+def interior_frontier(curves, n_flops=40) -> Frontier:
+    """:func:`isoflop_frontier` on ``n_flops`` budgets spread over the compute range where
+    :math:`d^*` is interior to the d grid (found by a first pass over the whole shared range):
+    only there does the envelope measure an optimum. Where the optimum leaves the grid early
+    (e.g. PLRF phase III) this puts the budgets where they measure something. Depends only on the
+    curves."""
+    first = isoflop_frontier(curves, n_flops=n_flops)
+    inside = np.flatnonzero(first.interior)
+    if inside.size == 0:
+        return first
+    lo = first.flops[max(inside[0] - 1, 0)]
+    hi = first.flops[min(inside[-1] + 1, first.flops.size - 1)]
+    return isoflop_frontier(curves, n_flops=n_flops, flops_range=(lo, hi))
 
 
 def isoflop_frontier(curves, n_flops=40, t_min=100.0, flops_range=None) -> Frontier:
