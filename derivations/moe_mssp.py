@@ -436,3 +436,11 @@ NOT_DERIVED.update({
     for name in ("mssp.init_term", "mup.init_term", "sgd.output_change_ratio",
                  "adam.mssp.output_change", "adam.mup.output_change", "adam.output_change_ratio")
 })
+NOT_DERIVED.update({
+    f"moe_mssp.ii.{par}.lr_transfer": (
+        "A hypothesis about training dynamics (how far the optimal learning rate moves over "
+        "widths), with a factor-2 criterion of ours; no closed form to derive. Checked by "
+        "simulation only."
+    )
+    for par in ("mssp", "mup")
+})

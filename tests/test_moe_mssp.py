@@ -229,7 +229,7 @@ def test_observable_laws_follow_from_the_registered_tables(regime):
 
 
 def test_every_coordinate_check_names_the_law_of_its_observable():
-    checks = select_checks(("moe_mssp",))
+    checks = [c for c in select_checks(("moe_mssp",)) if not c.name.endswith("lr_transfer")]
     assert {c.law_key for c in checks} == set(V.OBSERVABLE_LAWS.values())
     for c in checks:
         law = sl.law(c.law_key)
@@ -371,3 +371,14 @@ def test_lr_transfer_with_another_seed():
     v = V.lr_transfer("II", "mssp", settings, compare="sp")
     assert v.ci[1] < 1.0, (v.value, v.ci)
     assert v.data["compare"]["abs_ci"][0] > v.ci[1], v.data["compare"]
+
+
+def test_lr_transfer_checks_name_the_transfer_laws_and_bounds():
+    """The transfer checks judge the shift in octaves against the hypothesis laws: an upper bound
+    (MSSP transfers) and a lower bound (muP does not), never the other table's data."""
+    by_name = {c.name: c for c in select_checks(("moe_mssp",))}
+    for par, kind in (("mssp", "upper"), ("mup", "lower")):
+        c = by_name[f"moe_mssp.ii.{par}.lr_transfer"]
+        law = sl.law(c.law_key)
+        assert c.law_key == f"moe_mssp.ii.{par}.lr_transfer"
+        assert law.kind == kind and law.status == "hypothesis" and float(law.evaluate(M=4, K=4)) == 1

@@ -302,3 +302,17 @@ def test_critical_batch_v3_at_small_size(method):
     assert np.all((base > 0.693 / 2) & (base < 2 * 0.693)), base
     assert np.all(np.diff(np.log(crit.mean(axis=0))) > 0), crit
     assert Verdict.from_dict(json.loads(json.dumps(verdict.to_dict(), allow_nan=False))) == verdict
+
+
+@pytest.mark.slow
+def test_multi_step_t3_measurement_is_judged_against_its_own_point():
+    """t = 3 is not a registered check (see its docstring); its measurement, judged by the
+    t = 2 check's law, gets the t = 3 prediction -alpha a_3 from the engine."""
+    from scalinglaws.validators import muon_capacity as V
+
+    m = V.multi_step_threshold_3(Settings())
+    assert m.point == {"alpha": 1.5, "t": 3} and m.y.shape == (2, 4)
+    v = judge(_check("muon_capacity.V4.multi_step_threshold[t=2]"), m, Settings())
+    assert v.predicted == pytest.approx(-1.5 * (2 - (2 / 3) ** 3))
+    slope = np.polyfit(np.log(m.x), np.log(m.y.mean(axis=0)), 1)[0]
+    assert abs(slope - v.predicted) < 0.1, slope  # the plain slope agrees (digest numbers)

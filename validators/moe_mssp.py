@@ -216,15 +216,25 @@ def _register(regime: str, parameterization: str, observable: str, seconds: floa
 for _regime, _seconds in (("II", 4.0), ("III", 7.0)):
     for _par in ("mup", "mssp"):
         _register(_regime, _par, "init_term", _seconds)
-_register("II", "mup", "relative_output_change", 0.5, doc=(
+_SGD_RELATIVE_FINDING = (
+    "finding (precision level): slope -1.008 [-1.013, -1.003] against -1 over M = 8..64 (16 "
+    "replicas), local slopes -1.001..-1.015 without a trend; see the law's notes"
+)
+_ADAM_MSSP_FINDING = (
+    "finding (pre-asymptotic): slope -0.072 [-0.128, -0.012] against 0 over N = 64..512, local "
+    "slopes rising towards 0 (-0.13 at N ~ 96, +0.02 at N ~ 384); see the law's notes"
+)
+_register("II", "mup", "relative_output_change", 0.5, known_failure=_SGD_RELATIVE_FINDING, doc=(
     "Quick sizes, seed 0: slope -1.008 [-1.013, -1.003] against -1, local slopes -1.001 to "
     "-1.015 without a trend: a 1.7 % drift of the ratio to the law over M = 8..64, which the "
-    "bootstrap over 16 replicas resolves and the Θ law does not exclude. Not registered as a "
-    "finding."))
-_register("II", "mssp", "output_change", 5.0, optimizer="adam", doc=(
+    "bootstrap over 16 replicas resolves; the replica test has no allowance for a finite-width "
+    "correction, so the engine's verdict is fail, recorded as a precision-level finding."))
+_register("II", "mssp", "output_change", 5.0, optimizer="adam", known_failure=_ADAM_MSSP_FINDING,
+          doc=(
     "Quick sizes, seed 0: slope -0.072 [-0.128, -0.012] against 0; the local slopes rise "
-    "towards 0 (-0.13 at N ~ 96, +0.02 at N ~ 384): pre-asymptotic drift, not a finding. The "
-    "full grid (N up to 1024, 32 replicas) reaches further into the limit."))
+    "towards 0 (-0.13 at N ~ 96, +0.02 at N ~ 384): pre-asymptotic drift that the replica "
+    "test cannot extrapolate over 4 widths; recorded as a finding until the full grid (N up "
+    "to 1024, 32 replicas) settles it."))
 _register("II", "mup", "output_change", 5.0, optimizer="adam", doc=(
     "Quick sizes: inconclusive (-0.453 [-0.512, -0.388], an interval that also holds -0.4); "
     "the full grid (N up to 1024, 32 replicas) narrows it."))
@@ -378,9 +388,10 @@ def lr_transfer(regime: str, parameterization: str, settings: Settings, *,
 
     Measured: :math:`|\\Delta|`, the range over widths of the optimal log2 learning rate, in
     octaves, with a 95% percentile bootstrap interval over seeds (:func:`optimum_shift`, seeded
-    by the run's seed). A :class:`Value` in the law's units (``LawValue()``); no registered law
-    states it yet (see the module notes), so it is not a registered check. ``compare`` names
-    another parameterization (e.g. ``"sp"``) whose shift is kept in ``data`` for information.
+    by the run's seed). A :class:`Value` in the law's units (``LawValue()``) of
+    ``moe_mssp.ii.<parameterization>.lr_transfer`` (octaves). ``compare`` names another
+    parameterization (e.g. ``"sp"``) whose shift is kept in ``data`` for information only (the
+    negative control is the engine's).
     """
     grid, log2_lr, loss = lr_sweep(regime, parameterization, settings.seed, settings.full,
                                    settings.backend)
@@ -410,9 +421,34 @@ def lr_transfer(regime: str, parameterization: str, settings: Settings, *,
                            "abs_ci": list(other["abs_ci"]), "optima": other["optima"]}
         notes += (f"; for comparison, {compare}: |shift| {abs(other['shift']):.3f} "
                   f"[{other['abs_ci'][0]:.3f}, {other['abs_ci'][1]:.3f}]")
+    m0 = max(int(grid[0]) // 8, 1)  # Regime II: M = K = N/8 at the smallest width
     return Value(
         abs(res["shift"]), res["abs_ci"],
         method="range over widths of the optimal log2 learning rate; bootstrap over seeds "
                "(95% percentile, seeds resampled per width)",
-        data=data, notes=notes,
+        point={"M": m0, "K": m0}, data=data, notes=notes,
     )
+
+
+#: Finding (see the notes of moe_mssp.ii.mup.lr_transfer).
+_MUP_TRANSFER_FINDING = (
+    "finding: muP's optimal learning rate moves by only 0.27 octaves (95% CI [0.10, 0.70]) over "
+    "N = 32..128, not the >= 1 octave of no robust transfer (MSSP: 0.21 [0.04, 0.40])"
+)
+
+
+def _register_transfer(parameterization: str, known_failure: str = ""):
+    def run(settings: Settings) -> Value:
+        return lr_transfer("II", parameterization, settings,
+                           compare="sp" if parameterization == "mssp" else "mssp")
+
+    run.__doc__ = (f"Learning-rate transfer under the {parameterization} table of Regime II: range "
+                   "over widths of the optimal log2 learning rate (SGD, MoE MLP, teacher task), "
+                   f"against moe_mssp.ii.{parameterization}.lr_transfer.")
+    return check(f"moe_mssp.ii.{parameterization}.lr_transfer",
+                 name=f"moe_mssp.ii.{parameterization}.lr_transfer", quick_seconds=8.0,
+                 known_failure=known_failure)(run)
+
+
+_register_transfer("mssp")
+_register_transfer("mup", _MUP_TRANSFER_FINDING)
