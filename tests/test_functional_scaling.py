@@ -284,7 +284,8 @@ def test_checks_return_measurements_not_verdicts():
 
     mine = [c for c in checks._CHECKS.values() if c.paper == "functional_scaling"]
     assert len(mine) == 15
-    assert not any(c.known_failure for c in mine)
+    # one registered finding, at the 1e-5 slope level (see the law's notes)
+    assert [c.name for c in mine if c.known_failure] == ["functional_scaling.volterra_ratio[cosine]"]
     ratio = checks._CHECKS["functional_scaling.fsl_theorem_hard[constant]"]
     m = ratio.measure(Settings(backend="numba"))
     assert isinstance(m, Curve) and isinstance(m.predict, LawCurve) and m.deterministic

@@ -107,7 +107,7 @@ def test_bad_input_is_rejected():
 
 
 def test_report_calls_a_papers_figure_hook(tmp_path, monkeypatch):
-    from scalinglaws.validators import report
+    from scalinglaws.validators.engine import report
 
     seen = {}
 

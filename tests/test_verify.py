@@ -97,6 +97,7 @@ _QUICK_PASSING = {
     "dana.sgd.loss_slope",
     "dynmuon.noise_floor[p=-0.25]",
     "functional_scaling.constant.data_optimal_lr[s=1,beta=2]",
+    "moe_mssp.ii.mssp.init_term",
     "momentum_batch.sgd.serial_runtime[B=1]",
     "plrf_phases.sgd_loss_exponent[a=1.5,b=0.3]",
 }
@@ -135,9 +136,9 @@ def test_select_checks_by_name_law_and_paper():
 # -- the runner, with cheap synthetic checks ----------------------------------------------------
 
 
-def _synthetic(name, exponent, b, *, known="", calls=None, boom=None):
-    """A cheap check of anytime.minimax_risk, (sigma^2/N)^(1 - 1/b): replicas of N^exponent;
-    the engine predicts -(1 - 1/b) at the point."""
+def _synthetic(name, exponent, beta, *, known="", calls=None, boom=None):
+    """A cheap check of plrf_phases.forcing_pp (a Θ law), (2 B gamma r)^((1 - 2 alpha - 2 beta)
+    / (2 alpha)): replicas of r^exponent; at alpha = 1 the engine predicts -(1 + 2 beta)/2."""
 
     def run(settings):
         if calls is not None:
@@ -147,16 +148,16 @@ def _synthetic(name, exponent, b, *, known="", calls=None, boom=None):
         x = np.logspace(1, 4, 40)
         rng = np.random.default_rng(np.random.SeedSequence(settings.seed))
         y = x**exponent * np.exp(0.02 * rng.standard_normal((16, 40)))
-        return Curve(x, y, Exponent("N"), point={"a": 1.5, "b": b, "sigma2": 1},
+        return Curve(x, y, Exponent("r"), point={"alpha": 1, "beta": beta, "B": 1, "gamma": 0.1},
                      window=(100, 1e4))
 
-    return Check(name, "anytime.minimax_risk", run, "synthetic", 0.1, known)
+    return Check(name, "plrf_phases.forcing_pp", run, "synthetic", 0.1, known)
 
 
 def test_runner_writes_report_and_resumes(tmp_path):
     calls = []
-    checks = [_synthetic("s.one", -0.5, 2, calls=calls),
-              _synthetic("s.two", -2 / 3, 3, calls=calls)]
+    checks = [_synthetic("s.one", -0.75, 0.25, calls=calls),
+              _synthetic("s.two", -1.0, 0.5, calls=calls)]
     settings = Settings(backend="numpy", seed=3)
     results = list(verify_mod.run_checks(checks, settings, tmp_path))
     assert [r["status"] for r in results] == ["pass", "pass"]
@@ -180,8 +181,8 @@ def test_runner_writes_report_and_resumes(tmp_path):
 
 def test_interrupted_run_keeps_finished_checks_and_resumes(tmp_path):
     calls = []
-    first = _synthetic("s.first", -0.5, 2, calls=calls)
-    interrupted = _synthetic("s.second", -0.5, 2, calls=calls, boom=KeyboardInterrupt())
+    first = _synthetic("s.first", -0.75, 0.25, calls=calls)
+    interrupted = _synthetic("s.second", -0.75, 0.25, calls=calls, boom=KeyboardInterrupt())
     settings = Settings(backend="numpy")
     done = []
     with pytest.raises(KeyboardInterrupt):
@@ -191,7 +192,7 @@ def test_interrupted_run_keeps_finished_checks_and_resumes(tmp_path):
     assert (tmp_path / "checks" / "s.first.json").exists()
     assert not list((tmp_path / "checks").glob("*.tmp*"))  # atomic writes leave no debris
     calls.clear()
-    second = _synthetic("s.second", -0.5, 2, calls=calls)
+    second = _synthetic("s.second", -0.75, 0.25, calls=calls)
     results = list(verify_mod.run_checks([first, second], settings, tmp_path))
     assert calls == ["s.second"]  # the finished check was not run again
     assert [r["status"] for r in results] == ["pass", "pass"]
@@ -200,10 +201,10 @@ def test_interrupted_run_keeps_finished_checks_and_resumes(tmp_path):
 def test_failures_errors_and_known_failures(tmp_path):
     settings = Settings(backend="numpy")
     checks = [
-        _synthetic("s.wrong", -0.5, 3),
-        _synthetic("s.crash", -0.5, 2, boom=RuntimeError("kaboom")),
-        _synthetic("s.known", -0.5, 3, known="a recorded finding"),
-        _synthetic("s.xpass", -0.5, 2, known="a finding that no longer stands"),
+        _synthetic("s.wrong", -0.75, 0.5),
+        _synthetic("s.crash", -0.75, 0.25, boom=RuntimeError("kaboom")),
+        _synthetic("s.known", -0.75, 0.5, known="a recorded finding"),
+        _synthetic("s.xpass", -0.75, 0.25, known="a finding that no longer stands"),
     ]
     results = {r["check"]: r for r in verify_mod.run_checks(checks, settings, tmp_path)}
     assert results["s.wrong"]["status"] == "fail" and not results["s.wrong"].ok
@@ -221,13 +222,13 @@ def test_a_law_edited_after_a_run_is_never_resumed(tmp_path, monkeypatch):
     """Edit the law (its expression) after a passing run: the record's fingerprint no longer
     matches, so the check reruns and now fails; the same holds for an edited check's code."""
     calls = []
-    item = _synthetic("s.edit", -0.5, 2, calls=calls)
+    item = _synthetic("s.edit", -0.75, 0.25, calls=calls)
     settings = Settings(backend="numpy")
     first = list(verify_mod.run_checks([item], settings, tmp_path))
     assert first[0]["status"] == "pass" and calls == ["s.edit"]
-    law = sl.law("anytime.minimax_risk")
-    N = law.params["N"].symbol
-    monkeypatch.setattr(law, "expr", law.expr * N**-0.25)
+    law = sl.law("plrf_phases.forcing_pp")
+    r = law.params["r"].symbol
+    monkeypatch.setattr(law, "expr", law.expr * r**-0.25)
     again = list(verify_mod.run_checks([item], settings, tmp_path))
     assert calls == ["s.edit", "s.edit"]  # rerun, not resumed
     assert again[0]["status"] == "fail"

@@ -1,4 +1,3 @@
-# NOTE TO ENGINEERS CONVERTING A PAPER VALIDATOR: read /tmp/contract.md first (the whole check contract, how to run, what to report).
 """Checks of the anytime-schedule laws against the exact expected-risk recursion.
 
 Every check runs SGD on Gaussian linear regression with :math:`\\lambda_i = i^{-a}`,

@@ -1,5 +1,4 @@
 """The verification engine: checks, the one judge, verdicts, run records, ``verify``, the report.
-# NOTE TO ENGINEERS CONVERTING A PAPER VALIDATOR: read /tmp/contract.md first (the whole check contract, how to run, what to report).
 
 A paper validator imports what it needs from here::
 
