@@ -25,6 +25,8 @@ import functools
 
 import numpy as np
 
+import scalinglaws as sl
+
 from .engine import Curve, Exponent, LawValue, Settings, Value, check
 from .engine.fit import fit_slope_limit
 
@@ -65,9 +67,10 @@ def _components(a: float, b: float, gammas: tuple, n_steps: int, backend: str):
 
 
 def _gamma_star(a: float, b: float) -> float:
-    """The decay of Corollary 1, gamma* = max(1 - a/b, 0): the schedule the minimax checks run
-    (a choice of the experiment, not a prediction)."""
-    return max(1.0 - a / b, 0.0)
+    """The decay of Corollary 1 (``anytime.optimal_decay_exponent``): the schedule the minimax
+    checks run, read from the law that states it (a choice of the experiment; the minimax checks
+    are judged against other laws)."""
+    return float(sl.law("anytime.optimal_decay_exponent").evaluate(a=a, b=b))
 
 
 # ------------------------------------------------------------------------------ minimax rate

@@ -29,7 +29,6 @@ from scalinglaws.errors import RegistrationError, UnknownKeyError
 __all__ = ["Settings", "Check", "check", "all_checks", "select_checks"]
 
 
-
 @dataclasses.dataclass(frozen=True)
 class Settings:
     """What a check run is allowed to do.

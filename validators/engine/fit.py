@@ -59,7 +59,6 @@ __all__ = [
     "fit_threshold",
 ]
 
-_VERDICT_KINDS = ("exponent", "threshold", "value")
 _THRESHOLD_RULES = ("halving", "knee")
 _CI_METHODS = ("percentile", "expanded", "bca")
 _NORMAL = statistics.NormalDist()
@@ -1025,9 +1024,10 @@ class SlopeLimit:
         A systematic interval (no coverage level): it is as wide as the data leaves the
         extrapolation undetermined.
     models:
-        The admissible models, each ``{"model", "omega", "s_inf", "c", "se", "rss"}``;
-        ``model`` is ``"constant"`` (:math:`s = s_\infty`), ``"power"``
-        (:math:`s_\infty + c\,x^{-\omega}`) or ``"log"`` (:math:`s_\infty + c/\ln x`).
+        The admissible models, each ``{"model", "omega", "u0", "s_inf", "coef", "se", "rss"}``:
+        ``model`` names one of the correction models of :func:`fit_slope_limit` (its correction
+        columns are :func:`_model_columns`), ``omega``/``u0`` its nonlinear parameter (or
+        None), ``coef`` the fitted coefficients of its correction columns.
     best:
         The model with the smallest residual sum of squares.
     local_x, local_slopes:
@@ -1055,20 +1055,11 @@ class SlopeLimit:
     def remaining_correction(self, x: float) -> float:
         r"""The largest :math:`|s_M(x) - s_{\infty,M}|` over the admissible models: how far the
         local slope at ``x`` may still be from its limit, by the models the data admits."""
+        u = np.array([math.log(x)])
         worst = 0.0
         for m in self.models:
-            if m["model"] in ("power", "power2"):
-                g = (x / m["x_ref"]) ** (-m["omega"])
-                worst = max(worst, abs(m["c"] * g + m["c2"] * g * g))
-            elif m["model"] == "log":
-                worst = max(worst, abs(m["c"]) / math.log(x))
-            elif m["model"] == "log2":
-                worst = max(worst, abs(m["c"]) / math.log(x) ** 2)
-            elif m["model"] == "log-offset":
-                worst = max(worst, abs(m["c"]) / (math.log(x) + m["omega"]))
-            elif m["model"] == "log+power":
-                g = (x / m["x_ref"]) ** (-m["omega"])
-                worst = max(worst, abs(m["c"] * g + m["c2"] / math.log(x)))
+            columns = _model_columns(m, u, math.log(m["x_ref"]))
+            worst = max(worst, abs(sum(c * col[0] for c, col in zip(m["coef"], columns))))
         return worst
 
     def settling_size(self, tolerance: float, *, limit: float = 1e60) -> float | None:
@@ -1208,9 +1199,9 @@ def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points:
     lo = min(f["s_inf"] - _Z_95 * f["se"] for f in admissible) - reach
     hi = max(f["s_inf"] + _Z_95 * f["se"] for f in admissible) + reach
     # a correction slower than the scanned range, not negligible against the interval itself
-    edge = [f for f in admissible if f["model"] in ("power", "power2", "log+power")
+    edge = [f for f in admissible if f["model"] in _POWER_COLUMNS
             and f["omega"] <= omegas[0] * 1.0001 and omegas.size > 1
-            and abs(f["c"] + (f["c2"] if f["model"] == "power2" else 0.0)) > resolution]
+            and abs(sum(f["coef"][:_POWER_COLUMNS[f["model"]]])) > resolution]
     # admissible models that extrapolate in opposite directions from the last local slope, each
     # by more than the resolution: the data do not say where the slope is heading
     moves = [f["s_inf"] - float(s[-1]) for f in admissible]
@@ -1246,41 +1237,58 @@ def _late_turn(s: np.ndarray, noise: float) -> bool:
     return 0 < j < tail.size - 1 and depth > scale
 
 
+#: Models whose leading correction columns are powers x^-omega, x^-2 omega (how many): their
+#: amplitude at the top of the window is the sum of those columns' coefficients.
+_POWER_COLUMNS = {"power": 1, "power2": 2, "log+power": 1}
+
+
+def _model_columns(model: dict, u: np.ndarray, u_top: float) -> list:
+    """The correction columns of a model (all but the constant) at ``u = ln x``; the power
+    columns are normalised to 1 at ``u_top``, the top of the window."""
+    name = model["model"]
+    if name == "constant":
+        return []
+    if name in _POWER_COLUMNS:
+        g = np.exp(-model["omega"] * (u - u_top))
+        return {"power": [g], "power2": [g, g * g], "log+power": [g, 1.0 / u]}[name]
+    if name == "log":
+        return [1.0 / u]
+    if name == "log2":  # a ratio settling to a constant like 1 + c / ln x
+        return [1.0 / u**2]
+    if name == "log-offset":  # mixtures x^p (B + V ln x): s = p + q / (ln x + u0), u0 = B / V
+        return [1.0 / (u + model["u0"])]
+    raise DomainError(f"unknown correction model {name!r}")
+
+
 def _admissible_models(u, s, omegas, k, log_correction, *, upper):
     """The correction models admissible for local slopes ``s`` at ``u = ln x`` (see
     :func:`fit_slope_limit`), each a dict with its limit and standard error."""
     n = s.size
     u_top = float(u[-1])
-    candidates = [("constant", None, np.ones((n, 1)))]
+    models = [{"model": "constant", "omega": None, "u0": None}]
     for om in omegas:
-        g = np.exp(-om * (u - u_top))
-        candidates.append(("power", float(om), np.column_stack([np.ones(n), g])))
-        candidates.append(("power2", float(om), np.column_stack([np.ones(n), g, g * g])))
+        models.append({"model": "power", "omega": float(om), "u0": None})
+        models.append({"model": "power2", "omega": float(om), "u0": None})
     if log_correction:
         if u[0] <= 0:
             raise DomainError("a log correction needs the window to start above x = 1")
-        candidates.append(("log", None, np.column_stack([np.ones(n), 1.0 / u])))
-        # a ratio settling to a constant like 1 + c / ln x: log-slope -c / (ln x)^2
-        candidates.append(("log2", None, np.column_stack([np.ones(n), 1.0 / u**2])))
-        for u0 in _LOG_OFFSETS:
-            # y = x^p (B + V ln x)^q-like mixtures: s = p + q / (ln x + u0), u0 = B / V
-            candidates.append(("log-offset", float(u0), np.column_stack([np.ones(n), 1.0 / (u + u0)])))
-        for om in omegas[omegas >= _LOG_POWER_OMEGA_MIN]:
-            g = np.exp(-om * (u - u_top))
-            candidates.append(("log+power", float(om), np.column_stack([np.ones(n), g, 1.0 / u])))
+        models.append({"model": "log", "omega": None, "u0": None})
+        models.append({"model": "log2", "omega": None, "u0": None})
+        models += [{"model": "log-offset", "omega": None, "u0": float(u0)} for u0 in _LOG_OFFSETS]
+        models += [{"model": "log+power", "omega": float(om), "u0": None}
+                   for om in omegas[omegas >= _LOG_POWER_OMEGA_MIN]]
     fitted = []
-    for name, om, A in candidates:
+    for model in models:
+        A = np.column_stack([np.ones(n), *_model_columns(model, u, u_top)])
         if A.shape[1] + 2 > n:
             continue
         res = _linear_fit(A, s)
         if res is None:
             continue
         theta, rss, cov = res
-        fitted.append({"model": name, "omega": om, "s_inf": float(theta[0]),
-                       "c": float(theta[1]) if theta.size > 1 else 0.0,
-                       "c2": float(theta[2]) if theta.size > 2 else 0.0, "rss": rss,
-                       "p": A.shape[1], "cov00": float(cov[0, 0]), "upper": upper,
-                       "x_ref": float(math.exp(u_top))})
+        fitted.append(dict(model, s_inf=float(theta[0]), coef=[float(c) for c in theta[1:]],
+                           rss=rss, p=A.shape[1], cov00=float(cov[0, 0]), upper=upper,
+                           x_ref=float(math.exp(u_top))))
     if not fitted:
         return []
     best = min(fitted, key=lambda f: f["rss"])

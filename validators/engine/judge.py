@@ -204,20 +204,25 @@ def _outcome(consistent: bool, control: dict, settled: bool = True, bound: str =
     return "pass" if control["rejected"] else "inconclusive"
 
 
+def _control_warnings(consistent: bool, control: dict, bound: str, relative=False) -> list:
+    """What a consistent measurement whose control was not rejected means: a bound that is not
+    tight, or a stated value the data cannot tell from an error of NEGATIVE_SHIFT."""
+    if not consistent or control["rejected"]:
+        return []
+    if bound != "two":
+        return [f"the bound holds but is not tight at these sizes: the stronger bound (off by "
+                f"{NEGATIVE_SHIFT:g}) holds too"]
+    return ["the interval also accepts the negative control: this measurement cannot tell the "
+            f"law from an error of {NEGATIVE_SHIFT:g}" + (" (relative)" if relative else "")]
+
+
 def _judge_value(check, law, m: Value, predicted, wrong, bound, observable) -> Verdict:
     ci = m.ci
     consistent = _consistent(predicted, ci, bound)
     control = _control(wrong, ci, bound)
     control["mode"] = "relative" if m.relative else "additive"
     outcome = _outcome(consistent, control, bound=bound)
-    warns = []
-    if consistent and not control["rejected"] and bound != "two":
-        warns.append(f"the bound holds but is not tight: the stronger bound (off by "
-                     f"{NEGATIVE_SHIFT:g}) holds too")
-    elif consistent and not control["rejected"]:
-        warns.append("the interval also accepts the negative control: this measurement cannot "
-                     f"tell the law from an error of {NEGATIVE_SHIFT:g}"
-                     + (" (relative)" if m.relative else ""))
+    warns = _control_warnings(consistent, control, bound, relative=m.relative)
     data = dict(m.data)
     data.setdefault("predicted_x", None)
     return Verdict(
@@ -243,13 +248,16 @@ def _judge_curve(check, law, m: Curve, predicted, wrong, bound, observable, extr
             raise ParameterError(f"{law.key} is {law.kind}: only a theta_log law has a log factor "
                                  "to declare")
         log_power = m.log_power
+    plotted = m.y  # the measured curve, for the plot
     if law_curve is not None:
         y = y / law_curve  # the ratio measured / law (broadcast over replicas)
     if log_power is not None:
         if m.window[0] <= 1:
             raise DomainError("a log power needs the window to start above x = 1")
         keep = x > 1  # ln x > 0 where the log factor is divided out
-        x, y = x[keep], y[..., keep]
+        x, y, plotted = x[keep], y[..., keep], plotted[..., keep]
+        if law_curve is not None:
+            law_curve = law_curve[keep]
     if isinstance(p, LawCurve) and p.level:
         return _judge_level(check, law, m, y, predicted, wrong, bound, observable, settings)
     # A Θ̃ law hides log factors. On one deterministic curve the log corrections are among the
@@ -306,9 +314,8 @@ def _judge_curve(check, law, m: Curve, predicted, wrong, bound, observable, extr
     control = _control(wrong, ci, bound)
     control["mode"] = "additive"
     outcome = _outcome(consistent, control, settled, bound)
-    if consistent and settled and not control["rejected"] and bound != "two":
-        warns.append(f"the bound holds but is not tight at these sizes: the stronger bound (off "
-                     f"by {NEGATIVE_SHIFT:g}) holds too")
+    if settled and bound != "two":
+        warns += _control_warnings(consistent, control, bound)
     if not settled and not m.deterministic:
         warns.append("not settled: the local slopes drift towards the prediction by more than "
                      "sampling noise explains (more than 0.05 beyond it) over the window")
@@ -329,8 +336,8 @@ def _judge_curve(check, law, m: Curve, predicted, wrong, bound, observable, extr
     elif outcome == "inconclusive":
         warns.append("the bootstrap interval is wider than the negative control's shift: more "
                      "replicas or a longer window would settle it")
-    data = _curve_data(m, x, y if law_curve is None else m.y, law_curve, predicted, sign,
-                       fitted_line, local, models, s_hat, bound)
+    data = _curve_data(m, x, plotted, law_curve, predicted, sign, fitted_line, local, models,
+                       s_hat, bound)
     return Verdict(
         key=law.key, check=check.name, predicted=predicted, measured=measured, ci=ci,
         outcome=outcome, kind=law.kind, test=test_name, observable=observable, bound=bound,
@@ -340,8 +347,8 @@ def _judge_curve(check, law, m: Curve, predicted, wrong, bound, observable, extr
 
 
 def _fit_curve(x, y, m, q, free_log, settings) -> dict:
-    """Fit one curve (or replicas) with a declared log power ``q`` (or none), and with a free
-    log power on top when ``free_log``."""
+    """Fit one curve (or replicas) with a declared log power ``q`` (or none); for one curve, with
+    the log corrections admitted on top when ``free_log``."""
     out = {"warnings": []}
     with _warnings.catch_warnings():
         _warnings.simplefilter("ignore", UnsettledFitWarning)
@@ -356,12 +363,12 @@ def _fit_curve(x, y, m, q, free_log, settings) -> dict:
                 test="deterministic curve: extrapolated local slopes",
                 local=(lim.local_x, lim.local_slopes),
                 models=[{k: v for k, v in f.items()
-                         if k in ("model", "omega", "s_inf", "se", "upper")} for f in lim.models],
+                         if k in ("model", "omega", "u0", "s_inf", "se", "upper")}
+                        for f in lim.models],
             )
-        else:
-            yy = y if q is None or not free_log else y / np.log(x) ** q
-            fit = fit_loglog_slope(x, yy, m.window, n_boot=BOOTSTRAP_RESAMPLES, seed=settings.seed,
-                                   log_power="free" if free_log else q)
+        else:  # replicas: a declared log power only (never a free one, see _judge_curve)
+            fit = fit_loglog_slope(x, y, m.window, n_boot=BOOTSTRAP_RESAMPLES, seed=settings.seed,
+                                   log_power=q)
             # replicas whose local slopes drift by more than their noise can explain are not
             # settled either: a fail needs a curve that has stopped moving
             out.update(

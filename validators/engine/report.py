@@ -132,6 +132,7 @@ def _markdown(results, settings, figures=()) -> str:
         models = (v.get("data") or {}).get("models")
         if models:
             parts = [f"{m['model']}" + (f" (ω = {m['omega']:.3g})" if m.get("omega") else "")
+                     + (f" (u0 = {m['u0']:.3g})" if m.get("u0") else "")
                      + f": {_num(m['s_inf'])}" + (" [upper 2/3]" if m.get("upper") else "")
                      for m in models[:8]]
             details.append("\nAdmissible correction models and their limits: " + "; ".join(parts)

@@ -13,6 +13,7 @@ are not failures), 1 when a check failed or crashed, 2 on bad input, 130 when in
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import json
 import os
@@ -101,38 +102,42 @@ def _source_hash(*paths) -> str:
     return h.hexdigest()[:16]
 
 
-def fingerprint(item) -> dict:
-    """What a record must match to be resumed: the law (key, expression, regime, kind), the
-    check's code (the source of the module that defines it), the engine's judging code and the
-    package version."""
+@functools.lru_cache(maxsize=1)
+def _engine_stamp() -> tuple[str, str]:
+    """(hash of the engine's judging code, package version): the same for every check of a run."""
     import importlib.metadata
-    import inspect
 
-    import scalinglaws as sl
-
-    law = sl.law(item.law_key)
-    law_text = "|".join([law.key, sp_srepr(law.expr), sp_srepr(law.regime), law.kind])
-    try:
-        check_file = inspect.getsourcefile(item.run)
-    except TypeError:
-        check_file = None
     engine_dir = Path(__file__).parent
     try:
         version = importlib.metadata.version("scalinglaws")
     except importlib.metadata.PackageNotFoundError:
         version = "unknown"
+    return _source_hash(*(engine_dir / f for f in ("judge.py", "fit.py", "measurement.py"))), version
+
+
+def fingerprint(item) -> dict:
+    """What a record must match to be resumed: the law (key, expression, regime, kind), the
+    check's code (the source of the module that defines it), the engine's judging code and the
+    package version."""
+    import inspect
+
+    import sympy as sp
+
+    import scalinglaws as sl
+
+    law = sl.law(item.law_key)
+    law_text = "|".join([law.key, sp.srepr(law.expr), sp.srepr(law.regime), law.kind])
+    try:
+        check_file = inspect.getsourcefile(item.run)
+    except TypeError:
+        check_file = None
+    engine, version = _engine_stamp()
     return {
         "law": hashlib.sha256(law_text.encode()).hexdigest()[:16],
         "check": _source_hash(check_file) if check_file else item.name,
-        "engine": _source_hash(*(engine_dir / f for f in ("judge.py", "fit.py", "measurement.py"))),
+        "engine": engine,
         "version": version,
     }
-
-
-def sp_srepr(expr) -> str:
-    import sympy as sp
-
-    return sp.srepr(expr)
 
 
 def _safe_name(name: str) -> str:
@@ -146,14 +151,14 @@ def _write_atomic(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _load_previous(path: Path, settings: Settings, item) -> CheckResult | None:
+def _load_previous(path: Path, settings: Settings, stamp: dict) -> CheckResult | None:
     try:
         data = json.loads(path.read_text())
     except (OSError, ValueError):
         return None
     if data.get("format") != RESULT_FORMAT or data.get("settings") != settings.to_dict():
         return None
-    if data.get("fingerprint") != fingerprint(item):
+    if data.get("fingerprint") != stamp:
         return None  # the law, the check or the engine changed: rerun
     if data.get("status") == "error":
         return None  # errors are retried
@@ -168,14 +173,14 @@ def run_checks(checks, settings: Settings, out: Path, *, fresh=False, progress=N
     check_dir = out / "checks"
     for index, item in enumerate(checks, 1):
         path = check_dir / f"{_safe_name(item.name)}.json"
-        previous = None if fresh else _load_previous(path, settings, item)
+        stamp = fingerprint(item)
+        previous = None if fresh else _load_previous(path, settings, stamp)
         if progress:
             progress.start(index, len(checks), item, resumed=previous is not None)
         if previous is not None:
             result = previous
         else:
             started = time.perf_counter()
-            stamp = fingerprint(item)
             try:
                 with warnings.catch_warnings():
                     # fit warnings are recorded in the verdict; keep the progress display clean
