@@ -45,7 +45,9 @@ def _value(param):
     if param.integer:
         low = max(1, math.ceil(lo)) if lo is not None else 1
         high = min(10**6, math.floor(hi)) if hi is not None else 10**6
-        return st.integers(low, high)
+        # counts up to 1000 half the time: regimes that tie an integer to a scale drawn below
+        # 1000 (d <= t <= d^(alpha + 1/2)) must be hit reliably, not one draw in a thousand
+        return st.one_of(st.integers(low, max(low, min(high, 1000))), st.integers(low, high))
     if hi is None and lo == 0:
         # scales (sigma^2, eta) in [0.01, 1000], and as often exponents (alpha) in [0.01, 5] and
         # in [0.01, 1]: regimes below a threshold such as alpha <= 1/2 must be hit reliably
