@@ -29,7 +29,10 @@ from .errors import (
     ScalingLawsError,
 )
 
-__all__ = ["Param", "Reference", "Law", "Paper", "KINDS", "STATUSES", "STATUS_MEANINGS"]
+__all__ = [
+    "Param", "Reference", "Law", "Paper", "KINDS", "STATUSES", "STATUS_MEANINGS",
+    "UNCHECKED_REASONS",
+]
 
 #: Asymptotic kinds a law can have.
 KINDS = {
@@ -50,6 +53,19 @@ STATUS_MEANINGS = {
     "hypothesis": "the scalinglaws developers' hypothesis, supported only by our simulations",
 }
 STATUSES = tuple(STATUS_MEANINGS)
+
+#: Why a law may have no check of its own (``Law(unchecked="<reason>: <explanation>")``).
+#: The first four mean the law has no numeric content a process could contradict; ``table``
+#: names the check that tests the table the entry belongs to.
+UNCHECKED_REASONS = {
+    "definition": "a definition or update rule: every check of the paper runs it",
+    "convention": "a convention (a choice of units, scaling or normalisation)",
+    "label": "a label (a phase name, a boundary marker) with no value of its own",
+    "no-numeric": "no numeric content a simulation could contradict",
+    "table": "an entry of a table whose check (named) tests the entries together",
+}
+#: The reasons that take a law out of the "numeric content" count.
+NON_NUMERIC_REASONS = frozenset({"definition", "convention", "label", "no-numeric"})
 
 _KIND_LATEX = {
     "exact": "{}",
@@ -283,6 +299,7 @@ class Law:
         family: str | None = None,
         symbol: str | None = None,
         scale_vars: Iterable[str] = (),
+        unchecked: str = "",
     ):
         if reference is None or not isinstance(reference, Reference):
             raise RegistrationError(f"{key}: a law needs a Reference (arXiv id, where, status)")
@@ -315,6 +332,14 @@ class Law:
         for v in self.scale_vars:
             if v not in self.params:
                 raise RegistrationError(f"{key}: scale variable {v!r} is not a parameter")
+        self.unchecked = unchecked.strip()
+        if self.unchecked:
+            reason = self.unchecked.split(":", 1)[0]
+            if reason not in UNCHECKED_REASONS or ":" not in self.unchecked:
+                raise RegistrationError(
+                    f"{key}: unchecked must read '<reason>: <why>' with a reason among "
+                    f"{', '.join(UNCHECKED_REASONS)}; got {self.unchecked!r}"
+                )
 
     # -- description -------------------------------------------------------------------------
 
@@ -329,6 +354,16 @@ class Law:
     @property
     def symbols(self) -> dict[str, sp.Symbol]:
         return {name: p.symbol for name, p in self.params.items()}
+
+    @property
+    def unchecked_reason(self) -> str:
+        """Why the law has no check of its own (a key of ``UNCHECKED_REASONS``), or ``""``."""
+        return self.unchecked.split(":", 1)[0] if self.unchecked else ""
+
+    @property
+    def has_numeric_content(self) -> bool:
+        """Whether a process could contradict the law (False for definitions, conventions...)."""
+        return self.unchecked_reason not in NON_NUMERIC_REASONS
 
     @property
     def conditions(self) -> tuple[sp.Basic, ...]:
@@ -477,6 +512,7 @@ class Law:
             "tags": sorted(self.tags),
             "family": self.family,
             "reference": self.reference.to_dict(),
+            "unchecked": self.unchecked,
         }
 
     # -- vectorised evaluation ---------------------------------------------------------------
