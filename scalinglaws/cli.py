@@ -3,7 +3,8 @@
 ::
 
     scalinglaws list [--paper P] [--tag T] [--status S] [--json]
-    scalinglaws show KEY [--json]
+    scalinglaws show KEY [--report DIR] [--json]
+    scalinglaws coverage [PAPER ...] [--missing] [--json]
     scalinglaws eval KEY name=value ... [--exponent VAR] [--dps N] [--json]
     scalinglaws phase PAPER_OR_FAMILY name=value ... [--json]
     scalinglaws table [KEY_OR_PAPER ...] [--paper P] [--tag T] [--format latex|markdown]
@@ -109,8 +110,22 @@ def _build_parser(load_verify: bool) -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="everything about one law", description="Expression, "
                        "regime, parameters, kind, conventions, reference and provenance status.")
     p.add_argument("key", help="the law's key, e.g. anytime.optimal_decay_exponent")
+    p.add_argument("--report", default="scalinglaws-report", metavar="DIR",
+                   help="verify report directory to read the checks' last verdicts from "
+                   "(default: scalinglaws-report)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_cmd_show)
+
+    p = sub.add_parser("coverage", help="which laws the checks read",
+                       description="For every law: the quick checks that name it, or why it has "
+                       "none (a declared reason), and the share of laws with numeric content "
+                       "that a quick check can contradict.")
+    p.add_argument("papers", nargs="*", metavar="PAPER", help="only these papers")
+    p.add_argument("--missing", action="store_true",
+                   help="list only the laws without a quick check (full-only, table, exempt, "
+                   "missing)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_cmd_coverage)
 
     p = sub.add_parser(
         "eval", help="evaluate a law at a point",
@@ -223,8 +238,9 @@ def _cmd_show(args) -> int:
     from .tables import _KIND_PLAIN
 
     item = law(args.key)
+    derivation, checks = _law_evidence(item, args.report)
     if args.json:
-        _print_json(item.to_dict())
+        _print_json({**item.to_dict(), "derivation": derivation, "checks": checks})
         return 0
     ref = item.reference
     plain = _KIND_PLAIN[item.kind].format(sp.sstr(item.expr))
@@ -257,7 +273,99 @@ def _cmd_show(args) -> int:
         lines.append(_field("conventions", item.conventions))
     if item.notes:
         lines.append(_field("notes", item.notes))
+    lines.append(_field("derivation", derivation["text"]))
+    lines.append(_field("checks", checks["text"]))
+    for row in checks["checks"]:
+        lines.append(f"  {row['name']}  [{row['mode']}]  last verdict: {row['last']}")
     print("\n".join(lines))
+    return 0
+
+
+def _law_evidence(item, report: str) -> tuple[dict, dict]:
+    """The law's derivation (or why it has none) and its checks with their last verdicts."""
+    try:
+        from scalinglaws.derivations import derivations, not_derived
+
+        if item.key in derivations():
+            derivation = {"derived": True, "text": f"derivations/{item.paper}.py derives it "
+                          f"(scalinglaws.derivations.derive({item.key!r}))"}
+        else:
+            reason = not_derived().get(item.key, "none declared")
+            derivation = {"derived": False, "text": f"not derived: {reason}"}
+    except ImportError:  # pragma: no cover - derivations ship with the package
+        derivation = {"derived": False, "text": "derivations not installed"}
+    try:
+        from scalinglaws.validators.engine.checks import all_checks
+        from scalinglaws.validators.engine.coverage import last_verdicts
+    except ImportError:
+        return derivation, {"checks": [], "text": "verification engine not installed "
+                            "(pip install 'scalinglaws[validate]')"}
+    mine = [c for c in all_checks() if c.law_key == item.key]
+    records = last_verdicts(report, [c.name for c in mine])
+    rows = []
+    for c in mine:
+        record = records.get(c.name)
+        if record is None:
+            last = f"none in {report}/"
+        elif record.get("status") == "error":
+            last = f"error ({record.get('error', '')[:60]})"
+        else:
+            summary = _verdict_line(record["verdict"])
+            mode = "full" if record.get("settings", {}).get("full") else "quick"
+            last = f"{record['status']} ({mode} run{', stale' if record['stale'] else ''}): {summary}"
+        rows.append({"name": c.name, "mode": "full only" if c.full_only else "quick",
+                     "known_failure": c.known_failure, "last": last})
+    if rows:
+        text = f"{len(rows)} (run: scalinglaws verify {item.key})"
+    elif item.unchecked:
+        text = f"none: {item.unchecked}"
+    else:
+        text = "none (a gap in coverage: see scalinglaws coverage)"
+    return derivation, {"checks": rows, "text": text}
+
+
+def _verdict_line(v: dict) -> str:
+    """predicted vs measured [ci] of a recorded verdict (None where the record has no number)."""
+    def num(x):
+        return "n/a" if x is None else f"{x:.4g}"
+
+    ci = v.get("ci") or [None, None]
+    relation = {"upper": " (bound: measured <= predicted)",
+                "lower": " (bound: measured >= predicted)"}.get(v.get("bound"), "")
+    return (f"predicted {num(v.get('predicted'))}{relation}, measured "
+            f"{num(v.get('measured'))} [{num(ci[0])}, {num(ci[1])}]")
+
+
+def _cmd_coverage(args) -> int:
+    try:
+        from scalinglaws.validators.engine.coverage import law_coverage, summary
+    except ImportError:
+        print(_NOT_INSTALLED.replace("verify:", "coverage:"), file=sys.stderr)
+        return 2
+    from .registry import laws, paper
+
+    chosen = None
+    if args.papers:
+        for name in args.papers:
+            paper(name)  # an unknown paper raises UnknownKeyError (exit 2)
+        chosen = [item for item in laws() if item.paper in args.papers]
+    rows = law_coverage(chosen)
+    total = summary(rows)
+    shown = [r for r in rows if r.state != "quick"] if args.missing else rows
+    if args.json:
+        _print_json({"summary": total, "laws": [r.to_dict() for r in shown]})
+        return 0
+    width = max((len(r.key) for r in shown), default=0)
+    for r in shown:
+        detail = ", ".join(r.checks) if r.state == "quick" else (
+            ", ".join(r.full_only_checks) if r.state == "full-only" else r.reason or "-")
+        print(f"{r.key:<{width}}  {r.state:<9}  {_shorten(detail, 90)}")
+    print(
+        f"{total['laws']} laws, {total['numeric']} with numeric content; a quick check reads "
+        f"{total['quick_checked']} of those ({100 * total['quick_fraction']:.1f} %); "
+        + ", ".join(f"{state} {total[state]}" for state in ("full-only", "table", "exempt",
+                                                            "missing"))
+    )
     return 0
 
 
