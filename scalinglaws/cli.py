@@ -359,12 +359,15 @@ def _cmd_coverage(args) -> int:
     for r in shown:
         detail = ", ".join(r.checks) if r.state == "quick" else (
             ", ".join(r.full_only_checks) if r.state == "full-only" else r.reason or "-")
-        print(f"{r.key:<{width}}  {r.state:<9}  {_shorten(detail, 90)}")
+        points = f"{len(r.checks)} pt" if r.state == "quick" else ""
+        print(f"{r.key:<{width}}  {r.state:<9}  {points:>5}  {_shorten(detail, 84)}")
     print(
         f"{total['laws']} laws, {total['numeric']} with numeric content; a quick check reads "
         f"{total['quick_checked']} of those ({100 * total['quick_fraction']:.1f} %); "
         + ", ".join(f"{state} {total[state]}" for state in ("full-only", "table", "exempt",
                                                             "missing"))
+        + f"; {total['regime_laws_two_points']} of the {total['regime_laws_checked']} "
+        "quick-checked laws with a regime are checked at two or more points"
     )
     return 0
 

@@ -31,6 +31,8 @@ import dataclasses
 import json
 from pathlib import Path
 
+import sympy as sp
+
 from scalinglaws.errors import RegistrationError
 
 from .checks import all_checks
@@ -51,6 +53,7 @@ class LawCoverage:
     full_only_checks: tuple[str, ...]
     reason: str
     numeric: bool
+    has_regime: bool = False
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
@@ -86,7 +89,8 @@ def law_coverage(laws=None) -> list[LawCoverage]:
             state = "exempt"
         else:
             state = "missing"
-        rows.append(LawCoverage(law.key, state, q, f, law.unchecked, law.has_numeric_content))
+        rows.append(LawCoverage(law.key, state, q, f, law.unchecked, law.has_numeric_content,
+                                law.regime is not sp.true))
     return rows
 
 
@@ -99,13 +103,17 @@ def _named_check(unchecked: str) -> str:
 
 
 def summary(rows) -> dict:
-    """Counts by state and the fraction of laws with numeric content that a quick check reads."""
+    """Counts by state, the fraction of laws with numeric content that a quick check reads, and
+    how many quick-checked laws with a regime are checked at two or more points (checks)."""
     counts = {state: 0 for state in STATES}
     for row in rows:
         counts[row.state] += 1
     numeric = [r for r in rows if r.numeric]
     checked = sum(1 for r in numeric if r.state == "quick")
+    with_regime = [r for r in numeric if r.state == "quick" and r.has_regime]
     return {
+        "regime_laws_checked": len(with_regime),
+        "regime_laws_two_points": sum(1 for r in with_regime if len(r.checks) >= 2),
         "laws": len(rows),
         "numeric": len(numeric),
         "quick_checked": checked,
