@@ -24,6 +24,7 @@ from . import papers as _papers_package  # noqa: F401  (before the papers() func
 from .law import KINDS, STATUSES, Law, Paper, Param, Reference
 from .registry import PhaseResult, families, law, laws, paper, papers, phase
 from .tables import Table, table
+from .conventions import convert, dictionary
 
 __version__ = "0.1.0"
 
@@ -43,6 +44,8 @@ __all__ = [
     "PhaseResult",
     "table",
     "Table",
+    "convert",
+    "dictionary",
     "ScalingLawsError",
     "UnknownKeyError",
     "ParameterError",
