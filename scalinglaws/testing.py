@@ -4,13 +4,14 @@ r"""Assertions for your own test suites: does a measurement agree with a law?
 (one rule for the catalogue and for you). The functions below it take an exponent you have
 already fitted, with its interval.
 
-You measure an exponent (or a value) in your own simulation, with a confidence interval, and
-check it against a registered law::
+With a fitted exponent and its interval in hand (from :func:`scalinglaws.fit.fit_exponent`
+or your own fit), check it against a registered law::
 
+    from scalinglaws.fit import fit_exponent
     from scalinglaws.testing import assert_exponent, log_factor_slack
 
-    slope, (lo, hi) = fit_loglog_slope(N, risk)          # your fit and its 95% CI
-    assert_exponent(slope, (lo, hi), "anytime.minimax_risk", "N", values={"b": 2},
+    f = fit_exponent(N, risk)                           # the exponent, its 95 % interval
+    assert_exponent(f.exponent, f.ci, "anytime.minimax_risk", "N", values={"b": 2},
                     slack=log_factor_slack(N.min(), N.max()),
                     reason="theta_log law: one log factor allowed over the window")
 
@@ -41,7 +42,8 @@ __all__ = [
 ]
 
 
-def assert_supports(law: Law | str, measurement, *, seed: int = 0, allow_inconclusive=False):
+def assert_supports(law: Law | str, measurement, *, seed: int = 0, allow_inconclusive=False,
+                    plot=None):
     """Assert that a measurement supports a law, judged exactly as ``scalinglaws verify`` judges.
 
     ``measurement`` is a ``Curve`` or a ``Value`` from :mod:`scalinglaws.validators.engine` (your
@@ -52,6 +54,9 @@ def assert_supports(law: Law | str, measurement, *, seed: int = 0, allow_inconcl
     :class:`AssertionError` with the verdict's summary on a ``fail``, and on an
     ``inconclusive`` (the data cannot tell the law from a 0.1 error) unless
     ``allow_inconclusive``. Returns the verdict. Needs the ``validate`` extra (numpy, scipy).
+    With ``plot`` (a path), a failing assertion first draws the check's figure there (the curve,
+    the fit, the prediction and the local slopes; needs matplotlib) and names it in the message.
+    ``law`` may be a law you declared without registering it (``Paper(..., register=False)``).
 
     Examples
     --------
@@ -69,11 +74,28 @@ def assert_supports(law: Law | str, measurement, *, seed: int = 0, allow_inconcl
     item = _as_law(law)
     stub = Check(f"assert_supports({item.key})", item.key, lambda settings: measurement,
                  "a user's measurement", 0.0)
-    verdict = judge(stub, measurement, Settings(seed=seed))
+    verdict = judge(stub, measurement, Settings(seed=seed), law=item)
     if verdict.outcome == "fail" or (verdict.outcome == "inconclusive" and not allow_inconclusive):
-        raise AssertionError(verdict.summary() + (
-            "; " + "; ".join(verdict.warnings) if verdict.warnings else ""))
+        message = verdict.summary() + (
+            "; " + "; ".join(verdict.warnings) if verdict.warnings else "")
+        if plot is not None:
+            message += "; " + _draw(verdict, plot)
+        raise AssertionError(message)
     return verdict
+
+
+def _draw(verdict, path) -> str:
+    """Draw the verdict's figure at ``path``; a phrase for the failure message."""
+    from pathlib import Path
+
+    try:
+        from scalinglaws.validators.engine.report import plot_result
+
+        drawn = plot_result({"check": verdict.check, "status": verdict.outcome,
+                             "verdict": verdict.to_dict()}, Path(path))
+    except ImportError:
+        return "no plot (matplotlib is not installed)"
+    return f"plot: {path}" if drawn else "no plot (nothing to draw for this measurement)"
 
 
 def assert_exponent(

@@ -1126,7 +1126,10 @@ def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points:
     extrapolation must be stable when its fit range shrinks), widened by a model error equal to
     the distance extrapolated, :math:`|\hat s_\infty - s_n|` from the last local slope
     :math:`s_n` (on synthetic curves with two power corrections the error was below 0.3 of it in
-    99 % of cases), and by the round-off bound of the
+    99 % of cases), extended beyond the upper fit's limit by the move of the best limit from the
+    whole window to its upper two thirds, in the direction of that move (a truncated expansion
+    biases the whole-window fit; if the limits approach geometrically, at least halving their
+    distance at each step, what is left is below that move), and by the round-off bound of the
     slopes. It is never of zero width and never widened by hand: its width is the spread of the
     extrapolations the data cannot tell apart. ``settled`` is False when a correction exponent
     at the bottom of the scanned range is admissible with a correction still larger than
@@ -1198,6 +1201,16 @@ def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points:
     reach = _EXTRAPOLATION_TRUST * abs(best["s_inf"] - float(s[-1]))
     lo = min(f["s_inf"] - _Z_95 * f["se"] for f in admissible) - reach
     hi = max(f["s_inf"] + _Z_95 * f["se"] for f in admissible) + reach
+    # the extrapolation still moves when its fit range shrinks: the truncated expansion biases
+    # the whole-window fit. The move from the whole window to its upper two thirds bounds what
+    # is left (a geometric approach at least halving at each step): extend the interval by it,
+    # beyond the upper fit, in the direction of the move
+    upper_fits = [f for f in admissible if f["upper"]]
+    if upper_fits:
+        best_upper = min(upper_fits, key=lambda f: f["rss"])["s_inf"]
+        move = best_upper - best["s_inf"]
+        lo = min(lo, best_upper + min(move, 0.0))
+        hi = max(hi, best_upper + max(move, 0.0))
     # a correction slower than the scanned range, not negligible against the interval itself
     edge = [f for f in admissible if f["model"] in _POWER_COLUMNS
             and f["omega"] <= omegas[0] * 1.0001 and omegas.size > 1

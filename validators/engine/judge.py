@@ -166,14 +166,16 @@ def _declared_log_power(law, var: str, subs: dict):
     return q if math.isfinite(q) and q != 0 else None
 
 
-def judge(check, measurement, settings) -> Verdict:
+def judge(check, measurement, settings, *, law=None) -> Verdict:
     """Judge ``measurement`` (returned by ``check`` under ``settings``) against the law the check
-    names. The only function that builds a :class:`Verdict`."""
+    names (or ``law``, a :class:`~scalinglaws.Law` a user declared without registering it). The
+    only function that builds a :class:`Verdict`."""
     if not isinstance(measurement, (Curve, Value)):
         raise ParameterError(
             f"check {check.name} returned {type(measurement).__name__}, not a Curve or a Value"
         )
-    law = sl.law(check.law_key)
+    if law is None:
+        law = sl.law(check.law_key)
     bound = _bound(law.kind)
     raw, observable, extra = predict(law, measurement)
     relative = isinstance(measurement, Value) and measurement.relative
