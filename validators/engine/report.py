@@ -251,11 +251,24 @@ def plot_result(record: dict, path: Path) -> bool:
     judged window (shaded), and under a log-log plot a panel of the local slopes with the
     extrapolated limit and the prediction. Never touches pyplot's global state; the PNG is
     written atomically. Returns False when there is nothing to plot."""
+    fig = figure_for(record)
+    if fig is None:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.stem + ".tmp.png")
+    fig.savefig(tmp, dpi=110)
+    tmp.replace(path)
+    return True
+
+
+def figure_for(record: dict):
+    """The figure of one check's record (a ``matplotlib.figure.Figure``, made without pyplot),
+    or None when the record has no curve to draw."""
     verdict = record.get("verdict") or {}
     data = verdict.get("data") or {}
     x, y = data.get("x"), data.get("y")
     if not x or not y:
-        return False
+        return None
     from matplotlib.figure import Figure
 
     local = data.get("local_slopes")
@@ -296,11 +309,7 @@ def plot_result(record: dict, path: Path) -> bool:
         ax2.legend(fontsize=6)
     (ax2 or ax).set_xlabel(data.get("xlabel", "x"))
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.png")
-    fig.savefig(tmp, dpi=110)
-    tmp.replace(path)
-    return True
+    return fig
 
 
 def write_report(results, settings, out: Path, *, plots: bool = True) -> Path:

@@ -144,6 +144,29 @@ class Verdict:
     def _repr_markdown_(self) -> str:
         return f"**{self.outcome.upper()}** `{self.key}` ({self.check}): " + self.summary()
 
+    def _repr_html_(self) -> str:
+        """The result line and, when matplotlib is installed, the check's plot (inline PNG)."""
+        import base64
+        import html
+        import io
+
+        text = f"<p><b>{self.outcome.upper()}</b> {html.escape(self.summary())}</p>"
+        try:
+            from .report import figure_for
+        except ImportError:  # pragma: no cover - report ships with the engine
+            return text
+        try:
+            fig = figure_for({"check": self.check, "status": self.outcome,
+                              "verdict": self.to_dict()})
+        except ImportError:  # matplotlib not installed: the result line alone
+            return text
+        if fig is None:
+            return text
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=90)
+        encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+        return text + f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(self.check)}"/>'
+
     def to_dict(self) -> dict:
         """A strict-JSON-safe dict (tuples as lists, NaN/inf as None)."""
         return _jsonable({f.name: getattr(self, f.name) for f in dataclasses.fields(self)})
