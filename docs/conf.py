@@ -24,6 +24,8 @@ version = ".".join(release.split(".")[:2])
 extensions = [
     "myst_parser",
     "sphinx.ext.mathjax",
+    # MathJax shipped with the docs (copied into _static/mathjax), so the maths renders offline
+    "sphinx-mathjax-offline",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",

@@ -60,6 +60,19 @@ def test_docs_build_without_warnings(built):
 
 
 @needs_sphinx
+def test_maths_renders_offline(built):
+    """MathJax ships with the docs: the pages load it from _static, never from a CDN."""
+    code, output, out = built
+    assert code == 0, output
+    assert (out / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    page = (out / "quickstart.html").read_text(encoding="utf-8")
+    assert "_static/mathjax/tex-chtml.js" in page
+    for html in out.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert "cdn.jsdelivr" not in text and "mathjax@" not in text, html
+
+
+@needs_sphinx
 def test_every_paper_gets_a_page_with_every_law(built):
     code, output, out = built
     assert code == 0, output
