@@ -142,8 +142,8 @@ def test_declared_log_power_range_for_a_mixture(demo):
               log_power_reason="a term with ln N and one without")
     v = _v("theta_log", m)
     assert v.outcome == "pass" and "declared log power in [0, 1]" in v.test
-    with pytest.raises(ParameterError, match="only a theta_log law"):
-        _v("theta", m)
+    with pytest.raises(ParameterError, match="can be declared for a theta_log law"):
+        _v("theta", m)  # an Exponent of a Θ law: a log factor would contradict the law
     with pytest.raises(ParameterError, match="log_power_reason"):
         Curve(X, y, Exponent("N"), log_power=1.0)
 
@@ -252,3 +252,15 @@ def test_paper_validators_only_measure(path):
     for what, pattern in FORBIDDEN.items():
         hit = pattern.search(text)
         assert hit is None, f"{path.name} contains {what}: {hit.group(0)!r}"
+
+
+def test_declared_log_power_on_an_observable_whose_exponent_is_the_law(demo):
+    """A rate law (its value is an exponent) read on an observable that carries a stated log
+    factor: N^-(a-1)/a (ln N)^2 at a = 2 is judged after dividing the log factor out, and the
+    same data without the declaration are biased by it."""
+    y = X**-0.5 * np.log(X) ** 2
+    declared = Curve(X, y, LawValue(sign=-1), point={"a": 2}, window=WINDOW, log_power=2.0,
+                     log_power_reason="the observable's (ln N)^2, stated by another law")
+    assert _v("rate", declared).outcome == "pass"
+    plain = Curve(X, y, LawValue(sign=-1), point={"a": 2}, window=WINDOW)
+    assert _v("rate", plain).outcome != "pass"

@@ -95,10 +95,11 @@ def law_coverage(laws=None) -> list[LawCoverage]:
 
 
 def _named_check(unchecked: str) -> str:
-    """The check a ``table: covered by check NAME`` reason names (its last word)."""
+    """The check a ``table: covered by check NAME ...`` reason names (the word after the first
+    ``check``)."""
     text = unchecked.split(":", 1)[1].strip()
     marker = "check "
-    at = text.rfind(marker)
+    at = text.find(marker)
     return text[at + len(marker):].split()[0].rstrip(".;,") if at >= 0 else ""
 
 

@@ -246,9 +246,12 @@ def _judge_curve(check, law, m: Curve, predicted, wrong, bound, observable, extr
     law_curve = extra.get("law_curve")
     log_power = extra.get("log_power")
     if m.log_power is not None:
-        if law.kind != "theta_log":
-            raise ParameterError(f"{law.key} is {law.kind}: only a theta_log law has a log factor "
-                                 "to declare")
+        # a theta_log law hides the log factor; a law whose *value* is the exponent (LawValue)
+        # may be read on an observable that carries a log factor stated by another law
+        if law.kind != "theta_log" and not isinstance(p, LawValue):
+            raise ParameterError(f"{law.key} is {law.kind}: a log factor can be declared for a "
+                                 "theta_log law, or for an observable whose exponent the law's "
+                                 "value is (LawValue)")
         log_power = m.log_power
     plotted = m.y  # the measured curve, for the plot
     if law_curve is not None:

@@ -128,8 +128,9 @@ class Curve:
         The backend the process actually ran on, when it differs from the one asked for (a
         recursion that runs on numba under ``--backend cupy``); recorded and reported.
     log_power, log_power_reason : float or (lo, hi), and str, optional
-        For a :math:`\tilde\Theta` (``theta_log``) law only: the power :math:`q` of the log
-        factor the theory puts at this point (:math:`y \asymp x^{p}(\ln x)^{q}`), or the range
+        For a :math:`\tilde\Theta` (``theta_log``) law, or an observable whose exponent is the
+        law's value (:class:`LawValue`, e.g. an optimal loss whose log factor another law
+        states): the power :math:`q` of the log factor the theory puts at this point (:math:`y \asymp x^{p}(\ln x)^{q}`), or the range
         of powers (a sum of a term with and a term without the log is between the two), with the
         reason. The engine then judges :math:`y/(\ln x)^{q}` (for a range: at both ends, and
         takes the union); without it the log power is read from the law's expression, or left
