@@ -200,7 +200,8 @@ def _asgd():
         ("R_B^2 = max_i E[H^ H^]_ii / lam_i", R2),
         ("kappa_tilde_B = E[H^ H^-1 H^]_ii / lam_i", ktilde),
         ("up to constants (B >= 1)", sp.Tuple(R2_order, kt_order)),
-        ("Jain et al. 2018: T ~ sqrt(kappa_s kappa_tilde), kappa_s = R_B^2/lam_min", sp.Eq(T, T_asgd)),
+        ("Jain et al. 2018 (an upper bound on the iterations): T <~ sqrt(kappa_s kappa_tilde), "
+         "kappa_s = R_B^2/lam_min", sp.Eq(T, T_asgd)),
     ]
     return steps, T_asgd
 
@@ -210,7 +211,8 @@ def derive_asgd_serial_runtime() -> Derivation:
     return Derivation(
         "momentum_batch.asgd.serial_runtime", "ASGD: Jain et al.'s rate with minibatch moments",
         steps, T_asgd,
-        notes="Applies the single-sample ASGD bound to the minibatch Hessian H^ as one sample; "
+        notes="An upper bound (the law's kind): Jain et al.'s iteration bound, applied to the "
+        "minibatch Hessian H^ as one sample; "
         "the bound is recalled, not read (log factors dropped).",
     )
 
@@ -224,8 +226,9 @@ def derive_asgd_small_batch_ce_gain() -> Derivation:
     return Derivation(
         "momentum_batch.asgd.small_batch_ce_gain", "ratio of small-batch gradient queries B T",
         [("B T of SGD as B -> 0 (the CE frontier, same for heavy ball)", bt_sgd),
-         ("B T of ASGD as B -> 0", bt_asgd)],
+         ("B T of ASGD as B -> 0 (from the upper bound on its runtime)", bt_asgd)],
         gain,
+        notes="A lower bound (the law's kind): SGD's B T (Theta) over an upper bound on ASGD's.",
     )
 
 

@@ -160,3 +160,89 @@ def test_asgd_mean_map_is_accsgd():
     z = meth.mean_M @ np.array([w, v]) - lr * meth.mean_u * g
     np.testing.assert_allclose(z, [w_new, v_new], rtol=1e-14)
     assert math.isclose(meth.mean_M.sum(axis=1)[0], 1.0) and math.isclose(meth.mean_M.sum(axis=1)[1], 1.0)
+
+
+# ---- the compiled contraction rate (backend="numba") ------------------------------------------
+
+
+@pytest.mark.parametrize("problem", [
+    L.SpectrumProblem.geometric(12, 50.0),  # numpy: dense map; numba: the secular root
+    L.SpectrumProblem.two_level(64, 32, 300.0, grouped=True),
+    L.SpectrumProblem.power_law(64, 2.0),  # both: the secular root
+])
+@pytest.mark.parametrize("method,params,eta", [
+    ("sgd", None, 0.3), HB, ASGD, ("hb", {"momentum": 0.97}, 0.05),
+    ("asgd", {"kappa": 2000.0, "xi": 5.0, "c": 0.7}, 0.02),
+])
+@pytest.mark.parametrize("batch", [1, 7.5, 4096])
+def test_contraction_rate_numba_matches_numpy(problem, method, params, eta, batch):
+    """Where numpy also solves the secular equation, to round-off; where numpy takes the dense
+    map's eigenvalues (at most 24 moments), to the secular path's resolution: a coupling that
+    lifts rho by less than 1e-9 relative above the blocks' radius is not resolved (rho_0 is
+    returned), which the dense eigenvalues do resolve."""
+    pytest.importorskip("numba")
+    want = L.contraction_rate(problem, eta, batch, method, params)
+    got = L.contraction_rate(problem, eta, batch, method, params, backend="numba")
+    k = 1 if method == "sgd" else 3
+    dense = problem.n_coords * k <= linreg_methods._DENSE_RATE_MAX
+    assert got == pytest.approx(want, rel=1e-11, abs=1e-9 if dense else 1e-12)
+    if dense:
+        assert got <= want * (1 + 1e-12)  # an unresolved lift only ever lowers the rate
+
+
+def test_block_radius_is_the_largest_eigenvalue_and_respects_its_floor():
+    """Newton on the shifted characteristic cubic of a 3x3 block (run here as plain Python)
+    gives its spectral radius; with a floor above the radius it stops at or below the floor."""
+    from scalinglaws.validators.processes.linreg import _rate
+
+    rng = np.random.default_rng(3)
+    p = L.SpectrumProblem.power_law(40, 1.5)
+    for _ in range(40):
+        method = "hb" if rng.random() < 0.5 else "asgd"
+        params = ({"momentum": float(1 - 10 ** rng.uniform(-3, 0))} if method == "hb" else
+                  {"kappa": float(10 ** rng.uniform(0.5, 4)),
+                   "xi": float(10 ** rng.uniform(-0.5, 0.3)), "c": 0.7})
+        meth = linreg_methods._configured(method, params)
+        D, _ = linreg_methods._blocks(meth, p.lam, float(10 ** rng.uniform(-3, 0)),
+                                      float(10 ** rng.uniform(0, 4)))
+        want = np.max(np.abs(np.linalg.eigvals(D)), axis=1)
+        got = np.array([_rate._k_block_radius(*blk.ravel(), -np.inf) for blk in D])
+        np.testing.assert_allclose(got, want, rtol=1e-7)  # near-double roots: ~sqrt(eps)
+        top = float(want.max())
+        floored = [_rate._k_block_radius(*blk.ravel(), top * (1 + 1e-6)) for blk in D]
+        assert max(floored) <= top * (1 + 1e-6)
+
+
+def test_contraction_rate_numba_edge_cases():
+    pytest.importorskip("numba")
+    p = L.SpectrumProblem.geometric(5, 10.0)
+    assert L.contraction_rate(p, 3.0, 1, backend="numba") > 1  # unstable SGD
+    assert L.contraction_rate(p, 1.5, 1, "hb", {"momentum": 0.9}, backend="numba") > 1
+    # B -> oo: no coupling left to lift the block radius; heavy ball at Polyak's tuning on a
+    # two-level spectrum contracts like ((sqrt k - 1)/(sqrt k + 1))^2 per step (loss)
+    k = 100.0
+    two = L.SpectrumProblem.two_level(4, 2, k, grouped=True)
+    mu = ((math.sqrt(k) - 1) / (math.sqrt(k) + 1)) ** 2
+    eta = 4 / (1 + 1 / math.sqrt(k)) ** 2
+    rate = L.contraction_rate(two, eta, 2.0**60, "hb", {"momentum": mu}, backend="numba")
+    # critically damped: A has a double eigenvalue, so its symmetric square S(A) a triple one
+    # (a 3x3 Jordan block), located to ~eps^(1/3) = 6e-6 on either path
+    assert rate == pytest.approx(mu, rel=3e-5)
+    assert rate == pytest.approx(L.contraction_rate(two, eta, 2.0**60, "hb", {"momentum": mu}),
+                                 rel=3e-5)
+    with pytest.raises(sl.UnknownKeyError):
+        L.contraction_rate(p, 0.1, 1, backend="cupy")
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_contraction_rate_brackets_above_an_underestimated_block_radius(backend):
+    """A regression: heavy ball at the stability edge on lambda_i = i^-2, d = 724. The slowest
+    block is non-normal; its radius (0.9977788689) is computed ~1e-9 low by Newton and ~7e-10
+    low by LAPACK, so the bracket's lower end rho_0 (1 + 1e-9) can sit left of the pole, where
+    f < 0. The rate must still be the lifted root (0.99792), not rho_0."""
+    if backend == "numba":
+        pytest.importorskip("numba")
+    p = L.SpectrumProblem.power_law(724, 2.0)
+    eta, mu = math.exp(-0.0008458033929481648), -math.expm1(-5.8693553247505585)
+    rate = L.contraction_rate(p, eta, 2048.0, "hb", {"momentum": mu}, backend=backend)
+    assert rate == pytest.approx(0.9979217185365, abs=1e-12)

@@ -422,7 +422,8 @@ def _blocks(meth, lam, eta, batch):
 _DENSE_RATE_MAX = 24  # up to this many stacked moments, dense eigenvalues (else the secular root)
 
 
-def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None) -> float:
+def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None,
+                     backend="numpy") -> float:
     r"""Per-step contraction factor :math:`\rho` of the expected loss at a constant step.
 
     The exact recursion of :func:`expected_risk` (noiseless part, :math:`\sigma^2` ignored) is a
@@ -438,6 +439,17 @@ def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None) ->
     :math:`-1/\ln\rho` steps divide the loss by e. Returns ``inf``-safe values: a number
     :math:`\ge 1` means the loss does not contract (unstable).
 
+    The bracket of the root starts a relative 1e-9 above :math:`\rho_0`; when the blocks' radius
+    is computed low by more than that (an ill-conditioned eigenvalue of a non-normal block),
+    :math:`f < 0` there and the start steps up by factors of 4 until it is right of the pole.
+
+    ``backend="numba"`` runs the same computation in one compiled call
+    (:mod:`~._rate`: the secular root at every size, :math:`\rho(D_i)` by Newton on the
+    block's characteristic cubic), 5-20x faster; it agrees with the numpy path to round-off
+    (1e-11 relative in the tests), except where numpy uses the dense eigenvalues (at most 24
+    moments), which also resolve a lift of :math:`\rho` above :math:`\rho_0` smaller than
+    1e-9 relative.
+
     >>> p = SpectrumProblem.geometric(20, 100.0)
     >>> r_sgd = contraction_rate(p, 0.5, batch=64)
     >>> r_hb = contraction_rate(p, 0.5, batch=64, method="hb", method_params={"momentum": 0.6})
@@ -450,7 +462,16 @@ def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None) ->
         raise DomainError(f"contraction_rate needs a constant map; method {method!r} changes with the step")
     eta = _real("eta", eta, gt=0)
     batch = _real("batch", batch, gt=0)  # real B allowed: the map is smooth in 1/B
+    if backend not in ("numpy", "numba"):
+        raise UnknownKeyError("contraction_rate backend", str(backend), ("numpy", "numba"))
     lam = np.asarray(problem.lam, dtype=np.float64)
+    if backend == "numba":
+        from ._rate import rate_numba
+
+        rate, status = rate_numba(lam, problem.mult, batch, meth.mean_M, meth.mean_u, eta)
+        if status == 3:
+            raise ArithmeticError("contraction_rate: Brent's method did not converge")
+        return rate
     ml2 = np.asarray(problem.mult, dtype=np.float64) * lam * lam / batch
     D, c = _blocks(meth, lam, eta, batch)
     k = D.shape[1]
@@ -493,19 +514,39 @@ def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None) ->
 
     if not math.isfinite(rho0):
         return math.inf
+    from scipy.optimize import brentq
+
+    def root(a, b):  # 1/f is smooth through the pole of f at rho0: solve 1/f(z) = 1
+        return float(brentq(lambda z: 1.0 / f(z) - 1.0, a, b, xtol=1e-16,
+                            rtol=4 * np.finfo(float).eps, maxiter=500))
+
     lo = rho0 + 1e-9 * max(rho0, 1e-300)
     try:
         flo = f(lo)
     except np.linalg.LinAlgError:
         flo = math.inf
-    if flo <= 1.0:
+    if flo < 0.0:
+        # rho0 lies below the true radius of a block by more than the offset (an ill-conditioned
+        # eigenvalue of a non-normal block): f < 0 just left of that pole, where 1/f - 1 < 0 as
+        # at the pole itself. Step up until f >= 0 (right of the pole).
+        prev, offset, fc = lo, 1e-9, flo
+        for _ in range(40):
+            offset *= 4.0
+            cand = rho0 + offset * max(rho0, 1e-300)
+            fc = f(cand)
+            if not fc < 0.0:
+                break
+            prev = cand
+        if not fc >= 0.0:
+            raise ArithmeticError("contraction_rate: no bracket above the blocks' radius")
+        if fc <= 1.0:  # the root lies between prev (1/f - 1 < 0) and cand (1/f - 1 >= 0)
+            return root(prev, cand)
+        lo = cand
+    elif flo <= 1.0:
         return rho0
     hi = 1.0 if lo < 1.0 else 2.0 * lo
     while f(hi) > 1.0:
         hi *= 2.0
         if hi > 1e300:
             return math.inf
-    from scipy.optimize import brentq
-
-    # 1/f is smooth through the pole of f at rho0: solve 1/f(z) = 1
-    return float(brentq(lambda z: 1.0 / f(z) - 1.0, lo, hi, xtol=1e-16, rtol=4 * np.finfo(float).eps, maxiter=500))
+    return root(lo, hi)
