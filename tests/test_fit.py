@@ -596,3 +596,11 @@ def test_slope_limit_bad_input(kwargs, match):
         fit_slope_limit(x, x**-0.5, **kwargs)
     with pytest.raises(DomainError, match="one deterministic curve"):
         fit_slope_limit(x, np.vstack([x**-0.5, x**-0.5]), (1e2, 1e5))
+
+
+def test_slope_limit_over_a_window_of_hundreds_of_e_folds():
+    """Budgets up to 2^512 (the FSL optimisations): correction columns that would overflow over
+    the window are skipped, not a crash of the least squares."""
+    x = 2.0 ** np.arange(1, 513, 8)
+    lim = fit_slope_limit(x, x**-0.3 * (1 + 1 / np.log(x)), (x[0], x[-1]))
+    assert lim.ci[0] <= -0.3 <= lim.ci[1] and lim.ci[1] - lim.ci[0] < 0.01

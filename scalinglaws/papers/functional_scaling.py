@@ -67,8 +67,11 @@ paper = Paper(
         "relative difficulty s: lambda_j theta*_j^2 ~ j^-(1 + s beta). Easy regime "
         "s >= 1 - 1/beta, hard regime s <= 1 - 1/beta. Asymptotic relations hold up to "
         "constants independent of the scales; log factors are written out in the expressions "
-        "(kind theta), and Law.exponent drops them. The arXiv version of the text read is not "
-        "recorded (v3/v4 carry the NeurIPS title)."
+        "(kind theta), and Law.exponent drops them. Section 5 (Theorems 5.2-5.4) assumes "
+        "sigma^2 >~ 1 (Assumption 5.1: the noise term is not dominated by the signal-driven "
+        "noise): the final-loss laws carry sigma2 >= 1 in their regime, the scaling relations "
+        "(where sigma^2 is no parameter) hold under it and are checked at sigma^2 = 1. The "
+        "arXiv version of the text read is not recorded (v3/v4 carry the NeurIPS title)."
     ),
 )
 
@@ -99,6 +102,11 @@ K2 = paper.param("K2", "WSD-like: steps of the (exponential) decay phase", integ
 
 easy = s >= 1 - 1 / beta
 hard = s <= 1 - 1 / beta
+#: Assumption 5.1 (sigma^2 >~ 1; its constant is unknown, sigma^2 >= 1 stands for it)
+_noisy = sigma2 >= 1
+#: Section 5 holds under Assumption 5.1; relations without sigma2 state it here
+_A51 = ("Assumption 5.1 (sigma^2 >~ 1, constant batch): sigma^2 is no parameter of this "
+        "relation; its checks run at sigma^2 = 1.")
 #: the log factors of Theorems 5.3/5.4 need a scale above e (log D > 1)
 _big_D = D > E
 _big_C = C > E
@@ -314,12 +322,15 @@ paper.law(
         "(WSD-like) for K = 16..65536, above 1 by up to (2/3) x^2/(1 - x) = 0.033 (x = eta_max "
         "lambda_1), so an exact level test (ln ratio -> 0) would fail at any finite step; it "
         "needs kind exact with a small-step limit, or the O(eta^2) term in the expression. "
-        "Finding (quick sizes, one judge): along cosine schedules the ratio 1.0001008 (K = 2^13) "
-        "-> 1.0000817 (2^16) still falls and its log-slope extrapolates to -1.4e-5 [-2.4e-5, "
-        "-8.7e-6], excluding 0 (constant and WSD-like pass). We do not read this as an unbounded "
-        "ratio: a ratio settling to 1 through a correction slower than the extrapolation's "
-        "models shows exactly this. It is recorded because the verdict is fail; K >> 2^16 "
-        "would settle it."
+        "Finding (of the engine, not of the law): along cosine schedules the judge extrapolates "
+        "the ratio's log-slope (K <= 2^16) to -1.4e-5 [-2.4e-5, -5e-6], excluding 0, so the "
+        "check fails. Followed to K = 2^18, the ratio is 1 + eps with eps = 1.172e-4, 1.056e-4, "
+        "0.965e-4, 0.887e-4, 0.817e-4, 0.750e-4, 0.684e-4 at K = 2^12..2^18: eps falls like "
+        "K^-0.12 (factor 0.90-0.92 an octave), so the ratio tends to 1 and its log-slope, about "
+        "-0.12 eps (-1.7e-5 .. -0.95e-5 an octave), to 0. The law holds; the fail is an "
+        "extrapolation that the engine's correction models (and an interval narrower than their "
+        "misfit at the 1e-5 level) cannot follow. Kept as a known failure until the judge "
+        "settles such curves."
     ),
 )
 
@@ -333,6 +344,7 @@ paper.law(
     quantity="excess risk after K steps of constant learning rate, D = B K samples",
     symbol=r"\mathcal{E}_K",
     expr=M ** (-s * beta) + (gamma * D) ** (-s) + gamma * sigma2,
+    regime=_noisy,
     kind="theta",
     where=_C52,
     status="paper",
@@ -350,6 +362,7 @@ paper.law(
     status="paper",
     tags=_const_tags | {"data_optimal"},
     scale_vars=("D",),
+    notes=_A51,
 )
 paper.law(
     "constant.data_optimal_model_size",
@@ -361,6 +374,7 @@ paper.law(
     status="paper",
     tags=_const_tags | {"data_optimal", "model_size"},
     scale_vars=("D",),
+    notes=_A51,
 )
 paper.law(
     "constant.data_optimal_loss",
@@ -376,6 +390,7 @@ paper.law(
         "Same in the easy and hard regimes. Without averaging the last iterate with a tuned "
         "constant step reaches s/(s+1) < s: averaging (anytime paper) is what makes constant "
         "steps optimal."
+        " " + _A51
     ),
 )
 paper.law(
@@ -388,6 +403,7 @@ paper.law(
     status="paper",
     tags=_const_tags | {"compute_optimal"},
     scale_vars=("C",),
+    notes=_A51,
 )
 paper.law(
     "constant.compute_optimal_model_size",
@@ -399,6 +415,7 @@ paper.law(
     status="paper",
     tags=_const_tags | {"compute_optimal", "model_size"},
     scale_vars=("C",),
+    notes=_A51,
 )
 paper.law(
     "constant.compute_optimal_data",
@@ -410,6 +427,7 @@ paper.law(
     status="paper",
     tags=_const_tags | {"compute_optimal"},
     scale_vars=("C",),
+    notes=_A51,
 )
 paper.law(
     "constant.compute_optimal_loss",
@@ -431,6 +449,7 @@ paper.law(
         "-s beta/(1 + s beta + beta) = -0.400. (A sqrt 2 grid in M left jumps of +-0.015 in the "
         "local slopes each time M_opt crossed a grid point.) With the coarser grids, M_opt ~ "
         "C^0.22 (predicted 0.20) and gamma_opt ~ C^-0.41 (predicted -0.40)."
+        " " + _A51
     ),
 )
 paper.law(
@@ -442,6 +461,7 @@ paper.law(
     where=_C52 + "; Table 1",
     status="paper",
     tags=_const_tags | {"compute_optimal", "exponent"},
+    notes=_A51,
 )
 
 # ---------------------------------------------------------------------------------- Thm 5.3
@@ -456,7 +476,7 @@ paper.law(
     symbol=r"\mathcal{E}_K",
     expr=M ** (-s * beta) + _T_exp ** (-s)
     + sigma2 * (eta_min / B + (eta - eta_min) * Min(M, _T_exp ** (1 / beta)) / (B * _T_exp)),
-    regime=eta_min < eta,
+    regime=(eta_min < eta) & _noisy,
     kind="theta",
     where=_C53,
     status="paper",
@@ -467,12 +487,13 @@ paper.law(
 
 
 def _pair(name, quantity, where, tags, easy_expr, hard_expr, extra_regime, kind="theta",
-          scale=None, family=None, easy_notes="", hard_notes=""):
-    """Register the easy and the hard law of one scaling relation."""
+          scale=None, family=None, easy_notes="", hard_notes="", easy_where=None,
+          easy_status="paper", easy_unchecked=""):
+    """Register the easy and the hard law of one scaling relation (Section 5: Assumption 5.1)."""
     out = []
-    for regime_name, expr, regime, notes in (
-        ("easy", easy_expr, easy, easy_notes),
-        ("hard", hard_expr, hard, hard_notes),
+    for regime_name, expr, regime, notes, status, at, unchecked in (
+        ("easy", easy_expr, easy, easy_notes, easy_status, easy_where or where, easy_unchecked),
+        ("hard", hard_expr, hard, hard_notes, "paper", where, ""),
     ):
         if expr is None:
             continue
@@ -483,12 +504,13 @@ def _pair(name, quantity, where, tags, easy_expr, hard_expr, extra_regime, kind=
             expr=expr,
             regime=full_regime,
             kind=kind,
-            where=where,
-            status="paper",
+            where=at,
+            status=status,
             tags=tags | {regime_name},
             family=family,
             scale_vars=(scale,) if scale else (),
-            notes=notes,
+            notes=(notes + " " + _A51).strip(),
+            unchecked=unchecked,
         ))
     return out
 
@@ -544,7 +566,7 @@ paper.law(
     symbol=r"\mathcal{E}_K",
     expr=M ** (-s * beta) + (_T1 + _T2) ** (-s)
     + sigma2 * (eta_min / B + (eta - eta_min) * Min(M, _T2 ** (1 / beta)) / (B * _T2)),
-    regime=eta_min < eta,
+    regime=(eta_min < eta) & _noisy,
     kind="theta",
     where=_C54,
     status="paper",
@@ -554,49 +576,105 @@ paper.law(
         "exponential; the anytime paper's WSD decays linearly (anytime.wsd_last_iterate_rate)."
     ),
 )
+_WSD_FIX = (
+    "Theorem 5.4 (WSD-like), log factor re-derived: the paper's text as transcribed reads {paper}"
+)
 _pair("wsd.data_optimal_lr", "data-optimal peak effective learning rate, WSD-like",
       _C54, _wsd_tags | {"data_optimal"},
-      D ** (-(1 + sb - beta) / (1 + sb)) * log(D) ** ((beta - 1) / (1 + sb)), None, _big_D,
-      scale="D", easy_notes=(
-          "Optimal decay fraction r_opt in (0, 1); hard regime: gamma_opt ~ 1. Derivation "
-          "finding: minimising (eta D)^-s + eta T2^(1/beta - 1) with T2 ~ eta D/log D gives the "
-          "same power of D but (log D)^-(beta - 1)/(1 + s beta), the opposite sign of the log "
-          "power; only that sign reproduces the paper's own E_opt log factor (s beta - s)/(1 + "
-          "s beta). The transcription (or the paper) may carry a sign slip."))
+      D ** (-(1 + sb - beta) / (1 + sb)) * log(D) ** (-(beta - 1) / (1 + sb)), None, _big_D,
+      scale="D", easy_status="derived",
+      easy_where=_WSD_FIX.format(paper="D^-(1 + s beta - beta)/(1 + s beta) (log D)^+(beta - "
+                                 "1)/(1 + s beta)"),
+      easy_notes=(
+          "Finding (issue 14): the log power's sign. Minimising the WSD-like loss (eta D)^-s + "
+          "eta T2^(1/beta - 1), T2 ~ eta r D/log D, r fixed in (0, 1), over eta gives "
+          "(log D)^-(beta - 1)/(1 + s beta) (derivations.functional_scaling); only this sign "
+          "reproduces the paper's own E_opt = (eta_opt D)^-s log factor (s beta - s)/(1 + s "
+          "beta) (wsd.data_optimal_loss.easy). The FSL functional minimised over (eta, r) "
+          "agrees: in x = ln D, gamma_opt / law has log-slope 0.033 [-0.033, 0.093] (s = 1, "
+          "beta = 2) and 0.031 [-0.035, 0.089] (s = 0.7, beta = 2.5) with this sign; with the "
+          "transcribed sign it is -0.634 [-0.699, -0.574] and -1.060 [-1.125, -1.002] "
+          "(predicted -2(beta - 1)/(1 + s beta) = -0.667 at "
+          "s = 1, beta = 2, -1.09 at s = 0.7, beta = 2.5). Status derived: the expression is "
+          "ours; the transcription (or the paper) carries a sign slip. Optimal decay fraction "
+          "r_opt in (0, 1) (0.52 at s = 1, beta = 2, D = 2^512); hard regime: gamma_opt ~ 1."))
 _pair("wsd.data_optimal_loss", "data-optimal final excess risk, WSD-like (M = infinity)",
       _C54 + "; Table 1", _wsd_tags | {"data_optimal"},
       D ** (-sb / (1 + sb)) * log(D) ** ((sb - s) / (1 + sb)), D ** (-s), _big_D, scale="D",
       hard_notes="gamma_opt ~ 1 and r_opt ~ D^((s beta + 1 - beta)/(beta - 1)) log D -> 0: no log factor.")
 _pair("wsd.data_optimal_decay_fraction", "smallest optimal decay fraction r, WSD-like",
       _C54, _wsd_tags | {"data_optimal"},
-      None, D ** ((sb + 1 - beta) / (beta - 1)) * log(D), _big_D, kind="lower", scale="D")
+      None, D ** ((sb + 1 - beta) / (beta - 1)) * log(D), _big_D, kind="lower", scale="D",
+      hard_notes=(
+          "A lower bound, and not tight on the FSL: minimised over r with the peak at the cap, "
+          "the optimal fraction falls like D^-0.212 at s = 0.25, beta = 2.5 (the bound: "
+          "D^-0.583 log D) and D^-0.053 at s = 0.5, beta = 2.5 (bound D^-0.167 log D) (ratio "
+          "r_opt / bound: log-slopes 0.371 [0.359, 0.384] and 0.113 [0.085, 0.142] in D, "
+          "2^112..2^240). Balancing the stable phase's bias against the decay's noise, "
+          "(eta D)^-s (1 - r) ~ eta (eta r D/log D)^-(1 - 1/beta), gives (ours, not registered) "
+          "r_opt ~ D^((s beta + 1 - beta)/(2 beta - 1)) (log D)^((beta - 1)/(2 beta - 1)): "
+          "exponents -0.219 and -0.0625."))
+_WSD_C = (
+    "Finding (issue 14): the log factor. Our dominant balance with the decay fraction r fixed in "
+    "(0, 1) (M ~ T2^(1/beta) at the optimum, T2 ~ eta r D/log C, D = C/M) gives the same power "
+    "of C as the transcription but the log factor written here; the compute-optimal loss, "
+    "log factor included, agrees with the paper. The FSL functional minimised over (eta, r, M) "
+    "agrees with ours: the log-slope in x = ln C of the measured optimum / the transcribed law "
+    "is {measured} (ours predicts {ours}); against this law it is {fixed}. Status derived: the "
+    "expression is ours (the transcribed forms coincide with the exponential-decay ones)."
+)
 _pair("wsd.compute_optimal_lr", "compute-optimal peak effective learning rate, WSD-like",
       _C54, _wsd_tags | {"compute_optimal"},
-      _logC ** (-(1 + sb - beta) / (2 + sb)), None, _big_C, scale="C",
-      easy_notes="Derivation finding: our dominant balance (decay fraction fixed) gives the same power of C with the log factor (log C)^-(beta^2 - 1)/(beta (2 + s beta)) instead of the transcribed one. Hard regime: gamma_opt ~ 1.")
+      C ** (-(1 + sb - beta) / (2 + sb)) * log(C) ** (-(beta**2 - 1) / (beta * (2 + sb))), None,
+      _big_C, scale="C", easy_status="derived",
+      easy_where=_WSD_FIX.format(paper="(C/log C)^-(1 + s beta - beta)/(2 + s beta)"),
+      easy_notes=_WSD_C.format(
+          measured="-0.577 [-0.676, -0.484] (s = 1, beta = 2) and -0.587 [-0.672, -0.502] "
+                   "(s = 0.7, beta = 2.5)",
+          ours="-0.625 and -0.627", fixed="0.048 [-0.051, 0.141] and 0.040 [-0.045, 0.124]")
+      + " Hard regime: gamma_opt ~ 1.")
 _pair("wsd.compute_optimal_model_size", "compute-optimal model size, WSD-like",
       _C54, _wsd_tags | {"compute_optimal", "model_size"},
-      _logC ** (1 / (2 + sb)), C ** (1 / (1 + beta)), _big_C, scale="C",
-      easy_notes=("Derivation finding: our dominant balance (decay fraction fixed) gives the same power of C with the log factor (log C)^-(beta - 1)/(beta (2 + s beta)) instead of the transcribed one; the compute-optimal loss, including its log factor, agrees."))
-
+      C ** (1 / (2 + sb)) * log(C) ** (-(beta - 1) / (beta * (2 + sb))), C ** (1 / (1 + beta)),
+      _big_C, scale="C", easy_status="derived",
+      easy_where=_WSD_FIX.format(paper="(C/log C)^(1/(2 + s beta))"),
+      easy_notes=_WSD_C.format(
+          measured="0.131 [0.118, 0.143] (s = 1, beta = 2) and 0.110 [0.098, 0.119] (s = 0.7, "
+                   "beta = 2.5)",
+          ours="1/(beta (2 + s beta)) = 0.125 and 0.107",
+          fixed="0.006 [-0.007, 0.018] and 0.003 [-0.009, 0.012]"))
 _pair("wsd.compute_optimal_data", "compute-optimal data size, WSD-like",
       _C54, _wsd_tags | {"compute_optimal"},
-      C ** ((1 + sb) / (2 + sb)) * log(C) ** (1 / (2 + sb)), C ** (beta / (1 + beta)), _big_C,
-      scale="C",
-      easy_notes=("Derivation finding: our dominant balance (decay fraction fixed) gives the same power of C with the log factor (log C)^((beta - 1)/(beta (2 + s beta))) instead of the transcribed one; the compute-optimal loss, including its log factor, agrees."))
-
+      C ** ((1 + sb) / (2 + sb)) * log(C) ** ((beta - 1) / (beta * (2 + sb))),
+      C ** (beta / (1 + beta)), _big_C, scale="C", easy_status="derived",
+      easy_where=_WSD_FIX.format(paper="C^((1 + s beta)/(2 + s beta)) (log C)^(1/(2 + s beta))"),
+      easy_notes=_WSD_C.format(
+          measured="-0.131 [-0.143, -0.118] and -0.110 [-0.119, -0.098]",
+          ours="-0.125 and -0.107", fixed="-0.006 [-0.018, 0.007] and -0.003 [-0.012, 0.009]"))
 _pair("wsd.compute_optimal_loss", "compute-optimal final excess risk, WSD-like",
       _C54 + "; Table 1", _wsd_tags | {"compute_optimal"},
       C ** (-sb / (2 + sb)) * log(C) ** ((sb - s) / (2 + sb)), C ** (-sb / (1 + beta)), _big_C,
       scale="C")
+_EXP_TABLE = (
+    "table: covered by check functional_scaling.wsd.{budget}_optimal_loss.easy[fsl,s=1,beta=2] "
+    "(and its s=0.7,beta=2.5 twin): nu is the power of {var} in that law, whose check rejects a "
+    "power off by 0.1 (its negative control). A check of nu alone would fit the optimal loss's "
+    "log-slope in {var}, which carries the law's (log {var})^((s beta - s)/({k} + s beta)) as "
+    "a 1/ln {var} correction; an exact law admits no log correction in the engine, whose fit "
+    "then puts nu off by ~0.003 with a narrower interval ({measured})"
+)
 _pair("wsd.data_optimal_loss_exponent",
       "exponent nu of the data-optimal loss D^-nu (log factors dropped), WSD-like",
       _C54 + "; Table 1", _wsd_tags | {"data_optimal", "exponent"},
-      sb / (1 + sb), s, None, kind="exact", family=wsd_data)
+      sb / (1 + sb), s, None, kind="exact", family=wsd_data,
+      easy_unchecked=_EXP_TABLE.format(budget="data", var="D", k=1,
+                                       measured="0.6640 [0.6629, 0.6647] against 2/3"))
 _pair("wsd.compute_optimal_loss_exponent",
       "exponent nu of the compute-optimal loss C^-nu (log factors dropped), WSD-like",
       _C54 + "; Table 1", _wsd_tags | {"compute_optimal", "exponent"},
-      sb / (2 + sb), sb / (1 + beta), None, kind="exact", family=wsd_compute)
+      sb / (2 + sb), sb / (1 + beta), None, kind="exact", family=wsd_compute,
+      easy_unchecked=_EXP_TABLE.format(budget="compute", var="C", k=2,
+                                       measured="0.4981 [0.4975, 0.4986] against 1/2"))
 
 paper.law(
     "constant.data_optimal_loss_exponent",
@@ -607,4 +685,5 @@ paper.law(
     where=_C52 + "; Table 1",
     status="paper",
     tags=_const_tags | {"data_optimal", "exponent"},
+    notes=_A51,
 )

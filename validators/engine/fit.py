@@ -1083,11 +1083,14 @@ class SlopeLimit:
 
 def _linear_fit(A: np.ndarray, s: np.ndarray):
     """Least squares ``s ~ A @ theta``: (theta, rss, (A^T A)^-1) or None when singular."""
-    theta, _res, rank, _sv = np.linalg.lstsq(A, s, rcond=None)
-    if rank < A.shape[1]:
+    try:
+        theta, _res, rank, _sv = np.linalg.lstsq(A, s, rcond=None)
+        if rank < A.shape[1]:
+            return None
+        r = s - A @ theta
+        return theta, float(r @ r), np.linalg.inv(A.T @ A)
+    except np.linalg.LinAlgError:  # ill-conditioned columns: this model cannot be fitted
         return None
-    r = s - A @ theta
-    return theta, float(r @ r), np.linalg.inv(A.T @ A)
 
 
 def fit_slope_limit(x, y, window, *, log_correction: bool = False, local_points: int | None = None,
@@ -1292,9 +1295,10 @@ def _admissible_models(u, s, omegas, k, log_correction, *, upper):
                    for om in omegas[omegas >= _LOG_POWER_OMEGA_MIN]]
     fitted = []
     for model in models:
-        A = np.column_stack([np.ones(n), *_model_columns(model, u, u_top)])
-        if A.shape[1] + 2 > n:
-            continue
+        with np.errstate(over="ignore"):
+            A = np.column_stack([np.ones(n), *_model_columns(model, u, u_top)])
+        if A.shape[1] + 2 > n or not np.all(np.isfinite(A)):
+            continue  # too few slopes, or a correction varying by more than e^709 over the window
         res = _linear_fit(A, s)
         if res is None:
             continue
