@@ -125,3 +125,83 @@ def test_report_calls_a_papers_figure_hook(tmp_path, monkeypatch):
     figures = report.paper_figures(records, tmp_path / "plots")
     assert seen["checks"] == ["fakepaper.one", "fakepaper.three"]
     assert figures == [("A fake figure", "plots/fake.png")]
+
+
+# ---- the closed-form 3x3 step, the step and friction overrides, the Volterra terms -------------
+
+
+def test_implicit_step_matches_lapack():
+    """The adjugate solve of (I - h Omega_j) x = r agrees with LAPACK to round-off on the real
+    coefficients (early and late steps of DANA-decaying) and on random systems; a wrong cofactor
+    would not."""
+    p = po.PLRFProblem(1.5, 0.3, 300)
+    opt = po.dana_decaying(p)
+    rng = np.random.default_rng(3)
+    for s, h in ((1.0, 0.5), (1e3, 20.0), (1e9, 2e7)):
+        entries, _ = po._omega(opt, s, p.lam)
+        rhs = [[rng.standard_normal(p.lam.size) for _ in range(3)] for _ in range(2)]
+        got = po._implicit_step(entries, h, rhs)
+        A = np.eye(3)[None] - h * po._coefficients(opt, s, p.lam)[0]
+        for r, x in zip(rhs, got):
+            want = np.linalg.solve(A, np.stack(r, axis=1)[:, :, None])[:, :, 0]
+            np.testing.assert_allclose(np.stack(x, axis=1), want, rtol=1e-9, atol=1e-12 * np.abs(want).max())
+    M = rng.standard_normal((50, 3, 3)) + 3 * np.eye(3)
+    entries = [[M[:, i, j] for j in range(3)] for i in range(3)]
+    r = [rng.standard_normal(50) for _ in range(3)]
+    (x,) = po._implicit_step(entries, -1.0, [r])  # solves (I + M) x = r
+    want = np.linalg.solve(np.eye(3)[None] + M, np.stack(r, axis=1)[:, :, None])[:, :, 0]
+    np.testing.assert_allclose(np.stack(x, axis=1), want, rtol=1e-10)
+
+
+def test_step_and_friction_overrides():
+    p = po.PLRFProblem(1.5, 0.3, 100)
+    assert po.sgd(p, step=0.05).params["gamma2"] == 0.05
+    assert po.sgd(p).params["gamma2"] == pytest.approx(0.375 / p.trace_K)
+    default = po._dana_delta(p)
+    for maker in (po.dana_constant, po.dana_decaying):
+        assert maker(p).params["delta"] == default
+        opt = maker(p, delta=0.5)
+        assert opt.params["delta"] == 0.5 and float(opt.delta(9.0)) == pytest.approx(0.05)
+        with pytest.raises(DomainError):
+            maker(p, delta=-1.0)
+    with pytest.raises(DomainError):
+        po.sgd(p, step=0.0)
+    # a small friction limits DANA-decaying: its excess loss falls more slowly (well above the
+    # floor, t <= 1e4 << d^1.8)
+    q = po.PLRFProblem(1.5, 0.3, 1000)
+    slopes = []
+    for dl in (0.25, 3.0):
+        excess = po.solve(q, po.dana_decaying(q, delta=dl), 1e4).at([1e3, 1e4]) - q.p_inf
+        slopes.append(float(np.diff(np.log(excess))[0] / np.log(10)))
+    assert slopes[0] > slopes[1] + 0.2, slopes
+
+
+def test_volterra_terms_solve_the_second_moment_recursion():
+    """P = P_inf + F_pp + F_ac + K * P with the terms of volterra_terms reproduces the discrete
+    second-moment recursion s_j(r+1) = a_j s_j(r) + (gamma^2/B) lambda_j 2P(r) exactly."""
+    for alpha, beta, batch in ((1.0, 0.75, 1), (0.8, 0.3, 2)):
+        p = po.PLRFProblem(alpha, beta, 40)
+        gamma, n = 0.3, 60
+        a = (1 - gamma * p.lam) ** 2 + gamma**2 * p.lam**2 / batch
+        s = p.rho0.copy()
+        direct = []
+        for _ in range(n + 1):
+            P = p.p_inf + 0.5 * float((p.lam * s).sum())
+            direct.append(P)
+            s = a * s + gamma**2 / batch * p.lam * 2 * P
+        r = np.arange(1, n + 1, dtype=float)
+        v = po.volterra_terms(alpha, beta, 40, r, gamma, batch=batch)
+        P = [direct[0]]
+        for k in range(1, n + 1):
+            conv = sum(v.kernel[k - i - 1] * P[i] for i in range(k))
+            P.append(p.p_inf + v.forcing_pp[k - 1] + v.forcing_ac[k - 1] + conv)
+        np.testing.assert_allclose(P, direct, rtol=1e-12)
+        assert (v.forcing_ac > 0).all() == (2 * beta > 1)
+    # chunking does not change the sums
+    a1 = po.volterra_terms(1.0, 0.75, 500, [3.0, 30.0, 300.0], 0.2)
+    a2 = po.volterra_terms(1.0, 0.75, 500, [3.0, 30.0, 300.0], 0.2, chunk=50)
+    np.testing.assert_allclose(a1.kernel, a2.kernel, rtol=1e-13)
+    with pytest.raises(DomainError):
+        po.volterra_terms(1.0, 0.75, 10, [0.5], 0.2)
+    with pytest.raises(DomainError):
+        po.volterra_terms(1.0, 0.75, 10, [5.0], 1.5)  # gamma lambda_1 >= 1

@@ -288,6 +288,12 @@ eta_none = paper.law(
         "eta = 0 ('no decay'), the limit of eta_Ia and eta_Ib on 2(a+b) = 1, so that the family "
         "covers the plane; sl.phase names this law there. Not a paper formula."
     ),
+    unchecked=(
+        "convention: eta = 0 encodes 'no power law' so that the family covers the plane (our "
+        "choice); there is no exponent to measure there: the target energy sum_{j<=v} "
+        "j^-2(alpha+beta) grows with v ~ d, so the model has no d -> infinity limit, and the "
+        "process (powerlaw_ode.PLRFProblem) refuses 2(alpha + beta) <= 1"
+    ),
 )
 
 # ---- compute-optimal model-size exponents (same regimes, outside the family) -------------------

@@ -70,7 +70,19 @@ __all__ = [
     "dana_decaying",
     "solve",
     "isoflop_frontier", "interior_frontier",
+    "VolterraTerms", "volterra_terms",
 ]
+
+
+def _theory_inputs(alpha: float, beta: float, d: int):
+    r"""The authors' theory inputs at ``d``: the spectrum :math:`\lambda_j = j^{-2\alpha}`, the
+    pure-point initial weights :math:`j^{-2\beta}` and the absolutely-continuous weight
+    :math:`d^{-1}\sum_{k\le d} k^{-2\beta}` added to every direction (0 unless
+    :math:`2\beta > 1` and :math:`2\alpha > 1`)."""
+    j = np.arange(1, d + 1, dtype=float)
+    rho_pp = j ** (-2 * beta)
+    weight = float(rho_pp.sum()) / d if (2 * beta > 1 and 2 * alpha > 1) else 0.0
+    return j ** (-2 * alpha), rho_pp, weight
 
 
 class PLRFProblem:
@@ -105,12 +117,8 @@ class PLRFProblem:
         if self.v_ratio <= 1:
             raise DomainError(f"v_ratio must be > 1 (more hidden directions than features), got {v_ratio}")
         self.v = int(math.ceil(self.v_ratio * self.d))
-        j = np.arange(1, self.d + 1, dtype=float)
-        self.lam = j ** (-2 * self.alpha)
-        rho = j ** (-2 * self.beta)
-        if 2 * self.beta > 1 and 2 * self.alpha > 1:
-            rho = rho + rho.sum() / self.d
-        self.rho0 = rho
+        self.lam, rho_pp, ac_weight = _theory_inputs(self.alpha, self.beta, self.d)
+        self.rho0 = rho_pp + ac_weight
         jv = np.arange(1, self.v + 1, dtype=float)
         self.trace_K = float(np.sum(jv ** (-2 * self.alpha)))
         self.p_inf = self._floor(jv)
@@ -126,6 +134,8 @@ class PLRFProblem:
         lo, hi = math.log(lam_v[-1]) - 60.0, math.log(lam_v[0]) + 60.0
         for _ in range(200):  # bisection in log kappa: dof is decreasing in kappa
             mid = 0.5 * (lo + hi)
+            if not lo < mid < hi:  # adjacent floats: further halvings change nothing
+                break
             if dof(mid) > 0:
                 lo = mid
             else:
@@ -174,11 +184,12 @@ def _check_problem(problem) -> None:
         raise ParameterError(f"problem must be a PLRFProblem, got {type(problem).__name__}")
 
 
-def sgd(problem, batch=1, c=0.375) -> GenMom:
-    r"""One-pass SGD with the authors' default constant step :math:`\gamma_2 = c\min(2/(B+1), 1/\mathrm{tr}K)`."""
+def sgd(problem, batch=1, c=0.375, step=None) -> GenMom:
+    r"""One-pass SGD with the authors' default constant step :math:`\gamma_2 = c\min(2/(B+1), 1/\mathrm{tr}K)`,
+    or the constant ``step`` given."""
     _check_problem(problem)
     batch = _int("batch", batch, ge=1)
-    g2 = _lr(problem, batch, _real("c", c, gt=0))
+    g2 = _lr(problem, batch, _real("c", c, gt=0)) if step is None else _real("step", step, gt=0)
     zero = _const(0.0)
     return GenMom("SGD", zero, _const(g2), zero, _const(1.0), batch, {"gamma2": g2}, is_sgd=True)
 
@@ -203,18 +214,22 @@ def _dana_delta(problem: PLRFProblem) -> float:
     return max(2 + (2 * b - 1) / a, 2 - 1 / a) + 1
 
 
-def dana_constant(problem, c3=0.1, batch=1, c=0.375) -> GenMom:
+def _friction(problem: PLRFProblem, delta) -> float:
+    return _dana_delta(problem) if delta is None else _real("delta", delta, gt=0)
+
+
+def dana_constant(problem, c3=0.1, batch=1, c=0.375, delta=None) -> GenMom:
     r"""DANA-constant: :math:`\Delta = \min(1, \delta/(1+s))`, :math:`\gamma_3 = c_3/(d\,\mathrm{tr}K)`.
 
-    The authors' code defaults (:math:`c_3 = 0.1`, :math:`\delta` from :func:`_dana_delta`); the
-    clip at 1 (no momentum is kept while :math:`s < \delta - 1`) is ours: it keeps the memory
-    factor :math:`1-\Delta` in :math:`[0, 1)`.
+    The authors' code defaults (:math:`c_3 = 0.1`, :math:`\delta` from :func:`_dana_delta`
+    unless ``delta`` is given); the clip at 1 (no momentum is kept while :math:`s < \delta - 1`)
+    is ours: it keeps the memory factor :math:`1-\Delta` in :math:`[0, 1)`.
     """
     _check_problem(problem)
     batch = _int("batch", batch, ge=1)
     g2 = _lr(problem, batch, _real("c", c, gt=0))
     g3 = _real("c3", c3, gt=0) / (problem.d * problem.trace_K)
-    delta = _dana_delta(problem)
+    delta = _friction(problem, delta)
     return GenMom(
         "DANA-constant", _const(1.0), _const(g2), _const(g3),
         lambda s: np.minimum(1.0, delta / (1.0 + np.asarray(s, dtype=float))), batch,
@@ -222,14 +237,15 @@ def dana_constant(problem, c3=0.1, batch=1, c=0.375) -> GenMom:
     )
 
 
-def dana_decaying(problem, c3=0.1, batch=1, c=0.375) -> GenMom:
-    r"""DANA-decaying: :math:`\Delta = \delta/(1+s)`, :math:`\gamma_3 = c_3 (1+s)^{-1/(2\alpha)}` (authors' defaults)."""
+def dana_decaying(problem, c3=0.1, batch=1, c=0.375, delta=None) -> GenMom:
+    r"""DANA-decaying: :math:`\Delta = \min(1, \delta/(1+s))`, :math:`\gamma_3 = c_3 (1+s)^{-1/(2\alpha)}`
+    (authors' defaults; ``delta`` overrides the code's friction :func:`_dana_delta`)."""
     _check_problem(problem)
     batch = _int("batch", batch, ge=1)
     g2 = _lr(problem, batch, _real("c", c, gt=0))
     c3 = _real("c3", c3, gt=0)
     kappa3 = 1.0 / (2 * problem.alpha)
-    delta = _dana_delta(problem)
+    delta = _friction(problem, delta)
     return GenMom(
         "DANA-decaying", _const(1.0), _const(g2),
         lambda s: c3 * (1.0 + np.asarray(s, dtype=float)) ** (-kappa3),
@@ -260,8 +276,10 @@ class ODECurve:
         return np.exp(np.interp(np.log(t), np.log(self.t[1:]), np.log(self.risk[1:])))
 
 
-def _coefficients(opt: GenMom, s: float, lam: np.ndarray):
-    """Omega (n,3,3) and Gamma (3,) of the continuized moment equations at iteration ``s``."""
+def _omega(opt: GenMom, s: float, lam: np.ndarray):
+    """The entries of Omega as a 3x3 nested list (each an (n,) array, or a float where it does
+    not depend on the direction) and Gamma (3,) of the continuized moment equations at
+    iteration ``s``."""
     g1 = float(opt.gamma1(s))
     g2 = float(opt.gamma2(s))
     g3 = float(opt.gamma3(s))
@@ -270,19 +288,42 @@ def _coefficients(opt: GenMom, s: float, lam: np.ndarray):
     b = (B + 1.0) / B
     step = g2 + g1 * g3  # the total coefficient of the fresh gradient in the theta update
     om = 1.0 - D
-    n = lam.shape[0]
-    Om = np.empty((n, 3, 3))
-    Om[:, 0, 0] = -2 * step * lam + b * step**2 * lam**2
-    Om[:, 0, 1] = g3**2 * om**2
-    Om[:, 0, 2] = -2 * g3 * om + 2 * step * g3 * om * lam
-    Om[:, 1, 0] = b * g1**2 * lam**2
-    Om[:, 1, 1] = D**2 - 2 * D
-    Om[:, 1, 2] = 2 * g1 * lam * om
-    Om[:, 2, 0] = g1 * lam - b * lam**2 * g1 * step
-    Om[:, 2, 1] = -g3 * om**2
-    Om[:, 2, 2] = -D - (g2 * om + 2 * om * g1 * g3) * lam
+    lam2 = lam * lam
+    Om = [
+        [-2 * step * lam + b * step**2 * lam2, g3**2 * om**2,
+         -2 * g3 * om + 2 * step * g3 * om * lam],
+        [b * g1**2 * lam2, D**2 - 2 * D, 2 * g1 * om * lam],
+        [g1 * lam - b * g1 * step * lam2, -g3 * om**2, -D - (g2 * om + 2 * om * g1 * g3) * lam],
+    ]
     Ga = np.array([step**2 / B, g1**2 / B, -g1 * step / B])
     return Om, Ga
+
+
+def _coefficients(opt: GenMom, s: float, lam: np.ndarray):
+    """Omega (n,3,3) and Gamma (3,) of the continuized moment equations at iteration ``s``."""
+    entries, Ga = _omega(opt, s, lam)
+    Om = np.empty((lam.shape[0], 3, 3))
+    for i in range(3):
+        for j in range(3):
+            Om[:, i, j] = entries[i][j]
+    return Om, Ga
+
+
+def _implicit_step(entries, h: float, rhs: list) -> list:
+    r"""Solve :math:`(I - h\Omega_j)\,x_j = r_j` for every direction ``j`` and every right-hand
+    side ``r`` in ``rhs`` (each a list of 3 (n,) arrays), by the adjugate, elementwise: the
+    3x3 systems are small and well conditioned (LAPACK agrees to round-off, tested), and
+    entries that do not depend on the direction stay scalars."""
+    a = [[(1.0 if i == j else 0.0) - h * entries[i][j] for j in range(3)] for i in range(3)]
+    inv = [[a[1][1] * a[2][2] - a[1][2] * a[2][1], a[0][2] * a[2][1] - a[0][1] * a[2][2],
+            a[0][1] * a[1][2] - a[0][2] * a[1][1]],
+           [a[1][2] * a[2][0] - a[1][0] * a[2][2], a[0][0] * a[2][2] - a[0][2] * a[2][0],
+            a[0][2] * a[1][0] - a[0][0] * a[1][2]],
+           [a[1][0] * a[2][1] - a[1][1] * a[2][0], a[0][1] * a[2][0] - a[0][0] * a[2][1],
+            a[0][0] * a[1][1] - a[0][1] * a[1][0]]]
+    det = a[0][0] * inv[0][0] + a[0][1] * inv[1][0] + a[0][2] * inv[2][0]
+    return [[(inv[i][0] * r[0] + inv[i][1] * r[1] + inv[i][2] * r[2]) / det for i in range(3)]
+            for r in rhs]
 
 
 def solve(problem, optimizer, t_max, dt=0.02) -> ODECurve:
@@ -332,20 +373,15 @@ def solve(problem, optimizer, t_max, dt=0.02) -> ODECurve:
             if not risk[n + 1] < limit:
                 raise DomainError(f"{optimizer.name} diverged at t={s:.3g} on {problem!r}")
     else:
-        v = np.zeros((lam.shape[0], 3))
-        v[:, 0] = problem.rho0
-        eye = np.eye(3)
+        v = [problem.rho0.copy(), np.zeros_like(lam), np.zeros_like(lam)]  # (rho, sigma, chi)
         for n in range(n_steps):
             s = s_grid[n + 1]
             h = s - s_grid[n]
-            Om, Ga = _coefficients(optimizer, s, lam)
-            A = eye[None, :, :] - h * Om
-            c = h * Ga[None, :] * lam[:, None]
-            rhs = np.stack([v + c * p_inf2, c], axis=2)  # (n, 3, 2)
-            sol = np.linalg.solve(A, rhs)
-            u, w = sol[:, :, 0], sol[:, :, 1]
-            S = float((lam * u[:, 0]).sum()) / (1.0 - float((lam * w[:, 0]).sum()))
-            v = u + w * S
+            entries, Ga = _omega(optimizer, s, lam)
+            c = [h * Ga[k] * lam for k in range(3)]
+            u, w = _implicit_step(entries, h, [[v[k] + c[k] * p_inf2 for k in range(3)], c])
+            S = float((lam * u[0]).sum()) / (1.0 - float((lam * w[0]).sum()))
+            v = [u[k] + w[k] * S for k in range(3)]
             risk[n + 1] = problem.p_inf + 0.5 * S
             if not (np.isfinite(risk[n + 1]) and abs(risk[n + 1]) < limit):
                 raise DomainError(f"{optimizer.name} diverged at t={s:.3g} on {problem!r}")
@@ -430,3 +466,66 @@ def isoflop_frontier(curves, n_flops=40, t_min=100.0, flops_range=None) -> Front
                 d_star[i] = math.exp(xv)
                 loss_star[i] = math.exp(a0 + a1 * xv + a2 * xv * xv)
     return Frontier(flops, d_star, loss_star, interior, ds, loss)
+
+
+@dataclasses.dataclass(frozen=True)
+class VolterraTerms:
+    r"""The terms of the Volterra equation :math:`P(r) = F(r) + \sum_{k<r} K(r-k)\,P(k)` of
+    discrete one-pass SGD at the iterations ``r``: ``forcing_pp`` :math:`F_{pp}(r)`,
+    ``forcing_ac`` :math:`F_{ac}(r)` and ``kernel`` :math:`K(r)` (see :func:`volterra_terms`)."""
+
+    r: np.ndarray
+    forcing_pp: np.ndarray
+    forcing_ac: np.ndarray
+    kernel: np.ndarray
+    gamma: float
+    batch: int
+
+
+def volterra_terms(alpha, beta, d, r, gamma, batch=1, chunk=2**22) -> VolterraTerms:
+    r"""The exact finite sums of the PLRF Volterra equation for one-pass SGD with step
+    :math:`\gamma`, batch :math:`B`, on the theory inputs at ``d`` (:class:`PLRFProblem`).
+
+    With :math:`a_j = (1-\gamma\lambda_j)^2 + \gamma^2\lambda_j^2/B`, the expected squared
+    errors obey :math:`s_j(r+1) = a_j s_j(r) + (\gamma^2/B)\lambda_j\,2P(r)` (the
+    misspecification is label noise of variance :math:`2P_\infty`), and unrolling gives
+    :math:`P(r) = P_\infty + F_{pp}(r) + F_{ac}(r) + \sum_{k<r}K(r-k)P(k)` with
+
+    .. math:: F_{pp}(r) = \tfrac12\sum_{j\le d}\lambda_j j^{-2\beta} a_j^r, \quad
+              F_{ac}(r) = \tfrac12\,w_d\sum_{j\le d}\lambda_j a_j^r, \quad
+              K(r) = \frac{\gamma^2}{B}\sum_{j\le d}\lambda_j^2 a_j^{r-1},
+
+    :math:`w_d = d^{-1}\sum_{k\le d}k^{-2\beta}` the absolutely-continuous weight (0 unless
+    :math:`2\beta>1` and :math:`2\alpha>1`). ``r`` may be any positive reals (the sums are
+    smooth in :math:`r`); the sums run over all :math:`d` directions, ``chunk`` numbers at a time.
+    Needs :math:`\gamma\lambda_1 < 1` (every :math:`a_j < 1`).
+
+    >>> v = volterra_terms(1.0, 0.75, 1000, [10.0, 100.0], 0.2)
+    >>> bool(np.all(np.diff(v.forcing_pp) < 0) and np.all(v.forcing_ac > 0))
+    True
+    """
+    alpha = _real("alpha", alpha, gt=0)
+    beta = _real("beta", beta)
+    d = _int("d", d, ge=1)
+    gamma = _real("gamma", gamma, gt=0)
+    batch = _int("batch", batch, ge=1)
+    r = np.atleast_1d(np.asarray(r, dtype=float))
+    if r.ndim != 1 or not np.all(np.isfinite(r)) or np.any(r < 1):
+        raise DomainError("r must be a 1-d array of iteration counts >= 1")
+    lam, rho_pp, weight = _theory_inputs(alpha, beta, d)
+    if not gamma * lam[0] < 1:
+        raise DomainError(f"gamma * lambda_1 = {gamma * lam[0]:.3g} must be < 1 (a_j < 1)")
+    log_a = np.log1p(-2 * gamma * lam + gamma**2 * lam**2 * (1.0 + 1.0 / batch))
+    pp = np.zeros(r.size)
+    ac = np.zeros(r.size)
+    kern = np.zeros(r.size)
+    step = max(1, int(chunk) // r.size)
+    for lo in range(0, d, step):
+        sl = slice(lo, lo + step)
+        powers = np.exp(np.outer(r - 1.0, log_a[sl]))  # a_j^(r-1)
+        lam_a = lam[sl] * np.exp(log_a[sl])  # lambda_j a_j
+        # numpy reductions, not BLAS products: the same numbers whatever the thread count
+        pp += (powers * (lam_a * rho_pp[sl])).sum(axis=1)
+        ac += (powers * lam_a).sum(axis=1)
+        kern += (powers * lam[sl] ** 2).sum(axis=1)
+    return VolterraTerms(r, 0.5 * pp, 0.5 * weight * ac, gamma**2 / batch * kern, gamma, batch)
