@@ -9,7 +9,12 @@ The model facts used, each computed here with SymPy (never read from a registere
    batch and must appear at least once, so :math:`r \\lesssim B^{1/\\alpha}`;
 3. the tail mass :math:`\\sum_{i > k} i^{-\\alpha} \\asymp k^{1-\\alpha}/(\\alpha-1)` (integral);
 4. the SGD heuristic: item :math:`i` beats the head-item interference when
-   :math:`p_i \\gtrsim p_1/\\sqrt d`.
+   :math:`p_i \\gtrsim p_1/\\sqrt d`, and (at finite d) the maximum of the N generic wrong
+   scores, :math:`\\sqrt{2\\ln N}\\,\\|p\\|_2/d` (second moments of Gaussian overlaps,
+   computed here);
+5. Newton-Schulz Muon (heuristic): k quintic steps multiply a small normalised singular value by
+   :math:`a^k`, a floor :math:`\\lambda_k = \\|G\\|_F a^{-k}`; with a floor above the bulk, the
+   recovery threshold is set by the generic wrong scores of the equalised directions.
 
 >>> from scalinglaws.derivations import check
 >>> dv = DERIVATIONS["muon_capacity.muon.critical_batch"]()
@@ -32,7 +37,8 @@ from . import Derivation, drop_constants
 __all__ = ["DERIVATIONS", "NOT_DERIVED", "exponent_recursion"]
 
 _P = _paper("muon_capacity").params
-d, B, alpha, t, sigma, lam = (_P[n].symbol for n in ("d", "B", "alpha", "t", "sigma", "lam"))
+d, B, alpha, t, sigma, lam, N, k = (
+    _P[n].symbol for n in ("d", "B", "alpha", "t", "sigma", "lam", "N", "k"))
 
 _k, _x, _r_rank, _pstar = sp.symbols("k x r p_star", positive=True)
 _n = sp.Symbol("n", integer=True, nonnegative=True)
@@ -109,8 +115,9 @@ def newton_matches_muon() -> Derivation:
     dv = one_step_recovered()
     return Derivation(
         "muon_capacity.newton_matches_muon", "Newton's one-step capacity = Muon's (the v2 abstract's claim)",
-        dv.steps + (("'Muon matches Newton': the same capacity up to constants", dv.result),), dv.result,
-        notes="Rests on the paper's qualitative claim; checked by simulation (V6).",
+        dv.steps + (("'Muon matches Newton': the same capacity up to polylog(d)", dv.result),), dv.result,
+        notes=("Rests on the paper's qualitative claim, applied to our damped Newton step (the "
+               "damping is our choice); checked by simulation (V6)."),
     )
 
 
@@ -226,6 +233,75 @@ def sgd_critical_batch() -> Derivation:
                       steps + [cap_step, ("B^(1/alpha) = d^(1/(2 alpha))", sp.Eq(B, result))], result)
 
 
+def _overlap_second_moment():
+    """E[(x.y)^2] for independent x, y ~ N(0, I_d/d): sum over coordinates of E[x_a^2] E[y_a^2]."""
+    a = sp.Symbol("a", integer=True, positive=True)
+    per_coordinate = (1 / d) * (1 / d)  # E[x_a^2] E[y_a^2]; cross terms have mean zero
+    return sp.summation(per_coordinate, (a, 1, d))
+
+
+def sgd_two_term() -> Derivation:
+    m2 = _overlap_second_moment()  # 1/d
+    p1, p2norm, p_i = sp.symbols("p_1 pnorm_2 p_i", positive=True)
+    head = p1 * sp.sqrt(m2)  # p_1 (e_1.e_i): standard deviation p_1/sqrt(d)
+    generic_var = p2norm**2 * m2 * m2  # sum_k p_k^2 E[(u_j.u_k)^2] E[(e_k.e_i)^2]
+    generic = sp.sqrt(2 * sp.log(N)) * sp.sqrt(generic_var)  # max of N Gaussians, leading order
+    threshold = head + generic
+    def H(s_):  # H_N(s), the normalisation of N power-law frequencies
+        return sp.zeta(s_) - sp.zeta(s_, N + 1)
+
+    result = threshold.subs({p1: 1 / H(alpha), p2norm: sp.sqrt(H(2 * alpha)) / H(alpha)})
+    return Derivation(
+        "muon_capacity.sgd.threshold_frequency_two_term",
+        "SGD threshold at finite d: head and generic wrong scores (ours)",
+        [("E[(x.y)^2] for x, y ~ N(0, I/d)", sp.Eq(sp.Symbol("m_2"), m2)),
+         ("head term: the wrong score p_1 |u_1|^2 (e_1.e_i) has standard deviation p_1/sqrt(d)",
+          head),
+         ("generic term: sum_k p_k (u_j.u_k)(e_k.e_i) has variance ||p||_2^2/d^2", generic_var),
+         ("its maximum over the N outputs: sqrt(2 ln N) standard deviations", generic),
+         ("recovery needs p_i above both (Theta of their sum)", sp.Eq(p_i, threshold)),
+         ("p_1 = 1/H_N(alpha), ||p||_2 = sqrt(H_N(2 alpha))/H_N(alpha)", result)],
+        result,
+        notes=("Heuristic: Gaussian overlaps, independent maxima, constants of the two terms "
+               "not computed (they differ, and depend on alpha through the head's number of "
+               "competitors)."),
+    )
+
+
+def newton_schulz_recovered() -> Derivation:
+    a, x, lam_, m, F = sp.symbols("a x lambda_k m F", positive=True)
+    b_, c_ = sp.symbols("b c", real=True)
+    phi = a * x + b_ * x**3 + c_ * x**5
+    slope0 = sp.diff(phi, x).subs(x, 0)  # a: small singular values are multiplied by a per step
+    floor = F * slope0 ** (-k)  # phi^k(x) ~ a^k x below the floor ||G||_F a^-k
+    m_dirs = sp.solve(sp.Eq(lam_, m ** (-alpha)), m)[0]  # p_1 m^-alpha = lambda (p_1 -> 1)
+    # an item's own score p_i/lambda against N generic wrong scores of std sqrt(m)/d
+    pstar = lam_ * sp.sqrt(m_dirs) / d
+    rank = sp.powsimp(sp.expand_power_base(pstar ** (-1 / alpha), force=True), force=True)
+    ns_branch = sp.powsimp(sp.expand_power_base(
+        rank.subs(lam_, floor).subs({F: 1, a: sp.Rational(34445, 10000)}), force=True), force=True)
+    _, a_t = exponent_recursion()
+    muon_branch = d ** sp.expand(a_t.subs(t, 1))
+    result = sp.Min(muon_branch, ns_branch)
+    return Derivation(
+        "muon_capacity.muon.newton_schulz_recovered",
+        "Newton-Schulz Muon as h_lambda with lambda_k = ||G||_F a^-k (ours, heuristic)",
+        [("quintic step on a normalised singular value x", phi),
+         ("its slope at 0: a small singular value is multiplied by a per step", slope0),
+         ("k steps: a floor lambda_k = ||G||_F a^-k below which the map is linear", floor),
+         ("directions above the floor: p_1 m^-alpha = lambda (p_1 = Theta(1))", sp.Eq(m, m_dirs)),
+         ("threshold: p_i/lambda against the generic wrong scores ~ sqrt(m)/d", pstar),
+         ("in rank units (p_r ~ r^-alpha), lambda = lambda_k, ||G||_F = Theta(1)", ns_branch),
+         ("while d^-alpha > lambda_k the floor is inert: exact Muon's one-step capacity",
+          muon_branch),
+         ("the smaller of the two", result)],
+        result,
+        notes=("Heuristic: drops the head outputs' wrong scores ~ lambda sqrt(2 ln m)/sqrt(d), "
+               "which fall more slowly in d and take over at large d (the law's notes), and "
+               "the constants ||G||_F, p_1, sqrt(2 ln N)."),
+    )
+
+
 def muon_map() -> Derivation:
     # G = U S V^T: G (G^T G + lam^2 I)^(-1/2) = U S (S^2 + lam^2)^(-1/2) V^T, diagonal by diagonal
     s1, s2 = sp.symbols("s1 s2", positive=True)
@@ -259,6 +335,8 @@ DERIVATIONS = {
     "muon_capacity.sgd.one_step_exponent": sgd_one_step_exponent,
     "muon_capacity.sgd.critical_batch": sgd_critical_batch,
     "muon_capacity.muon.map": muon_map,
+    "muon_capacity.sgd.threshold_frequency_two_term": sgd_two_term,
+    "muon_capacity.muon.newton_schulz_recovered": newton_schulz_recovered,
 }
 
 NOT_DERIVED = {

@@ -2,6 +2,7 @@
 
 import math
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -22,11 +23,13 @@ ISSUE_LAWS = {
     "muon_capacity.information_limit": ("derived", "theta_log"),
     "muon_capacity.sgd.one_step_recovered": ("hypothesis", "theta_log"),
     "muon_capacity.sgd.critical_batch": ("hypothesis", "theta_log"),
-    "muon_capacity.newton_matches_muon": ("derived", "theta_log"),
+    "muon_capacity.newton_matches_muon": ("hypothesis", "theta_log"),
     "muon_capacity.muon.learning_rate": ("transcribed", "theta"),
     "muon_capacity.muon.floor_schedule": ("transcribed", "theta_log"),
     "muon_capacity.muon.one_step_floor": ("transcribed", "theta"),
     "muon_capacity.muon.map": ("transcribed", "exact"),
+    "muon_capacity.muon.newton_schulz_recovered": ("hypothesis", "theta_log"),
+    "muon_capacity.sgd.threshold_frequency_two_term": ("hypothesis", "theta"),
 }
 
 
@@ -49,6 +52,46 @@ def test_every_hypothesis_says_it_is_ours():
 def test_schedule_notes_record_the_sqrt_d_discrepancy_and_the_validators_choice():
     notes = sl.law("muon_capacity.muon.floor_schedule").notes
     assert "sqrt(d)" in notes and "(log d)^2/B" in notes and "validators" in notes
+
+
+def test_newton_schulz_and_two_term_laws():
+    ns = sl.law("muon_capacity.muon.newton_schulz_recovered")
+    # below the crossover (d^-alpha above the floor 3.4445^-k) exact Muon's capacity binds
+    assert float(ns.evaluate(d=32, k=5, alpha=1.5)) == pytest.approx(32 ** (4 / 3))
+    # beyond it the Newton-Schulz branch: (3.4445^k)^((2 alpha - 1)/(2 alpha^2)) d^(1/alpha)
+    assert float(ns.evaluate(d=512, k=5, alpha=1.5)) == pytest.approx(
+        3.4445 ** (5 * 4 / 9) * 512 ** (2 / 3))
+    assert float(ns.evaluate(d=512, k=3, alpha=1.5)) / float(ns.evaluate(d=512, k=2, alpha=1.5)) \
+        == pytest.approx(3.4445 ** (4 / 9))
+    assert float(ns.exponent("d").subs(ns.params["alpha"].symbol, 1.5)) == pytest.approx(2 / 3)
+    two = sl.law("muon_capacity.sgd.threshold_frequency_two_term")
+    assert two.exponent("d") == sp.Rational(-1, 2)
+    N, alpha = 1000, 2.0
+    p = np.arange(1, N + 1, dtype=float) ** -alpha
+    p /= p.sum()
+    for d in (256, 4096):  # p_1/sqrt(d) + sqrt(2 ln N) ||p||_2/d with the finite-N normalisation
+        expected = p[0] / math.sqrt(d) + math.sqrt(2 * math.log(N)) * np.linalg.norm(p) / d
+        assert float(two.evaluate(d=d, N=N, alpha=alpha)) == pytest.approx(expected, rel=1e-10)
+    # the two terms are comparable at simulated sizes: the second is 29 % of the first at
+    # N = 16000, alpha = 2, d = 256 (the issue's numbers)
+    h2 = float(mpmath.zeta(4) - mpmath.zeta(4, 16001))
+    assert math.sqrt(2 * math.log(16000) * h2 / 256) == pytest.approx(0.29, abs=0.01)
+
+
+def test_exact_polar_laws_state_the_newton_schulz_limitation():
+    for key in ("muon.one_step_recovered", "muon.one_step_exponent", "muon.multi_step_recovered"):
+        notes = sl.law(f"muon_capacity.{key}").notes
+        assert "Newton-Schulz" in notes and "newton_schulz_recovered" in notes, key
+    assert "Newton-Schulz" in sl.law("muon_capacity.muon.map").notes
+
+
+def test_every_law_has_a_quick_check_or_a_reason():
+    quick = {c.law_key for c in select_checks(("muon_capacity",)) if not c.full_only}
+    for law in sl.laws(paper="muon_capacity"):
+        assert law.key in quick or law.unchecked_reason == "definition", law.key
+    exempt = {l.key for l in sl.laws(paper="muon_capacity") if l.unchecked}
+    assert exempt == {"muon_capacity.muon.learning_rate", "muon_capacity.muon.floor_schedule",
+                      "muon_capacity.muon.one_step_floor"}
 
 
 def test_critical_batch_and_exponents():
@@ -75,8 +118,10 @@ def test_bad_points_raise_clear_errors():
         law.evaluate(d=256, alpha=1.0)  # alpha > 1: summable frequencies
     with pytest.raises(ParameterError):
         law.evaluate(d=256)
-    with pytest.raises(sl.RegimeError):
-        sl.law("dynmuon.noise_floor").evaluate(eta=3, kappa=1, h=1, p=0, c=1)
+    with pytest.raises(DomainError):  # at least one Newton-Schulz step
+        sl.law("muon_capacity.muon.newton_schulz_recovered").evaluate(d=256, k=0, alpha=1.5)
+    with pytest.raises(DomainError):  # N >= 2 items
+        sl.law("muon_capacity.sgd.threshold_frequency_two_term").evaluate(d=256, N=1, alpha=2)
 
 
 def test_table_compares_muon_sgd_newton():
@@ -128,6 +173,81 @@ def test_muon_map_is_the_documented_matrix_function():
     assert np.allclose(np.linalg.svd(A.muon_map(G, lam), compute_uv=False), np.sort(f(sigma=s, lam=lam))[::-1])
     with pytest.raises(DomainError):
         A.muon_map(G, -1.0)
+
+
+def test_newton_schulz_is_the_quintic_on_singular_values():
+    """k matrix steps X <- aX + (bA + cA^2)X from G/||G||_F equal U phi^k(sigma/||G||_F) V^T, for
+    square and rectangular G; a singular value far below ||G||_F a^-k is multiplied by a^k,
+    as h_lambda with lambda = ||G||_F a^-k does (sigma/lambda)."""
+    rng = np.random.default_rng(7)
+    for shape in ((12, 12), (9, 14), (14, 9)):
+        U, _ = np.linalg.qr(rng.standard_normal((shape[0], min(shape))))
+        V, _ = np.linalg.qr(rng.standard_normal((shape[1], min(shape))))
+        s = np.logspace(-6, 0, min(shape))
+        G = (U * s) @ V.T
+        for k in (1, 3, 5):
+            X = A.newton_schulz(G, k)
+            F = np.linalg.norm(G)
+            expected = (U * A.newton_schulz_singular_map(s / F, k)) @ V.T
+            assert X.shape == G.shape
+            assert np.allclose(X, expected, atol=1e-12), (shape, k)
+    G = (U * s) @ V.T
+    F = np.linalg.norm(G)
+    tiny = s < 1e-3 * F * 3.4445**-5
+    phi = A.newton_schulz_singular_map(s / F, 5)
+    assert np.allclose(phi[tiny], (s / (F * 3.4445**-5))[tiny], rtol=1e-3)
+    lam = F * 3.4445**-5
+    assert np.allclose(phi[tiny], (s / np.sqrt(s**2 + lam**2))[tiny], rtol=1e-3)
+    # above the floor the quintic maps into the band the tuned coefficients keep, not to 1
+    assert np.all((phi[s > 10 * lam] > 0.6) & (phi[s > 10 * lam] < 1.25))
+    # one step of Newton-Schulz Muon through the process: the direction's singular values
+    mem = A.make_memory(32, 1.5, 600, np.random.SeedSequence(8))
+    W = A.one_step(mem, "newton_schulz", ns_steps=2)
+    G = A.gradient(mem, mem.p).astype(float)
+    sv = np.linalg.svd(G, compute_uv=False)
+    expected = np.sort(A.newton_schulz_singular_map(sv / np.linalg.norm(G), 2))
+    assert np.allclose(np.sort(np.linalg.svd(W.astype(float), compute_uv=False)), expected, atol=1e-5)
+    with pytest.raises(DomainError):
+        A.newton_schulz(np.zeros((3, 3)), 2)
+    with pytest.raises(DomainError):
+        A.newton_schulz(G, 0)
+
+
+def test_restricted_memories_share_their_draws():
+    mem = A.make_memory(64, 1.5, 300, np.random.SeedSequence(9))
+    small = A.restrict(mem, 16)
+    assert small.d == 16 and small.n_items == 300 and small.p is mem.p
+    assert np.allclose(small.U, mem.U[:, :16] * 2.0) and np.allclose(small.E, mem.E[:, :16] * 2.0)
+    assert abs(float((small.E**2).sum(axis=1).mean()) - 1.0) < 0.1  # N(0, I/d) again
+    with pytest.raises(DomainError):
+        A.restrict(mem, 128)
+
+
+def test_cross_entropy_and_extended_recovery():
+    mem = A.make_memory(24, 1.5, 400, np.random.SeedSequence(10))
+    W = A.one_step(mem, "muon")
+    items, scales = np.array([0, 5, 99, 399]), np.array([0.5, 30.0])
+    ce = A.cross_entropy(mem, W, items, scales)
+    S = mem.U.astype(float) @ W.astype(float) @ mem.E.astype(float).T  # S[j, i] = u_j^T W e_i
+    for a, i in enumerate(items):
+        for b, eta in enumerate(scales):
+            z = eta * S[:, i]
+            expected = np.log(np.exp(z - z.max()).sum()) + z.max() - z[i]
+            assert ce[a, b] == pytest.approx(expected, rel=1e-4, abs=1e-4)
+    with pytest.raises(DomainError):
+        A.cross_entropy(mem, W, [400], scales)
+    # scoring 1..K in two pieces gives what one pass gives
+    rec, margin = A.recovery(mem, W, 120)
+    head, _ = A.recovery(mem, W, 50)
+    tail, tail_margin = A.recovery(mem, W, 120, start=50)
+    assert np.array_equal(np.concatenate([head, tail]), rec)
+    assert np.allclose(tail_margin, margin[50:])
+    with pytest.raises(DomainError):
+        A.recovery(mem, W, 120, start=120)
+    # multi_step reports every iterate to on_step
+    seen = []
+    obs = A.multi_step(mem, 2, 100, on_step=lambda t, W, o: seen.append((t, W.shape, o.count)))
+    assert [t for t, _, _ in seen] == [1, 2] and seen[1][2] == obs[1].count
 
 
 def test_newton_direction_solves_the_damped_system():
@@ -213,11 +333,22 @@ def _check(name):
 
 def test_checks_cover_the_protocols():
     names = {c.name for c in select_checks(("muon_capacity",))}
-    for tag in ("V1", "V2", "V3", "V4", "V5", "V6"):
+    for tag in ("V0", "V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V9", "V11"):
         assert any(f".{tag}." in n for n in names), tag
-    full_only = {c.name for c in select_checks(("muon_capacity",)) if c.full_only}
-    assert full_only == {n for n in names if ".V3." in n}
+    assert not [c.name for c in select_checks(("muon_capacity",)) if c.full_only]
+    assert sum(c.quick_seconds for c in select_checks(("muon_capacity",))) <= 35
     assert select_checks(("dynmuon",))
+
+
+def test_map_check_is_at_machine_precision():
+    """V0 runs the process's Muon map on a real gradient: |ln(y/law)| ~ 1e-14, so the engine's
+    control (0.1) and a perturbed law are rejected."""
+    for name in ("muon_capacity.V0.map[lambda=0]", "muon_capacity.V0.map[lambda=median sigma]"):
+        check = _check(name)
+        verdict = check.verdict(Settings())
+        assert verdict.outcome == "pass", verdict.summary()
+        assert max(abs(verdict.ci[0]), abs(verdict.ci[1])) < 1e-11
+        assert check.verdict(Settings(perturb=1e-6)).outcome == "fail"
 
 
 def test_population_batch_puts_every_grid_point_on_the_d_branch():
@@ -283,12 +414,72 @@ def test_check_measurements_are_replica_curves_in_d(monkeypatch):
     assert m.extra["rank_ratio"] == pytest.approx([1.0] * 5, rel=0.05)
 
 
+def test_newton_schulz_k_scan_rejects_the_head_dominated_exponent(monkeypatch):
+    """V7's k-scan with its declared log power 0: synthetic r* ~ (3.4445^k)^e is judged
+    against the law's e = (2 alpha - 1)/(2 alpha^2) = 0.444; the head-competitor exponent
+    1/alpha = 0.667 (or exact Muon's flat r*) fails."""
+    from scalinglaws.validators import muon_capacity as V
+
+    ks = (1, 2, 3, 4, 5)
+    x = np.array([3.4445**k for k in ks])
+    rng = np.random.default_rng(3)
+
+    def fake(e):
+        scan = {"rank": 20 * x**e * rng.lognormal(0.0, 0.01, size=(3, x.size)),
+                "count": np.ones((3, x.size)), "pstar": np.ones((3, x.size)),
+                "scored": np.ones((3, x.size))}
+        monkeypatch.setattr(V, "_one_step_runs", lambda *a: (np.array([128.0]), {"scan": scan}))
+
+    check = _check("muon_capacity.V7.newton_schulz[k=1-5,d=362]")
+    fake(4 / 9)
+    right = check.verdict(Settings())
+    assert right.outcome == "pass", right.summary()
+    for wrong in (2 / 3, 0.0):
+        fake(wrong)
+        assert check.verdict(Settings()).outcome == "fail"
+
+
+@pytest.mark.slow
+def test_sgd_critical_batch_at_full_size_on_cpu():
+    """V3 (SGD) at its full size (d = 256-4096, 16 replicas), on the CPU: about two minutes on
+    2 cores (70 s of one core). With the declared log power 0 (at fixed N the SGD threshold has
+    no log of d) the interval holds the law's 1/2 and rejects 0.4; at seed 0 its upper end,
+    0.603, still holds the control 0.6, so the engine says inconclusive, not pass (the
+    issue's 'passes' predates the judge's handling of Θ̃ laws). Asserted: it does not fail,
+    the interval is about +-0.065 around a slope within 0.05 of 1/2."""
+    check = _check("muon_capacity.V3.critical_batch[sgd,alpha=1.1]")
+    verdict = check.verdict(Settings(full=True, backend="numpy"))
+    assert verdict.outcome in ("pass", "inconclusive"), verdict.summary()
+    assert verdict.predicted == pytest.approx(0.5)
+    assert verdict.ci[0] <= 0.5 <= verdict.ci[1] and verdict.ci[0] > 0.4, verdict.summary()
+    assert abs(verdict.measured - 0.5) < 0.05 and verdict.ci[1] - verdict.ci[0] < 0.15
+
+
+@pytest.mark.slow
+def test_muon_critical_batch_log_separates_at_the_former_quick_grid():
+    """V3 (Muon) on d = 128-362 (the quick grid before V3 joined the quick tier): B* follows
+    c d^2 ln d, and with the log power declared in [0, 1] the interval of the exponent holds
+    the law's 2 and excludes 2.34 (the plain slope a pure power would need)."""
+    from scalinglaws.validators import muon_capacity as V
+    from scalinglaws.validators.engine import judge
+
+    check = _check("muon_capacity.V3.critical_batch[muon,alpha=1.5]")
+    m = V._critical_batch(Settings(), "muon", "small")
+    assert m.log_power == V.MUON_BATCH_LOG_POWER
+    verdict = judge(check, m, Settings())
+    assert verdict.outcome != "fail", verdict.summary()
+    assert verdict.ci[0] <= 2.0 <= verdict.ci[1] and verdict.ci[1] < 2.34, verdict.summary()
+    x, _, crit, *_ = V.critical_batches(Settings(), "muon", "small")
+    ratio = crit.mean(0) / (x**2 * np.log(x))
+    assert np.ptp(np.log(ratio)) < 0.15, ratio  # c d^2 ln d within 7 %
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("method", ["muon", "sgd"])
 def test_critical_batch_v3_at_small_size(method):
-    """V3 at quick sizes (registered for --full only): the engine predicts the law's exponent,
-    the batch-limited branch is the 'recovered once in the batch' level B p* ~ ln 2 at every
-    d, the thresholds grow with d, and the verdict survives a JSON round trip."""
+    """V3 at quick sizes: the engine predicts the law's exponent, the batch-limited branch is
+    the 'recovered once in the batch' level B p* ~ ln 2 at every d, the thresholds grow with
+    d, and the verdict survives a JSON round trip."""
     import json
 
     from scalinglaws.validators import muon_capacity as V
