@@ -2,10 +2,12 @@
 
 Start: the update :math:`W \\leftarrow W - \\eta (GG^\\top)^{(p-1)/2} G` (which is
 :math:`U\\Sigma^pV^\\top` for :math:`G = U\\Sigma V^\\top`) with the paper's local model
-:math:`G = \\kappa H E + \\Xi` and its curvature-aligned surrogate
-:math:`(GG^\\top)^{(p-1)/2} \\approx H^{(p-1)/2}` (constants absorbed). In the eigenbasis of
-:math:`H` every mode is a scalar recursion; its square, averaged, gives the second moment, whose
-fixed point is the noise floor and whose contraction bounds the stable step.
+:math:`G = \\kappa H E + \\Xi`. When the noise dominates and its variance on mode :math:`i` is
+:math:`c_0 h_i^\\beta`, :math:`GG^\\top \\approx \\Xi\\Xi^\\top \\approx m c_0 H^\\beta`, so
+:math:`(GG^\\top)^{(p-1)/2} \\approx \\alpha^{(p-1)/2} H^{\\beta(p-1)/2}` (:math:`\\alpha = m c_0`
+absorbed in :math:`\\eta`; :math:`\\beta = 1` is the paper's curvature-aligned surrogate). In the
+eigenbasis of :math:`H` every mode is a scalar recursion; its square, averaged, gives the second
+moment, whose fixed point is the noise floor and whose contraction bounds the stable step.
 
 >>> from scalinglaws.derivations import check
 >>> check(DERIVATIONS["dynmuon.noise_floor"]())
@@ -20,23 +22,40 @@ from scalinglaws.registry import paper as _paper
 
 from . import Derivation
 
-__all__ = ["DERIVATIONS", "NOT_DERIVED"]
+__all__ = ["DERIVATIONS", "NOT_DERIVED", "flat_mode_threshold"]
 
 _P = _paper("dynmuon").params
-p, h, eta, kappa, c, m = (_P[n].symbol for n in ("p", "h", "eta", "kappa", "c", "m"))
+p, h, eta, kappa, c, m, beta = (
+    _P[n].symbol for n in ("p", "h", "eta", "kappa", "c", "m", "beta")
+)
 s, tau, w, p_min, p_max, x = (_P[n].symbol for n in ("s", "tau", "w", "p_min", "p_max", "x"))
 
 _delta, _xi = sp.symbols("delta xi", real=True)
+_m_cols, _c0 = sp.symbols("m_cols c_0", positive=True)
+
+
+def _preconditioner():
+    """(G G^T)^((p-1)/2) on mode i when the noise dominates: E[Xi Xi^T]_ii = m c_0 h^beta."""
+    gram = _m_cols * _c0 * h**beta  # sum over the m columns of Var Xi_ij = c_0 h_i^beta
+    power = sp.powsimp(sp.expand_power_base(gram ** ((p - 1) / 2), force=True), force=True)
+    alpha = (_m_cols * _c0) ** ((p - 1) / 2)
+    shape = sp.powsimp(sp.simplify(power / alpha), force=True)
+    steps = [
+        ("noise-dominated G G^T ~ Xi Xi^T, diagonal in H's eigenbasis: (Xi Xi^T)_ii", gram),
+        ("(G G^T)^((p-1)/2) on mode i", power),
+        ("alpha^((p-1)/2) with alpha = m c_0 absorbed in eta leaves", shape),
+    ]
+    return steps, shape
 
 
 def _mode_step():
-    """delta' = delta - eta h^((p-1)/2) (kappa h delta + xi), expanded."""
-    precond = h ** ((p - 1) / 2)
+    """delta' = delta - eta h^(beta (p-1)/2) (kappa h delta + xi), expanded."""
+    steps, precond = _preconditioner()
     grad = kappa * h * _delta + _xi
     new = sp.expand(_delta - eta * precond * grad)
-    steps = [
+    steps = steps + [
         ("mode i of G = kappa H E + Xi in H's eigenbasis", sp.Eq(sp.Symbol("g"), grad)),
-        ("surrogate (G G^T)^((p-1)/2) ~ h^((p-1)/2); delta' = delta - eta h^((p-1)/2) g", new),
+        ("delta' = delta - eta h^(beta (p-1)/2) g", new),
     ]
     return steps, new
 
@@ -99,6 +118,29 @@ def small_step_floor() -> Derivation:
     return Derivation("dynmuon.small_step_floor", "first order in eta of the noise floor",
                       steps + [("floor", fixed), ("lim_(eta->0) floor/eta, times eta", lead)],
                       sp.powsimp(sp.simplify(lead), force=True))
+
+
+def flat_mode_threshold() -> tuple[list, sp.Expr]:
+    """(steps, p_c): with c = c_0 h^beta the small-step floor goes like h^e(p); it grows towards
+    flat modes (e < 0) iff p < p_c = 2/beta - 1.
+
+    >>> flat_mode_threshold()[1]
+    (2 - beta)/beta
+    """
+    steps, value = _second_moment()
+    (fixed,) = sp.solve(sp.Eq(m, value), m)
+    lead = sp.limit(fixed / eta, eta, 0) * eta
+    with_noise = sp.powsimp(sp.expand_power_base(lead.subs(c, _c0 * h**beta), force=True),
+                            force=True)
+    e = sp.simplify(sp.log(with_noise.subs(h, sp.E)).expand(force=True)
+                    - sp.log(with_noise.subs(h, 1)).expand(force=True))
+    (p_c,) = sp.solve(sp.Eq(e, 0), p)
+    steps = steps + [
+        ("small-step floor with c = c_0 h^beta", with_noise),
+        ("its power of h", sp.factor(e)),
+        ("zero at", sp.Eq(p, p_c)),
+    ]
+    return steps, p_c
 
 
 def schedule_crossing() -> Derivation:

@@ -15,10 +15,43 @@ from scalinglaws.validators.processes.assoc_memory import muon_map
 
 
 def test_statuses():
-    assert sl.law("dynmuon.mode_contraction").status == "transcribed"
     assert sl.law("dynmuon.p_schedule").status == "transcribed"
-    for key in ("second_moment", "noise_floor", "stability_step", "small_step_floor", "schedule_crossing"):
+    assert sl.law("dynmuon.shaping").status == "transcribed"
+    # the mode coefficients carry our beta generalisation; beta = 1 is the transcribed form
+    for key in ("mode_contraction", "mode_noise_gain", "second_moment", "noise_floor",
+                "stability_step", "small_step_floor", "schedule_crossing"):
         assert sl.law(f"dynmuon.{key}").status == "derived"
+
+
+_PAPER_FORMS = {  # the beta = 1 forms (the paper's surrogate, and these laws before issue 14)
+    "mode_contraction": "1 - eta*kappa*h**((p + 1)/2)",
+    "mode_noise_gain": "eta*h**((p - 1)/2)",
+    "stability_step": "2/(kappa*h**((p + 1)/2))",
+    "small_step_floor": "eta*c*h**((p - 3)/2)/(2*kappa)",
+}
+
+
+@pytest.mark.parametrize("key", sorted(_PAPER_FORMS))
+def test_beta_one_recovers_the_paper_forms(key):
+    law = sl.law(f"dynmuon.{key}")
+    beta = law.params["beta"].symbol
+    paper = sp.sympify(_PAPER_FORMS[key], locals=law.symbols)
+    assert sp.simplify(law.expr.subs(beta, 1) - paper) == 0
+    assert sp.simplify(law.expr.subs(beta, sp.Rational(7, 5)) - paper) != 0
+
+
+def test_flat_modes_carry_the_larger_floor_iff_p_below_2_over_beta_minus_1():
+    _, p_c = D.flat_mode_threshold()
+    beta = sl.law("dynmuon.small_step_floor").params["beta"].symbol
+    assert sp.simplify(p_c - (2 / beta - 1)) == 0
+    floor = sl.law("dynmuon.small_step_floor").lambdify()
+    h = np.array([0.05, 1.0])
+    for p in (-0.25, 0.4, 0.45):  # p_c = 3/7 at beta = 1.4
+        vals = floor(eta=0.1, kappa=1.0, h=h, p=p, beta=1.4, c=h**1.4)
+        assert (vals[0] > vals[1]) == (p < 2 / 1.4 - 1)
+    # the floor's slope in h at p = -0.25 (issue 14: -0.47, not the beta = 1 form's -0.225)
+    vals = floor(eta=0.1, kappa=1.0, h=h, p=-0.25, beta=1.4, c=h**1.4)
+    assert math.log(vals[1] / vals[0]) / math.log(h[1] / h[0]) == pytest.approx(-0.475)
 
 
 @pytest.mark.parametrize("key", sorted(D.DERIVATIONS))
@@ -60,10 +93,11 @@ def test_shaping_at_p0_is_muons_polar_factor():
 def test_noise_floor_is_the_fixed_point_and_the_stability_edge():
     floor = sl.law("dynmuon.noise_floor")
     nxt = sl.law("dynmuon.second_moment")
-    vals = dict(eta=0.3, kappa=1.2, h=0.4, p=-0.25, c=0.7)
+    vals = dict(eta=0.3, kappa=1.2, h=0.4, p=-0.25, c=0.7, beta=1.4)
     m = float(floor.evaluate(**vals))
     assert float(nxt.evaluate(m=m, **vals)) == pytest.approx(m)
-    eta_max = float(sl.law("dynmuon.stability_step").evaluate(kappa=1.2, h=0.4, p=-0.25))
+    eta_max = float(sl.law("dynmuon.stability_step").evaluate(kappa=1.2, h=0.4, p=-0.25,
+                                                               beta=1.4))
     assert floor.in_regime(**dict(vals, eta=0.99 * eta_max))
     assert not floor.in_regime(**dict(vals, eta=1.01 * eta_max))
 
@@ -75,17 +109,22 @@ def _check(name):
 
 def test_checks_registered_and_pass():
     names = {c.name for c in select_checks(("dynmuon",))}
-    assert names == {"dynmuon.noise_floor[p=-0.25]", "dynmuon.second_moment[matrix,p=1]",
-                     "dynmuon.noise_floor[matrix,p=-0.25]"}
+    assert {"dynmuon.noise_floor[p=-0.25]", "dynmuon.second_moment[matrix,p=1]",
+            "dynmuon.noise_floor[matrix,p=-0.25]", "dynmuon.noise_floor[matrix,p=-0.25,beta=1.4]",
+            "dynmuon.small_step_floor[matrix,p=-0.25,beta=1.4]",
+            "dynmuon.stability_step[p=-1.5,beta=1.4,h=0.1]"} <= names
+    checked = {c.law_key for c in select_checks(("dynmuon",)) if not c.full_only}
+    for law in sl.laws(paper="dynmuon"):
+        assert law.key in checked or law.unchecked_reason == "definition", law.key
     m = V.noise_floor(Settings())
     assert isinstance(m, Curve) and isinstance(m.predict, LawCurve) and m.predict.level
     assert np.all(np.diff(m.x) > 0) and m.y.shape[0] >= 2  # replicas as rows
     v = _check("dynmuon.noise_floor[p=-0.25]").verdict(Settings())
     assert v.passed and v.negative_control["rejected"]
     assert not _check("dynmuon.noise_floor[p=-0.25]").verdict(Settings(perturb=0.1)).passed
-    # a wrong law (noise gain h^((p-1)/2) replaced by 1) would be far outside the interval
+    # a wrong law (noise gain h^(beta (p-1)/2) replaced by 1) would be far outside the interval
     h, sims, c = V._mode_run(0, False)
-    wrong = c * 0.25 / (1 - (1 - 0.5 * h ** 0.375) ** 2)
+    wrong = c * 0.25 / (1 - (1 - 0.5 * h ** (1 + 1.4 * (-1.25) / 2)) ** 2)
     assert abs(np.mean(np.log(sims.mean(0) / wrong))) > 10 * (v.ci[1] - v.ci[0])
 
 
@@ -95,6 +134,55 @@ def test_interval_follows_the_run_seed():
     chk = _check("dynmuon.noise_floor[p=-0.25]")
     a, b = chk.verdict(Settings(seed=0)), chk.verdict(Settings(seed=1))
     assert a.ci != b.ci and a.passed and b.passed
+
+
+def test_beta_check_rejects_the_beta_one_form(monkeypatch):
+    """The check at beta = 1.4 that the old (beta = 1) floor shape fails: the matrix process's
+    stationary floors follow h^(beta (p+1)/2 - 1)."""
+    chk = _check("dynmuon.small_step_floor[matrix,p=-0.25,beta=1.4]")
+    m = chk.measure(Settings())
+    v = judge(chk, m, Settings())
+    assert v.outcome == "pass" and v.negative_control["rejected"]
+    law = sl.law("dynmuon.small_step_floor")
+    monkeypatch.setattr(law, "expr", law.expr.subs(law.params["beta"].symbol, 1))
+    assert judge(chk, m, Settings()).outcome == "fail"
+
+
+def test_wide_run_statistics_are_those_of_the_mode_model():
+    run = V._wide_run(0, -0.25, 1.4, False)
+    h, eta = run["h"], run["eta_eff"]
+    x = eta * h ** (1 + 1.4 * (-1.25) / 2)
+    # contraction, innovation and floor agree with one another: floor = gain^2 c / (1 - r^2)
+    r = run["contraction"].mean(0)
+    assert np.allclose(r, 1 - x, atol=0.01)
+    implied = run["innovation"].mean(0) / (1 - r**2)
+    assert np.allclose(implied, run["floor"].mean(0), rtol=0.02)
+
+
+def test_stability_check_brackets_the_threshold(monkeypatch):
+    chk = _check("dynmuon.stability_step[p=-1.5,beta=1.4,h=0.1]")
+    m = chk.measure(Settings())
+    lo, hi = m.ci
+    assert hi / lo < 1.01 and lo <= m.value <= hi
+    assert judge(chk, m, Settings()).outcome == "pass"
+    grid = np.array([0.98, 1.02]) * m.value
+    below, above = V._growth(grid, 0)
+    assert below < 3 and above > V._STABILITY["growth"]
+    law = sl.law("dynmuon.stability_step")
+    p = law.params["p"].symbol
+    monkeypatch.setattr(law, "expr", law.expr.subs(p, p + sp.Rational(1, 10)))
+    assert judge(chk, m, Settings()).outcome == "fail"
+
+
+@pytest.mark.parametrize("name", ["dynmuon.schedule_crossing[x=0.25,readme]",
+                                  "dynmuon.schedule_crossing[x=0.95]",
+                                  "dynmuon.schedule_crossing[x=-0.2]"])
+def test_schedule_crossing_checks(name):
+    chk = _check(name)
+    m = chk.measure(Settings())
+    assert m.ci[1] - m.ci[0] <= 1.01e-5 and m.deterministic
+    v = judge(chk, m, Settings())
+    assert v.passed and v.negative_control["rejected"]
 
 
 def test_matrix_second_moment_follows_the_one_step_map(monkeypatch):
@@ -118,16 +206,17 @@ def test_shaped_matrix_process_sits_on_the_mode_noise_floor(p):
     stationary second moment is the noise_floor law at eta_eff = eta (m c_0)^((p-1)/2), within the
     surrogate's first-order error plus the Monte Carlo interval; the unshaped law (p = 1) and a
     law with the noise gain's exponent moved are far outside."""
-    h, c, eta_eff, sims = V._wide_run(0, p, False)
+    run = V._wide_run(0, p, 1.0, False)
+    h, c, eta_eff, sims = run["h"], run["c"], run["eta_eff"], run["floor"]
     floor = sl.law("dynmuon.noise_floor").lambdify()
-    pred = floor(eta=eta_eff, kappa=1.0, h=h, p=p, c=c)
+    pred = floor(eta=eta_eff, kappa=1.0, h=h, p=p, c=c, beta=1.0)
     error, _ = V._surrogate_error(p)
     per_replica = np.log(sims / pred).mean(axis=1)
     half = 3 * per_replica.std(ddof=1) / math.sqrt(per_replica.size)
     mean = float(np.log(sims.mean(0) / pred).mean())
     assert abs(mean) <= error + half, (mean, error, half)
     assert error + half < 0.1
-    for wrong in (floor(eta=eta_eff, kappa=1.0, h=h, p=1.0, c=c), pred * h ** 0.25):
+    for wrong in (floor(eta=eta_eff, kappa=1.0, h=h, p=1.0, c=c, beta=1.0), pred * h ** 0.25):
         assert abs(np.log(sims.mean(0) / wrong).mean()) > 0.1 + error + half
     if p == -0.25:
         # judged without the surrogate's allowance, the check resolves the surrogate's error:
