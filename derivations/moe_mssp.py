@@ -434,13 +434,26 @@ _OBSERVABLE_REASON = (
 NOT_DERIVED.update({
     f"moe_mssp.{name}": _OBSERVABLE_REASON
     for name in ("mssp.init_term", "mup.init_term", "sgd.output_change_ratio",
-                 "adam.mssp.output_change", "adam.mup.output_change", "adam.output_change_ratio")
+                 "adam.mssp.output_change", "adam.output_change_ratio",
+                 "i.mup.router_propagating", "ii.adam.mup.propagating_term")
 })
+NOT_DERIVED["moe_mssp.mssp.scale_stable"] = (
+    "The desideratum the MSSP tables are derived from (rules 1-6: every term Theta(1) or zero), "
+    "not a consequence of them: the table derivations assume it, the coordinate checks test it."
+)
 NOT_DERIVED.update({
-    f"moe_mssp.ii.{par}.lr_transfer": (
+    "moe_mssp.ii.mssp.lr_transfer": (
         "A hypothesis about training dynamics (how far the optimal learning rate moves over "
         "widths), with a factor-2 criterion of ours; no closed form to derive. Checked by "
         "simulation only."
-    )
-    for par in ("mssp", "mup")
+    ),
+    "moe_mssp.ii.mssp.optimal_loss_slope": (
+        "An empirical claim of the paper about training (monotonic improvement with scale), "
+        "encoded as the sign of a slope; no closed form to derive. Checked by simulation only."
+    ),
+    "moe_mssp.ii.mup.optimal_loss_slope": (
+        "Our hypothesis about training under muP (the loss at the optimum does not fall with "
+        "width), encoded as the sign of a slope; no closed form to derive. Checked by "
+        "simulation only."
+    ),
 })

@@ -94,4 +94,10 @@ TABLE_DERIVATIONS = {
     for q in ("init_var", "lr_sgd", "lr_adam")
 }
 DERIVATIONS: dict = {}
-NOT_DERIVED: dict = {}
+NOT_DERIVED: dict = {
+    "mup.hidden.max_update": (
+        "The maximal-update desideratum the table derivations start from (step (ii) of the "
+        "bookkeeping above), not a consequence of them: the table assumes it, the coordinate "
+        "check tests it."
+    ),
+}

@@ -264,3 +264,19 @@ def test_declared_log_power_on_an_observable_whose_exponent_is_the_law(demo):
     assert _v("rate", declared).outcome == "pass"
     plain = Curve(X, y, LawValue(sign=-1), point={"a": 2}, window=WINDOW)
     assert _v("rate", plain).outcome != "pass"
+
+
+def test_a_sampled_fail_needs_the_prediction_outside_the_999_interval(demo):
+    """Replicas (a Value from a bootstrap): outside the 95 % interval but inside the 99.9 % one is
+    inconclusive, not a fail; far outside is a fail; a deterministic Value keeps the 95 % rule."""
+    from scalinglaws.validators.engine.judge import FAIL_EXPANSION
+
+    predicted = 16.0  # 4 a^2 at a = 2 (the demo's "scale" law)
+    near = Value(17.0, (16.3, 17.7), "bootstrap", point={"a": 2}, relative=True)
+    v = _v("scale", near)
+    assert 17.0 - FAIL_EXPANSION * 0.7 < predicted < 16.3
+    assert v.outcome == "inconclusive" and any("99.9 %" in w for w in v.warnings)
+    far = Value(20.0, (19.5, 20.5), "bootstrap", point={"a": 2}, relative=True)
+    assert _v("scale", far).outcome == "fail"
+    exact = Value(17.0, (16.3, 17.7), "grid", point={"a": 2}, relative=True, deterministic=True)
+    assert _v("scale", exact).outcome == "fail"

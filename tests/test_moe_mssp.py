@@ -10,12 +10,14 @@ from scalinglaws.papers import moe_mssp as P
 from scalinglaws.parameterization import equivalent
 from scalinglaws.validators import moe_mssp as V
 from scalinglaws.validators.engine import Settings, judge, select_checks
+from scalinglaws.validators.processes.backend import replica_generators
 from scalinglaws.validators.processes.moe import (
     GROUPS,
     MoEShape,
     Recipe,
     _init,
     moe_coord_check,
+    moe_coordinates,
     moe_loss_and_grads,
     recipe_from_table,
 )
@@ -217,8 +219,8 @@ def test_observable_laws_follow_from_the_registered_tables(regime):
 
     for par in ("mup", "mssp"):
         assert law_x(f"moe_mssp.{par}.init_term") == _table_bookkeeping(regime, par, "init_term")
-        assert law_x(f"moe_mssp.adam.{par}.output_change") == _table_bookkeeping(
-            regime, par, "output_change", "adam")
+    assert law_x("moe_mssp.adam.mssp.output_change") == _table_bookkeeping(
+        regime, "mssp", "output_change", "adam")
     for opt, key in (("sgd", "moe_mssp.sgd.output_change_ratio"),
                      ("adam", "moe_mssp.adam.output_change_ratio")):
         ratio = (_table_bookkeeping(regime, "mup", "output_change", opt)
@@ -229,11 +231,29 @@ def test_observable_laws_follow_from_the_registered_tables(regime):
 
 
 def test_every_coordinate_check_names_the_law_of_its_observable():
-    checks = [c for c in select_checks(("moe_mssp",)) if not c.name.endswith("lr_transfer")]
-    assert {c.law_key for c in checks} == set(V.OBSERVABLE_LAWS.values())
-    for c in checks:
-        law = sl.law(c.law_key)
+    names = {c.name: c for c in select_checks(("moe_mssp",))}
+    for (obs, par, opt), key in V.OBSERVABLE_LAWS.items():
+        law = sl.law(key)
         assert "observable" in law.tags and law.status == "derived" and law.kind == "theta"
+        assert any(c.law_key == key for c in names.values()), key
+    coord = [c for c in names.values() if ".coord[" in c.name]
+    assert {c.law_key for c in coord} == {"moe_mssp.mssp.scale_stable"}
+    assert len(coord) == 2 * len(P.REGIMES) * len(P.OPTIMIZERS)
+
+
+def test_every_law_has_a_quick_check_or_a_reason():
+    checked = {c.law_key for c in select_checks(("moe_mssp",)) if not c.full_only}
+    for item in sl.laws(paper="moe_mssp"):
+        assert (item.key in checked) != bool(item.unchecked), item.key
+        if item.unchecked.startswith("table:"):
+            named = item.unchecked.split("covered by check ", 1)[1].split(" ")[0]
+            assert any(c.name == named for c in select_checks(("moe_mssp",))), named
+    # the table entries with a value are checked at both routings where their run has both
+    for item in sl.laws(paper="moe_mssp", tag="table"):
+        if item.unchecked or "optimizer=adam" in item.tags and "optimizer=sgd" not in item.tags:
+            continue
+        routings = {c.name.rsplit("[", 1)[1] for c in select_checks((item.key,))}
+        assert routings == {"soft]", "top-K]"}, item.key
 
 
 def _check(name):
@@ -266,12 +286,27 @@ def test_standard_parameterization_fails_the_init_term_checks(regime, parameteri
     assert v.measured > 0.3  # the SP initial term grows like sqrt(M)
 
 
-def test_standard_parameterization_fails_the_output_change_check():
-    check = _check("moe_mssp.ii.mup.relative_output_change")
-    curve = V.coord_curve("II", "mup", "relative_output_change", Settings(),
-                          data_parameterization="sp")
+def test_standard_parameterization_fails_the_first_step_ratio():
+    check = _check("moe_mssp.ii.mup.relative_first_step")
+    v = judge(check, V.first_step_ratio("II", "sgd", Settings(), data_parameterization="sp"),
+              Settings())
+    assert v.outcome == "fail" and v.measured > 0  # SP's output change grows with the width
+
+
+def test_first_step_ratios_are_exact_identities():
+    for optimizer, expected in (("sgd", -1.0), ("adam", -0.5)):
+        m = V.first_step_ratio("II", optimizer, Settings())
+        assert m.deterministic and m.value == pytest.approx(expected, abs=1e-4)
+        assert m.ci[1] - m.ci[0] < 1e-3
+
+
+def test_standard_parameterization_fails_the_scale_stability_check():
+    """SP (variance 1/fan-in everywhere, raw gates, rates held at the base width): the
+    aggregate's effective term grows with the width."""
+    check = _check("moe_mssp.ii.mssp.sgd.coord[expert_down.eff]")
+    curve = V.term_curve("II", "sgd", "expert_down", "eff", Settings(), data_parameterization="sp")
     v = judge(check, curve, Settings())
-    assert v.outcome == "fail" and v.measured > 0
+    assert v.outcome == "fail" and v.measured > 0.3
 
 
 def test_mup_data_fail_the_mssp_law_and_vice_versa():
@@ -374,11 +409,175 @@ def test_lr_transfer_with_another_seed():
 
 
 def test_lr_transfer_checks_name_the_transfer_laws_and_bounds():
-    """The transfer checks judge the shift in octaves against the hypothesis laws: an upper bound
-    (MSSP transfers) and a lower bound (muP does not), never the other table's data."""
+    """The transfer check judges MSSP's shift in octaves against its hypothesis (an upper
+    bound); the paper's monotonic-improvement claim is a bound on the sign of the slope of the
+    loss at the optimum, MSSP's from above and muP's from below."""
     by_name = {c.name: c for c in select_checks(("moe_mssp",))}
-    for par, kind in (("mssp", "upper"), ("mup", "lower")):
-        c = by_name[f"moe_mssp.ii.{par}.lr_transfer"]
-        law = sl.law(c.law_key)
-        assert c.law_key == f"moe_mssp.ii.{par}.lr_transfer"
-        assert law.kind == kind and law.status == "hypothesis" and float(law.evaluate(M=4, K=4)) == 1
+    c = by_name["moe_mssp.ii.mssp.lr_transfer"]
+    law = sl.law(c.law_key)
+    assert law.kind == "upper" and law.status == "hypothesis"
+    assert float(law.evaluate(M=4, K=4)) == 1
+    assert "moe_mssp.ii.mup.lr_transfer" not in {i.key for i in sl.laws(paper="moe_mssp")}
+    for par, kind, status in (("mssp", "upper", "transcribed"), ("mup", "lower", "hypothesis")):
+        law = sl.law(f"moe_mssp.ii.{par}.optimal_loss_slope")
+        assert law.kind == kind and law.status == status
+        assert float(law.evaluate(M=4, K=4)) == 0
+        assert by_name[f"moe_mssp.ii.{par}.optimal_loss"].law_key == law.key
+
+
+def test_optimal_loss_curve_reads_each_seed_at_the_common_optimum(monkeypatch):
+    grid = np.array([32.0, 48.0, 64.0, 96.0])
+    x = np.arange(-2.0, 2.01, 0.5)
+    rng = np.random.default_rng(0)
+    floor = 1.0 + 0.1 * np.log(grid / 32)  # loss at the optimum rises like N^0.1-ish
+
+    def fake(regime, par, seed=0, full=False, backend="numpy"):
+        loss = np.stack([(x[:, None] - 0.5) ** 2 + f + 0.01 * rng.standard_normal((len(x), 6))
+                         for f in floor])
+        loss[0, 0] = np.inf  # a diverged run away from the optimum is ignored
+        return grid, x, loss
+
+    monkeypatch.setattr(V, "lr_sweep", fake)
+    m = V.optimal_loss_curve("II", "mup", Settings())
+    assert m.y.shape == (6, 4) and np.all(np.isfinite(m.y))
+    assert m.extra["optimal_log2_lr"] == [0.5] * 4
+    up = judge(_check("moe_mssp.ii.mup.optimal_loss"), m, Settings())
+    down = judge(_check("moe_mssp.ii.mssp.optimal_loss"), m, Settings())
+    assert up.outcome == "pass" and up.measured > 0
+    assert down.outcome == "fail"  # a rising loss at the optimum contradicts MSSP's bound
+
+
+# ---- the coordinate-check process ---------------------------------------------------------------
+
+
+def _coords(recipe, shape, **kw):
+    kw = {"replicas": 3, "batch": 5, "steps": 3, "seed": 3, **kw}
+    return moe_coordinates(shape, recipe, **kw), shape
+
+
+def test_coordinates_decomposition_and_a_frozen_network():
+    shape = MoEShape(D=4, N=12, N_e=4, M=4, K=4, C=2)
+    recipe = Recipe.uniform(shape, lr=0.05)
+    out, _ = _coords(recipe, shape)
+    for g in GROUPS:  # at t = 0 the activation is its initial term, and nothing has moved
+        assert np.allclose(out[f"act.{g}"][:, 0], out[f"base.{g}"][:, 0])
+        assert np.all(out[f"eff.{g}"][:, 0] == 0) and np.all(out[f"prop.{g}"][:, 0] == 0)
+    assert np.all(out["prop.embedding"] == 0)  # the input never changes
+    assert np.all(out["eff.router"][:, 1:] > 0)
+    frozen, _ = _coords(Recipe.uniform(shape, lr=0.0), shape)
+    for g in GROUPS:
+        assert np.all(frozen[f"upd.{g}"] == 0) and np.all(frozen[f"eff.{g}"] == 0)
+    assert np.all(frozen["output_change"] == 0)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_probe_is_the_change_along_the_backward_signal(optimizer):
+    """probe = <in U, c> / (|c| sqrt(n)): checked against a finite step of the router."""
+    shape = MoEShape(D=4, N=10, N_e=3, M=4, K=4, C=2)
+    base = Recipe.uniform(shape, lr=0.0)
+    recipe = Recipe(base.var, base.lr, optimizer=optimizer,
+                    eps={g: 1e-12 for g in GROUPS} if optimizer == "adam" else None)
+    out, _ = _coords(recipe, shape, replicas=1, steps=1)
+    rng = replica_generators(3, 1)
+    params, teacher = _init(shape, recipe, rng, np)
+    x = np.stack([rng[0].standard_normal((5, shape.D))])
+    signals = {}
+    _, grads, _, _ = moe_loss_and_grads(params, x, np.sign(x @ teacher), shape, recipe, np,
+                                        signals)
+    U = grads["router"] if optimizer == "sgd" else np.sign(grads["router"])
+    from scalinglaws.validators.processes.moe import _io
+    r0 = _io(params, x, shape, recipe, np)["r"]
+    eps = 1e-6
+    params["router"] = params["router"] - eps * U
+    r1 = _io(params, x, shape, recipe, np)["r"]
+    c = signals["router"]
+    along = -np.sum((r1 - r0) * c) / eps / (np.linalg.norm(c) * np.sqrt(c[0].size))
+    assert out["probe.router"][0, 0] == pytest.approx(along, rel=1e-4)
+
+
+def test_unit_sizes_do_not_depend_on_the_group_variance():
+    """The init-variance checks read the input of each group: the group's own variance never
+    enters their measurement (other groups' do: the router's sets the gates the aggregate
+    reads)."""
+    shape = MoEShape(D=4, N=12, N_e=4, M=4, K=2, C=2)
+    a = Recipe.uniform(shape)
+    out_a, _ = _coords(a, shape, steps=1)
+    for group, value in (("router", 7.0), ("expert_down", 5.0), ("expert_up", 3.0)):
+        b = Recipe({**a.var, group: value}, a.lr)
+        out_b, _ = _coords(b, shape, steps=1)
+        np.testing.assert_allclose(out_a[f"unit.{group}"], out_b[f"unit.{group}"])
+        if group == "expert_down":
+            np.testing.assert_allclose(out_a["unit.expert_out"], out_b["unit.expert_out"])
+        if group == "router":
+            assert not np.allclose(out_a["unit.expert_down"], out_b["unit.expert_down"])
+
+
+def test_top_k_mask_keeps_exactly_k_experts_even_when_logits_tie():
+    from scalinglaws.validators.processes.moe import _topk_mask
+
+    r = np.array([[[0.0, 0.0, 0.0, 0.0], [3.0, 1.0, 2.0, 0.0]]])
+    mask = _topk_mask(np, r, 2)
+    assert mask.sum(axis=-1).tolist() == [[2.0, 2.0]]
+    assert mask[0, 1].tolist() == [1.0, 0.0, 1.0, 0.0]
+    assert np.all(_topk_mask(np, r, 4) == 1)
+
+
+def test_common_random_numbers_share_the_task_within_a_group():
+    shape = MoEShape(D=4, N=12, N_e=4, M=4, K=4, C=2)
+    recipe = Recipe.uniform(shape, lr=0.05)
+    data = np.random.SeedSequence(11)
+    out = moe_coordinates(shape, recipe, replicas=4, batch=5, steps=1, seed=1, data_seed=data,
+                          data_repeat=2)
+    x = out["unit.embedding"]  # the RMS input row: the task's data alone
+    assert x[0] == x[1] and x[2] == x[3] and x[0] != x[2]
+    wide = moe_coordinates(MoEShape(D=4, N=24, N_e=4, M=4, K=4, C=2), Recipe.uniform(
+        MoEShape(D=4, N=24, N_e=4, M=4, K=4, C=2), lr=0.05), replicas=4, batch=5, steps=1,
+        seed=2, data_seed=data, data_repeat=2)
+    np.testing.assert_array_equal(wide["unit.embedding"], x)  # same tasks at another width
+    assert out["unit.router"][0] != out["unit.router"][1]  # independent weights
+    with pytest.raises(sl.DomainError):
+        moe_coordinates(shape, recipe, replicas=3, steps=1, data_seed=data, data_repeat=2)
+
+
+def test_networks_per_replica_equalises_sgd_and_not_adam():
+    assert [V.networks_per_replica("sgd", N, 256) for N in (64, 128, 256)] == [4, 2, 1]
+    assert V.networks_per_replica("adam", 64, 256) == 1
+
+
+# ---- table entries: measured with an independent recipe ---------------------------------------
+
+
+def test_entry_measurement_does_not_read_the_entry_and_a_wrong_entry_fails(monkeypatch):
+    """The checks measure each entry on a run of the table, at the step before the entry acts:
+    editing the law changes the prediction, never the data, and the edited law fails."""
+    key = "moe_mssp.ii.adam.router.lr"
+    chk = _check(f"{key}[soft]")
+    before = V.entry_curve(key, "soft", Settings()).y.copy()
+    monkeypatch.setattr(sl.law(key), "expr", P.N ** -2)
+    try:
+        again = V.entry_curve(key, "soft", Settings())
+        np.testing.assert_array_equal(again.y, before)  # the cached run is the same data
+        V.simulate.cache_clear()
+        rerun = V.entry_curve(key, "soft", Settings())  # a fresh run with the edited table
+        v = judge(chk, rerun, Settings())
+    finally:
+        V.simulate.cache_clear()
+    np.testing.assert_allclose(rerun.y[:, 0], before[:, 0])  # base width: same rates
+    assert v.outcome == "fail" and v.measured > 0.5
+
+
+@pytest.mark.parametrize("key", ["moe_mssp.ii.router.init_var", "moe_mssp.ii.sgd.readout.lr",
+                                 "moe_mssp.ii.adam.expert_down.eps"])
+def test_entry_checks_pass_their_laws_and_reject_a_perturbation(key):
+    chk = _check(f"{key}[soft]")
+    v = chk.verdict(Settings())
+    assert v.outcome in ("pass", "inconclusive") and v.ci[0] <= 0 <= v.ci[1]
+    assert chk.verdict(Settings(perturb=0.1)).outcome != "pass"
+
+
+def test_standard_parameterization_fails_an_entry_of_the_mssp_table():
+    """Under SP the readout starts at variance 1/N and every rate is held at the base width:
+    the router's SGD rate that makes its step Theta(1) no longer follows the table's M/N."""
+    key = "moe_mssp.ii.sgd.router.lr"
+    v = judge(_check(f"{key}[soft]"), V.entry_curve(key, "soft", Settings(), "sp"), Settings())
+    assert v.outcome == "fail"

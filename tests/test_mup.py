@@ -1,22 +1,23 @@
 """The TP5 μP table: laws, derivations, the MLP coordinate check and its negative control."""
 
+import numpy as np
 import pytest
-import sympy as sp
 
 import scalinglaws as sl
 from scalinglaws.derivations import mup as DM
 from scalinglaws.papers import mup as P
 from scalinglaws.parameterization import abc_exponents, equivalent
 from scalinglaws.validators import mup as V
-from scalinglaws.validators.engine import Exponent, LawCurve, Settings, judge, select_checks
+from scalinglaws.validators.engine import Curve, LawCurve, Settings, judge, select_checks
 
 KEYS = sorted(DM.TABLE_DERIVATIONS)
 
 
-def test_nine_laws_from_the_authors_code():
-    items = sl.laws(paper="mup")
+def test_nine_table_laws_from_the_authors_code():
+    items = sl.laws(paper="mup", tag="table")
     assert {i.key for i in items} == set(KEYS)
     assert all(i.status == "authors_code" and i.kind == "theta" for i in items)
+    assert {i.key for i in sl.laws(paper="mup")} == set(KEYS) | {"mup.hidden.max_update"}
     assert sl.law("mup.output.init_var").exponent("fan_in") == -2
     assert sl.law("mup.input.lr_sgd").in_regime(fan_in=3, fan_out=100)
     assert not sl.law("mup.input.lr_sgd").in_regime(fan_in=100, fan_out=3)
@@ -46,25 +47,21 @@ def _check(optimizer):
     return chk
 
 
-def test_measurements_name_the_hidden_lr_laws():
-    sgd, adam = V.measure("sgd", Settings()), V.measure("adam", Settings())
-    assert _check("sgd").law_key == "mup.hidden.lr_sgd" and isinstance(sgd.predict, LawCurve)
-    assert sgd.predict.points[0] == {"fan_in": 64, "fan_out": 64}
-    assert _check("adam").law_key == "mup.hidden.lr_adam" and adam.predict == Exponent("fan_in")
+def test_coordinate_checks_name_the_max_update_law():
+    sgd = V.measure("sgd", Settings())
+    assert _check("sgd").law_key == "mup.hidden.max_update" and isinstance(sgd.predict, LawCurve)
+    assert _check("adam").law_key == "mup.hidden.max_update" and _check("adam").full_only
     assert sgd.y.shape == (V.REPLICAS, 5) and sgd.window == (128.0, 1024.0)
-    # Adam's observable is Delta z_2 / n (the normalised update moves each of n summands)
-    assert adam.y * adam.x == pytest.approx(V.simulate("mup", "adam")[1])
 
 
-def test_mup_sgd_coordinate_check_is_decided_by_its_law(monkeypatch):
+def test_mup_sgd_coordinate_check_is_decided_by_its_law():
     chk, m = _check("sgd"), V.measure("sgd", Settings())
     assert judge(chk, m, Settings()).outcome != "fail"
     assert judge(chk, m, Settings(perturb=0.1)).outcome != "pass"
-    # the same data against a hidden lr growing like fan_out (n along the width) cannot pass
-    law = sl.law("mup.hidden.lr_sgd")
-    monkeypatch.setattr(law, "expr", sp.Integer(1) * P.fan_out)
-    wrong = judge(chk, m, Settings())
-    assert wrong.outcome != "pass" and wrong.measured < -0.5
+    # updates that grow like the width (as under SP) cannot pass
+    grown = Curve(m.x, m.y * m.x, m.predict, window=m.window)
+    wrong = judge(chk, grown, Settings())
+    assert wrong.outcome == "fail" and wrong.measured > 0.5
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "adam"])
@@ -81,3 +78,54 @@ def test_mup_recipe_uses_the_table():
     assert lr["input"] == pytest.approx(0.1 * 4)  # SGD input lr ~ fan_out
     assert lr["output"] == pytest.approx(0.1 / 4)
     assert lr["hidden"] == pytest.approx(0.1)
+    var, lr = V.recipe("mup", "sgd", 256, 64, n2=128, n2_0=128)  # hidden 256 -> 128
+    assert lr["hidden"] == pytest.approx(0.1 / 4)  # fan_out / fan_in
+
+
+# ---- table entries ------------------------------------------------------------------------------
+
+
+def _entry(name):
+    (chk,) = [c for c in select_checks(("mup",)) if c.name == name]
+    return chk
+
+
+def test_every_table_law_has_quick_entry_checks():
+    quick = [c for c in select_checks(("mup",)) if not c.full_only]
+    for key in KEYS:
+        assert sum(c.law_key == key for c in quick) == len(V.ENTRY_SWEEPS[key]) >= 1
+    assert len(V.ENTRY_SWEEPS["mup.hidden.lr_sgd"]) == 3  # square, fan-in and fan-out alone
+
+
+def test_unit_sizes_do_not_read_the_group_variance():
+    from scalinglaws.validators.processes.moe import MLPShape, mlp_coordinates
+
+    lr = {"input": 0.1, "hidden": 0.1, "output": 0.1}
+    a = mlp_coordinates(MLPShape(4, 16, n2=8), {"input": .25, "hidden": 1 / 16, "output": .1},
+                        lr, replicas=3, seed=2)
+    b = mlp_coordinates(MLPShape(4, 16, n2=8), {"input": .25, "hidden": 5.0, "output": .1},
+                        lr, replicas=3, seed=2)
+    np.testing.assert_allclose(a["unit.hidden"], b["unit.hidden"])
+    assert not np.allclose(a["probe.output"], b["probe.output"])  # the downstream does change
+
+
+@pytest.mark.parametrize("key, sp_fails", [("mup.hidden.lr_sgd", True),
+                                           ("mup.output.lr_adam", False)])
+def test_a_wrong_entry_fails_and_sp_data(key, sp_fails, monkeypatch):
+    """A wrong entry fails on the same data. Under SP the needed SGD hidden rate changes (the
+    output layer starts at variance 1/n, so the backward signal is n^-1/2, not n^-1), while
+    the Adam rate of the output layer, read from Theta(1) activations, does not."""
+    name = f"{key}[square]"
+    chk, m = _entry(name), V.entry_curve(key, "square", Settings())
+    assert judge(chk, m, Settings()).outcome != "fail"
+    sp_data = V.entry_curve(key, "square", Settings(), parameterization="sp")
+    assert (judge(chk, sp_data, Settings()).outcome == "fail") == sp_fails
+    monkeypatch.setattr(sl.law(key), "expr", sl.law(key).expr * P.fan_in)
+    assert judge(chk, m, Settings()).outcome == "fail"
+
+
+def test_hidden_sgd_rate_in_fan_in_and_fan_out_separately():
+    for sweep, sign in (("fan_in", -1), ("fan_out", 1)):
+        m = V.entry_curve("mup.hidden.lr_sgd", sweep, Settings())
+        slope = np.polyfit(np.log(m.x), np.log(m.y.mean(axis=0)), 1)[0]
+        assert slope == pytest.approx(sign, abs=0.15)

@@ -1,28 +1,35 @@
-"""Coordinate check of the TP5 μP table (:mod:`scalinglaws.papers.mup`) in a plain MLP.
+r"""Checks of the TP5 μP table (:mod:`scalinglaws.papers.mup`) on a plain MLP.
 
-A ReLU MLP ``D=16 -> n -> n -> 4`` (:func:`scalinglaws.validators.processes.moe.mlp_coord_check`)
-is trained for 3 steps (SGD or Adam, MSE, teacher targets) with the registered μP table applied
-at each width: variances from the ``init_var`` laws, learning rates ``lr · factor(n)/factor(n0)``
-from the ``lr_sgd`` / ``lr_adam`` laws (n0 = 64). Observable, one value per replica: the RMS
-change :math:`\\Delta z_2` of the hidden pre-activation on a fixed batch, over widths
-``n = 64..1024`` (20 replicas; ``n`` up to 2048 and 32 replicas full), judged over
-``n = 128..1024`` (the base width excluded, as in the digest's protocol); the engine bootstraps
-its slope over replicas.
+A ReLU MLP ``D -> n -> n2 -> 4`` (MSE, teacher targets) with the registered table applied at
+each width (variances from the ``init_var`` laws, learning rates ``base · factor/factor(n0)``
+from the ``lr_sgd`` / ``lr_adam`` laws, base width ``n0 = 64``).
 
-How the hidden learning-rate law maps onto :math:`\\Delta z_2` (our bookkeeping): the hidden
-update moves :math:`z_2` by :math:`\\eta_{hidden}` times a sum over the :math:`n` inputs of the
-layer.
+**Table entries** (:func:`entry_curve`), each measured with an independent recipe: one
+full-batch step on one batch (:func:`~scalinglaws.validators.processes.moe.mlp_coordinates`),
+read *before* any update (the μP output layer starts nonzero, so every group has a gradient at
+step 0): no learning rate of the table has acted on anything measured.
 
-* Adam's normalised update moves every entry by about :math:`\\eta_{hidden}`, aligned with the
-  input, so :math:`\\Delta z_2 \\approx \\eta_{hidden}\\, n`: the check measures
-  :math:`\\Delta z_2 / n`, which scales like the law's expression in ``fan_in``
-  (``Exponent("fan_in")``).
-* SGD moves :math:`z_2` by :math:`\\eta_{hidden}\\, n\\, |\\delta_2|`, and under the table the
-  backward signal :math:`|\\delta_2|` is set by the readout entries, :math:`\\propto 1/n`: the
-  check measures :math:`\\Delta z_2`, which scales like the law's expression along
-  ``fan_in = fan_out = n`` (``LawCurve``: the ratio to the law must have log-slope 0).
+* learning rate of a group: the rate that makes the group's per-step contribution Θ(1) scales
+  like 1/probe, the change of the group's output along its backward signal made by one step
+  of unit rate;
+* init variance of the input and hidden weights: the variance that makes the initial
+  pre-activation unit RMS, :math:`1/\mathrm{mean}_b|\mathrm{in}_b|^2`, which does not depend on
+  the group's own variance;
+* init variance of the output weights (TP5's output rule): the initial entries as large as
+  the first update's entries, (RMS entry of the first update)^2.
 
-The standard parameterization (variance 1/fan-in, one learning rate) fails the same judgement
+Each is judged along the widths against the law evaluated at every grid point (``LawCurve``:
+the ratio measured / law must have log-slope 0). Grids: the square MLP ``n = n2`` over
+``n = 64..512`` (SGD and Adam), the hidden matrix's fan-in alone (``n`` over 64..512 at
+``n2 = 128``) and its fan-out alone (``n2`` over 64..512 at ``n = 128``), and the input
+dimension ``D`` over 4..32 at ``n = 128`` for the input variance; 32 independent replicas
+(a bootstrap over fewer under-covers).
+
+**Coordinate check** (``mup.coord_check.*``, law ``mup.hidden.max_update``): 3 steps under the
+whole table, the RMS change :math:`\Delta z_2` of the hidden pre-activation stays Θ(1) over
+``n = 64..1024`` (20 replicas; to 2048 with 32 replicas full), judged over ``n = 128..1024``.
+
+The standard parameterization (variance 1/fan-in, one learning rate) fails these judgements
 (``tests/test_mup.py``).
 """
 
@@ -35,19 +42,32 @@ import sympy as sp
 
 import scalinglaws as sl
 
-from .engine import Curve, Exponent, LawCurve, Settings, check
+from .engine import Curve, LawCurve, Settings, check
 
 D, C = 16, 4
 BASE_LR = {"sgd": 0.1, "adam": 0.01}
 REPLICAS = 20
+#: Replicas of the table-entry runs (quick, full).
+ENTRY_REPLICAS = {False: 32, True: 64}
+N0 = 64
+#: The table-entry sweeps: the grid, and how one grid value sets (D, n, n2).
+SWEEPS = {
+    "square": ((64, 128, 256, 512), lambda w: (D, w, w)),
+    "fan_in": ((64, 128, 256, 512), lambda w: (D, w, 128)),
+    "fan_out": ((64, 128, 256, 512), lambda w: (D, 128, w)),
+    "input_dim": ((4, 8, 16, 32), lambda w: (w, 128, 128)),
+}
+SWEEPS_FULL = {"square": (64, 128, 256, 512, 1024), "fan_in": (64, 128, 256, 512, 1024),
+               "fan_out": (64, 128, 256, 512, 1024), "input_dim": (4, 8, 16, 32, 64)}
 
 
 def _grid(full: bool):
     return (64, 128, 256, 512, 1024, 2048) if full else (64, 128, 256, 512, 1024)
 
 
-def _dims(n):
-    return {"input": (D, n), "hidden": (n, n), "output": (n, C)}
+def _dims(n, n2=None, d=D):
+    n2 = n if n2 is None else n2
+    return {"input": (d, n), "hidden": (n, n2), "output": (n2, C)}
 
 
 def _at(expr, fan_in, fan_out) -> float:
@@ -56,18 +76,135 @@ def _at(expr, fan_in, fan_out) -> float:
     return float(sp.sympify(expr).xreplace({p: fan_in, q: fan_out}))
 
 
-def recipe(parameterization: str, optimizer: str, n: int, n0: int):
-    """(variances, learning rates) of the MLP at width ``n`` (``"mup"`` or ``"sp"``)."""
+def recipe(parameterization: str, optimizer: str, n: int, n0: int, *, n2=None, d: int = D,
+           n2_0=None, d0: int | None = None):
+    """(variances, learning rates) of the MLP ``d -> n -> n2 -> C`` (``"mup"`` or ``"sp"``):
+    learning rates ``base · factor(shape)/factor(base shape)`` with the base shape
+    ``d0 -> n0 -> n2_0`` (defaults: ``d``, ``n0``, ``n0``)."""
     var, lr = {}, {}
-    for g, (i, o) in _dims(n).items():
+    base = _dims(n0, n0 if n2_0 is None else n2_0, d if d0 is None else d0)
+    for g, (i, o) in _dims(n, n2, d).items():
         if parameterization == "sp":
             var[g], lr[g] = 1.0 / i, BASE_LR[optimizer]
             continue
-        i0, o0 = _dims(n0)[g]
+        i0, o0 = base[g]
         factor = sl.law(f"mup.{g}.lr_{optimizer}").expr
         var[g] = _at(sl.law(f"mup.{g}.init_var").expr, i, o)
         lr[g] = BASE_LR[optimizer] * _at(factor, i, o) / _at(factor, i0, o0)
     return var, lr
+
+
+# ------------------------------------------------------------------------------ table entries
+
+
+@functools.lru_cache(maxsize=16)
+def entry_run(sweep: str, optimizer: str, parameterization: str = "mup", seed: int = 0,
+              full: bool = False, backend: str = "numpy") -> dict:
+    """One full-batch step of the MLP over the ``sweep``'s grid: ``{"x": grid, "shapes":
+    ((d, n, n2), ...), key: (R, n_grid[, T])}`` from
+    :func:`~scalinglaws.validators.processes.moe.mlp_coordinates`, one independent network per
+    replica."""
+    from .processes.backend import get_backend
+    from .processes.moe import MLPShape, mlp_coordinates
+
+    xp = get_backend("cupy" if backend == "cupy" else "numpy").xp
+    grid = SWEEPS_FULL[sweep] if full else SWEEPS[sweep][0]
+    to_shape = SWEEPS[sweep][1]
+    d0, n0, m0 = to_shape(grid[0])
+    R = ENTRY_REPLICAS[bool(full)]
+    root = np.random.SeedSequence([seed, 5, 7, {"sgd": 1, "adam": 2}[optimizer],
+                                   list(SWEEPS).index(sweep)])
+    runs, shapes = [], []
+    for w, child in zip(grid, root.spawn(len(grid))):
+        d, n, m = to_shape(w)
+        var, lr = recipe(parameterization, optimizer, n, n0, n2=m, d=d, n2_0=m0, d0=d0)
+        runs.append(mlp_coordinates(MLPShape(d, n, C, n2=m), var, lr, optimizer=optimizer,
+                                    replicas=R, steps=1, seed=child, xp=xp))
+        shapes.append((d, n, m))
+    out = {key: np.stack([r[key] for r in runs], axis=1) for key in runs[0]}
+    out["x"] = np.array(grid, dtype=float)
+    out["shapes"] = tuple(shapes)
+    return out
+
+
+def _group_of(key: str) -> tuple[str, str]:
+    _, group, quantity = key.split(".")
+    return group, quantity
+
+
+def entry_observable(key: str, run: dict) -> tuple[np.ndarray, str]:
+    """(replicas (R, n), what) of the table entry ``key`` on ``run``."""
+    group, quantity = _group_of(key)
+    if quantity.startswith("lr_"):
+        return 1.0 / run[f"probe.{group}"][:, :, 0], (
+            f"1 / change of the {group} output along its backward signal per unit-rate step")
+    if group == "output":
+        return run["entry.output"][:, :, 0] ** 2, (
+            "squared RMS entry of the output weights' first update (TP5 output rule)")
+    return run[f"unit.{group}"] ** -2.0, (
+        f"variance that makes the {group} pre-activation unit RMS at initialisation")
+
+
+def _points(group: str, shapes) -> tuple:
+    dims = {"input": lambda d, n, m: (d, n), "hidden": lambda d, n, m: (n, m),
+            "output": lambda d, n, m: (m, C)}[group]
+    return tuple(dict(zip(("fan_in", "fan_out"), dims(*s))) for s in shapes)
+
+
+_SWEEP_TEXT = {
+    "square": "width n (D -> n -> n -> 4)",
+    "fan_in": "hidden fan-in n (D -> n -> 128 -> 4)",
+    "fan_out": "hidden fan-out n2 (D -> 128 -> n2 -> 4)",
+    "input_dim": "input dimension D (D -> 128 -> 128 -> 4)",
+}
+
+
+def entry_curve(key: str, sweep: str, settings: Settings, parameterization: str = "mup") -> Curve:
+    """The measurement of ``key`` over ``sweep`` (see the module docstring); the data come from
+    the ``parameterization`` table (``"sp"`` for the tests' counter-example)."""
+    optimizer = "adam" if key.endswith("lr_adam") else "sgd"
+    run = entry_run(sweep, optimizer, parameterization, settings.seed, settings.full,
+                    settings.backend)
+    y, what = entry_observable(key, run)
+    group, _ = _group_of(key)
+    x = run["x"]
+    return Curve(
+        x, y, LawCurve(_points(group, run["shapes"])), window=(x[0], x[-1]),
+        xlabel=_SWEEP_TEXT[sweep], ylabel=what, label=f"{key} ({sweep}, {parameterization})",
+        notes=(f"one full-batch {optimizer} step (batch 16, base lr {BASE_LR[optimizer]}), "
+               f"{y.shape[0]} replicas; {what}"),
+    )
+
+
+#: Where each entry is checked: the sweeps along which the law's expression is meaningful.
+ENTRY_SWEEPS = {
+    "mup.input.init_var": ("square", "input_dim"),
+    "mup.hidden.init_var": ("square", "fan_in"),
+    "mup.output.init_var": ("square", "fan_out"),
+    "mup.input.lr_sgd": ("square",),
+    "mup.hidden.lr_sgd": ("square", "fan_in", "fan_out"),
+    "mup.output.lr_sgd": ("square", "fan_out"),
+    "mup.input.lr_adam": ("square",),
+    "mup.hidden.lr_adam": ("square", "fan_in"),
+    "mup.output.lr_adam": ("square",),
+}
+
+
+def _register_entry(key: str, sweep: str):
+    def run(settings: Settings) -> Curve:
+        return entry_curve(key, sweep, settings)
+
+    run.__doc__ = (f"The table entry {key} along the {_SWEEP_TEXT[sweep]}, measured with an "
+                   "independent recipe before any update (see the module docstring).")
+    return check(key, name=f"{key}[{sweep}]", quick_seconds=0.5)(run)
+
+
+for _key, _sweeps in ENTRY_SWEEPS.items():
+    for _sweep in _sweeps:
+        _register_entry(_key, _sweep)
+
+
+# ------------------------------------------------------------------------ coordinate check
 
 
 @functools.lru_cache(maxsize=8)
@@ -90,34 +227,28 @@ def simulate(parameterization: str, optimizer: str, seed: int = 0, full: bool = 
 
 
 def measure(optimizer: str, settings: Settings, data_parameterization: str = "mup") -> Curve:
-    """The coordinate-check measurement of the hidden learning-rate law of ``optimizer``, on data
-    simulated under ``data_parameterization`` (``"mup"``; ``"sp"`` for the counter-example of
-    the tests). See the module docstring for the mapping."""
+    """The coordinate check: the RMS change of the hidden pre-activation after 3 steps under
+    ``data_parameterization`` (``"mup"``; ``"sp"`` for the counter-example of the tests),
+    against ``mup.hidden.max_update`` (Θ(1): the ratio to the law has log-slope 0)."""
     grid, y = simulate(data_parameterization, optimizer, settings.seed, settings.full,
                        settings.backend)
     notes = (f"ReLU MLP {D}-n-n-{C}, 3 {optimizer} steps, base lr {BASE_LR[optimizer]}, "
              f"{y.shape[0]} replicas, {data_parameterization} table")
-    if optimizer == "adam":
-        return Curve(
-            grid, y / grid, Exponent("fan_in"), window=(grid[1], grid[-1]), xlabel="width n",
-            ylabel="RMS change of the hidden pre-activation / n", label=f"{data_parameterization}",
-            notes=notes + "; observable Delta z_2 / n (Adam: Delta z_2 ~ eta_hidden n).",
-        )
     return Curve(
         grid, y, LawCurve(tuple({"fan_in": int(n), "fan_out": int(n)} for n in grid)),
         window=(grid[1], grid[-1]), xlabel="width n",
         ylabel="RMS change of the hidden pre-activation", label=f"{data_parameterization}",
-        notes=notes + "; law along fan_in = fan_out = n.",
+        notes=notes,
     )
 
 
-@check("mup.hidden.lr_sgd", name="mup.coord_check.sgd", quick_seconds=3.0)
+@check("mup.hidden.max_update", name="mup.coord_check.sgd", quick_seconds=3.0)
 def coord_check_sgd(settings: Settings) -> Curve:
     """Width-independent hidden-coordinate updates under the TP5 μP table with SGD."""
     return measure("sgd", settings)
 
 
-@check("mup.hidden.lr_adam", name="mup.coord_check.adam", quick_seconds=60.0, full_only=True)
+@check("mup.hidden.max_update", name="mup.coord_check.adam", quick_seconds=60.0, full_only=True)
 def coord_check_adam(settings: Settings) -> Curve:
     """Width-independent hidden-coordinate updates under the TP5 μP table with Adam.
 
@@ -126,7 +257,7 @@ def coord_check_adam(settings: Settings) -> Curve:
     (n <= 1024, 20 replicas) the same measurement gives -0.022 [-0.038, -0.005]: Delta z_2 falls
     by 1-2 % per doubling of the width at these widths (over n = 256..2048 at full size,
     -0.014 [-0.028, -0.001]), a drift that the quick widths cannot tell from a finite-width
-    correction (local slopes -1.001, -1.037, -1.022 of Delta z_2 / n: noise, no trend), so the
-    quick run would read it as a disagreement. See the law's notes.
+    correction, so the quick run would read it as a disagreement. The Adam table entries have
+    quick checks of their own (``mup.*.lr_adam[...]``).
     """
     return measure("adam", settings)

@@ -69,6 +69,12 @@ NEGATIVE_SHIFT = 0.1
 HIDDEN_LOG_POWER = 1.0
 #: Bootstrap resamples of every interval over replicas.
 BOOTSTRAP_RESAMPLES = 2000
+#: A sampled measurement (replicas, a bootstrap) *fails* only when the prediction lies outside its
+#: interval widened from 95 % to 99.9 % (normal quantiles 3.29 / 1.96): a suite reads hundreds
+#: of sampled checks, often many from one simulation, and at 95 % one in twenty true laws would
+#: fail by chance. Between the two intervals the verdict is inconclusive (more replicas settle
+#: it). A pass still needs the prediction inside the 95 % interval and the control outside it.
+FAIL_EXPANSION = 3.2905 / 1.9600
 
 _BOUND_OF_KIND = {"upper": "upper", "lower": "lower"}
 
@@ -206,6 +212,21 @@ def _outcome(consistent: bool, control: dict, settled: bool = True, bound: str =
     return "pass" if control["rejected"] else "inconclusive"
 
 
+def _sampling_guard(outcome: str, predicted: float, measured: float, ci, bound: str,
+                    warns: list) -> str:
+    """A sampled measurement's fail stands only outside the 99.9 % interval (FAIL_EXPANSION)."""
+    if outcome != "fail":
+        return outcome
+    lo, hi = ci
+    wide = (measured - FAIL_EXPANSION * (measured - lo), measured + FAIL_EXPANSION * (hi - measured))
+    if _consistent(predicted, wide, bound):
+        warns.append("the prediction lies outside the 95 % interval but inside the 99.9 % one "
+                     f"[{wide[0]:.4g}, {wide[1]:.4g}]: not a fail among many sampled checks; "
+                     "more replicas would settle it")
+        return "inconclusive"
+    return outcome
+
+
 def _control_warnings(consistent: bool, control: dict, bound: str, relative=False) -> list:
     """What a consistent measurement whose control was not rejected means: a bound that is not
     tight, or a stated value the data cannot tell from an error of NEGATIVE_SHIFT."""
@@ -225,6 +246,8 @@ def _judge_value(check, law, m: Value, predicted, wrong, bound, observable) -> V
     control["mode"] = "relative" if m.relative else "additive"
     outcome = _outcome(consistent, control, bound=bound)
     warns = _control_warnings(consistent, control, bound, relative=m.relative)
+    if not m.deterministic:
+        outcome = _sampling_guard(outcome, predicted, float(m.value), ci, bound, warns)
     data = dict(m.data)
     data.setdefault("predicted_x", None)
     return Verdict(
@@ -321,6 +344,8 @@ def _judge_curve(check, law, m: Curve, predicted, wrong, bound, observable, extr
     outcome = _outcome(consistent, control, settled, bound)
     if settled and bound != "two":
         warns += _control_warnings(consistent, control, bound)
+    if not m.deterministic:
+        outcome = _sampling_guard(outcome, predicted, measured, ci, bound, warns)
     if not settled and not m.deterministic:
         warns.append("not settled: the local slopes drift towards the prediction by more than "
                      "sampling noise explains (more than 0.05 beyond it) over the window")
@@ -410,6 +435,9 @@ def _judge_level(check, law, m: Curve, ratio, predicted, wrong, bound, observabl
     control = _control(wrong, ci, bound)
     control["mode"] = "additive (in ln ratio)"
     outcome = _outcome(consistent, control, bound=bound)
+    warns: list = []
+    if R.shape[0] >= 2:
+        outcome = _sampling_guard(outcome, predicted, measured, ci, bound, warns)
     data = {"x": _as_list(m.x[mask]), "y": _as_list(law_mean), "loglog": False,
             "xlabel": m.xlabel, "ylabel": f"ln({m.ylabel} / law)", "label": m.label or "measured",
             "predicted_y": [predicted] * int(mask.sum()), "series": list(m.series), **m.extra}
@@ -417,7 +445,7 @@ def _judge_level(check, law, m: Curve, ratio, predicted, wrong, bound, observabl
         key=law.key, check=check.name, predicted=predicted, measured=measured, ci=ci,
         outcome=outcome, kind=law.kind, test="level of ln(y / law) over the grid",
         observable=observable, bound=bound, method=method, window=m.window, point=m.point,
-        negative_control=control, warnings=(), notes=m.notes, data=data,
+        negative_control=control, warnings=tuple(warns), notes=m.notes, data=data,
     )
 
 
