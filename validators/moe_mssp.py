@@ -320,9 +320,6 @@ ENTRY_FINDINGS = {
     "moe_mssp.i.aggregation[soft]": (
         "finding (precision level): ratio slope -0.009 [-0.011, -0.007] over N = 64..256 (the "
         "8 experts' shares even out as the expert width grows); see the law's notes"),
-    "moe_mssp.i.aggregation[top-K]": (
-        "finding (precision level): ratio slope -0.004 [-0.007, -0.001] over N = 64..256; see "
-        "the law's notes"),
 }
 
 

@@ -184,9 +184,9 @@ _NOTES = {
     ("I", "all", "aggregation", "aggregation"): (
         "Finding (precision level): measured as (RMS over experts of one expert's share of the "
         "aggregate's step along the backward signal) / (their sum), the multiplier changes by "
-        "1 % over N = 64..256 (ratio slope -0.009 [-0.011, -0.007] soft, -0.004 [-0.007, "
-        "-0.001] top-2): the 8 experts' shares even out as the expert width grows; the "
-        "replica test has no allowance for it."
+        "1 % over N = 64..256 (ratio slope -0.009 [-0.011, -0.007] soft, a fail at the 99.9 % "
+        "level; top-2: -0.004 [-0.007, -0.001], outside the 95 % interval only, so "
+        "inconclusive): the 8 experts' shares even out as the expert width grows."
     ),
     ("I", "mssp", "router", "init_var"): (
         "MSSP fix of Regime I: zero router. With a 1/N-std router the code comments note "
