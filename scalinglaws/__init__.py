@@ -25,8 +25,21 @@ from .law import KINDS, STATUSES, Law, Paper, Param, Reference
 from .registry import PhaseResult, families, law, laws, paper, papers, phase
 from .tables import Table, table
 from .conventions import convert, dictionary
+from .cite import cite
 
 __version__ = "0.1.0"
+
+
+def verify(targets=(), *, full=False, backend="auto", seed=0, perturb=0.0):
+    """Run the checks of laws or papers and return their verdicts (see
+    :func:`scalinglaws.validators.engine.api.verify`; needs ``scalinglaws[validate]``)."""
+    try:
+        from .validators.engine.api import verify as _verify
+    except ImportError as exc:
+        raise BackendUnavailableError(
+            f"verify needs the verification engine: pip install 'scalinglaws[validate]' ({exc})"
+        ) from None
+    return _verify(targets, full=full, backend=backend, seed=seed, perturb=perturb)
 
 __all__ = [
     "Law",
@@ -45,6 +58,8 @@ __all__ = [
     "table",
     "Table",
     "convert",
+    "cite",
+    "verify",
     "dictionary",
     "ScalingLawsError",
     "UnknownKeyError",

@@ -11,9 +11,15 @@ parses the text with :func:`ast.parse` and walks the tree against an explicit wh
 
 Everything else (names, attribute access, subscripts, strings, lambdas, comprehensions, any
 other call) is rejected with a :class:`~scalinglaws.errors.ParameterError`. Sizes are guarded
-before anything is computed: an exponent may not exceed 1000 in absolute value and no
-intermediate value may exceed 10**10000 in magnitude, so ``9**9**9`` is refused at once. The
-result is a finite real SymPy number.
+before anything is computed: an exponent may not exceed 1000 in absolute value, no
+intermediate value may exceed 10**4000 in magnitude and no exact fraction may have more than
+4000 digits above or below its bar, so ``9**9**9`` and ``((1 + 10**-1000)**1000)**1000`` are
+refused at once (and every accepted number can be printed: Python refuses to turn integers of
+more than 4300 digits into text). The result is a finite real SymPy number.
+
+:func:`parse_expression` reads the same language with, in addition, the names of declared
+symbols (``"M/N_e"``, ``"N**(-2)"`` over the scales of a parameterization table): the reader of
+expressions stored in files.
 
 >>> parse_value("3/2")
 3/2
@@ -27,6 +33,10 @@ True
 Traceback (most recent call last):
 ...
 scalinglaws.errors.ParameterError: malformed value "__import__('os')": call of '__import__' is not allowed (allowed: sqrt, log, exp)
+>>> import sympy
+>>> N, M = sympy.symbols("N M", positive=True)
+>>> parse_expression("M/N**2", {"N": N, "M": M})
+M/N**2
 """
 
 from __future__ import annotations
@@ -39,14 +49,19 @@ import sympy as sp
 
 from .errors import ParameterError
 
-__all__ = ["parse_value", "parse_assignment"]
+__all__ = ["parse_value", "parse_assignment", "parse_expression"]
 
 #: Longest text accepted (command-line values are short; this also bounds literal sizes).
 _MAX_LENGTH = 500
 #: Largest |exponent| of ``**`` and of a decimal literal's ``e`` part.
 _MAX_EXPONENT = 1000
 #: Largest |log10 |x|| of any intermediate value.
-_MAX_LOG10 = 10_000
+_MAX_LOG10 = 4000
+#: Most decimal digits of the numerator or denominator of an exact fraction (below Python's
+#: 4300-digit limit on turning an integer into text, so that every value can be printed).
+_MAX_DIGITS = 4000
+#: The same limit in bits (a bound checked before a power is computed).
+_MAX_BITS = int(_MAX_DIGITS * math.log2(10))
 
 _CONSTANTS = {"pi": sp.pi, "e": sp.E}
 _FUNCTIONS = ("sqrt", "log", "exp")
@@ -93,26 +108,77 @@ def parse_value(text: str) -> sp.Expr:
     """
     if not isinstance(text, str):
         raise ParameterError(f"a value must be given as text, got {type(text).__name__}")
+    return _parse(text, symbols=None, what="value", max_length=_MAX_LENGTH)
+
+
+def parse_expression(text: str, symbols, *, what: str = "expression",
+                     max_length: int = 2 * _MAX_LENGTH) -> sp.Expr:
+    """Parse an expression over declared symbols, e.g. ``"M/N_e"`` or ``"N**(-2)"``.
+
+    The language of :func:`parse_value` plus the names in ``symbols``; nothing else (no other
+    name, attribute, call, string or lambda) is read, and no text reaches :func:`eval` or
+    :func:`sympy.sympify`. Exponents must be numbers.
+
+    Parameters
+    ----------
+    text : str
+        The expression, as :func:`sympy.sstr` writes it.
+    symbols : mapping of str to sympy.Symbol
+        The names the expression may use; a declared name takes precedence over the constants
+        ``pi`` and ``e``.
+    what : str
+        How the message of an error names the text (``"expression"``).
+
+    Raises
+    ------
+    ParameterError
+        For anything outside the language, with a one-line message quoting the text.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> n = sympy.Symbol("n", positive=True)
+    >>> parse_expression("sqrt(n)/2", {"n": n})
+    sqrt(n)/2
+    >>> parse_expression("n.__class__", {"n": n})
+    Traceback (most recent call last):
+    ...
+    scalinglaws.errors.ParameterError: malformed expression 'n.__class__': attribute access is not allowed
+    """
+    if not isinstance(text, str):
+        raise ParameterError(f"an {what} must be given as text, got {type(text).__name__}")
+    table = {}
+    for name, symbol in dict(symbols).items():
+        if not (isinstance(name, str) and name.isidentifier() and isinstance(symbol, sp.Symbol)):
+            raise ParameterError(f"symbols must map names to SymPy symbols, got {name!r}")
+        table[name] = symbol
+    return _parse(text, symbols=table, what=what, max_length=max_length)
+
+
+def _parse(text: str, *, symbols, what: str, max_length: int) -> sp.Expr:
     stripped = text.strip()
     try:
         if not stripped:
-            raise _Reject("empty value")
-        if len(stripped) > _MAX_LENGTH:
-            raise _Reject(f"longer than {_MAX_LENGTH} characters")
+            raise _Reject(f"empty {what}")
+        if len(stripped) > max_length:
+            raise _Reject(f"longer than {max_length} characters")
         try:
             tree = ast.parse(stripped, mode="eval")
         except SyntaxError as exc:
             raise _Reject(f"not a number or arithmetic expression ({exc.msg})") from None
         except (ValueError, MemoryError, RecursionError):
             raise _Reject("not a number or arithmetic expression") from None
-        value = _Evaluator(stripped).visit(tree.body)
-        if value.is_extended_real is not True or value.is_finite is not True:
-            raise _Reject(f"the result {_short(value)} is not a finite real number")
+        value = _Evaluator(stripped, symbols).visit(tree.body)
+        if symbols is None or value.is_number:
+            if value.is_extended_real is not True or value.is_finite is not True:
+                raise _Reject(f"the result {_short(value)} is not a finite real number")
+        elif value.is_extended_real is False or value.has(sp.zoo, sp.oo, -sp.oo, sp.nan):
+            raise _Reject(f"the result {_short(value)} is not a finite real expression")
         return value
     except _Reject as exc:
-        raise ParameterError(f"malformed value {_quote(text)}: {exc}") from None
+        raise ParameterError(f"malformed {what} {_quote(text)}: {exc}") from None
     except RecursionError:
-        raise ParameterError(f"malformed value {_quote(text)}: nested too deeply") from None
+        raise ParameterError(f"malformed {what} {_quote(text)}: nested too deeply") from None
 
 
 def parse_assignment(text: str) -> tuple[str, sp.Expr]:
@@ -172,8 +238,9 @@ def parse_assignment(text: str) -> tuple[str, sp.Expr]:
 class _Evaluator:
     """Walks a whitelisted expression tree, computing exact SymPy values with size guards."""
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, symbols=None):
         self.source = source
+        self.symbols = symbols or {}
 
     def visit(self, node: ast.AST) -> sp.Expr:
         method = getattr(self, "_visit_" + type(node).__name__, None)
@@ -195,11 +262,14 @@ class _Evaluator:
         return _exact_decimal(segment.replace("_", ""))
 
     def _visit_Name(self, node: ast.Name) -> sp.Expr:
+        if node.id in self.symbols:
+            return self.symbols[node.id]
         if node.id in _CONSTANTS:
             return _CONSTANTS[node.id]
         if node.id in _FUNCTIONS:
             raise _Reject(f"{node.id} is a function; call it, e.g. {node.id}(2)")
-        raise _Reject(f"unknown name {node.id!r} (allowed: pi, e, sqrt(), log(), exp())")
+        names = ", ".join(list(self.symbols) + ["pi", "e", "sqrt()", "log()", "exp()"])
+        raise _Reject(f"unknown name {_quote(node.id, 30)} (allowed: {_shorten(names, 120)})")
 
     # -- operators ---------------------------------------------------------------------------
 
@@ -225,7 +295,7 @@ class _Evaluator:
         if op is ast.Mult:
             return left * right
         if op is ast.Div:
-            if _sign(right) == 0:
+            if right.is_number and _sign(right) == 0:
                 raise _Reject("division by zero")
             return left / right
         return _power(left, right)
@@ -239,6 +309,8 @@ class _Evaluator:
         if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
             raise _Reject(f"{name}() takes exactly one argument")
         x = self.visit(node.args[0])
+        if not x.is_number:
+            return {"sqrt": sp.sqrt, "log": sp.log, "exp": sp.exp}[name](x)
         sign = _sign(x)
         if name == "sqrt":
             if sign < 0:
@@ -279,7 +351,10 @@ def _quote(text: str, limit: int = 60) -> str:
 
 def _short(x: sp.Expr, limit: int = 30) -> str:
     """A number as text for an error message, shortened when long."""
-    text = str(x)
+    return _shorten(str(x), limit)
+
+
+def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else f"{text[:limit - 12]}...{text[-9:]}"
 
 
@@ -343,18 +418,32 @@ def _int_log10(n: int) -> float:
 
 
 def _check_size(x: sp.Expr) -> None:
+    for r in [x] if isinstance(x, sp.Rational) else x.atoms(sp.Rational):
+        if max(abs(r.p).bit_length(), r.q.bit_length()) > _MAX_BITS:
+            raise _Reject(f"a value is too large or too small (an exact number of more than "
+                          f"{_MAX_DIGITS} digits)")
     if x.is_number and x.is_comparable and _sign(x) != 0:
         if abs(_log10_abs(x)) > _MAX_LOG10:
             raise _Reject(f"a value is too large or too small (beyond 10**±{_MAX_LOG10})")
 
 
 def _power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    if not exponent.is_number:
+        raise _Reject(f"the exponent {_short(exponent)} must be a number")
     if not exponent.is_comparable:
         raise _Reject(f"the exponent {_short(exponent)} is not a real number")
     size = abs(_float(exponent))
     if size > _MAX_EXPONENT:
         shown = _short(exponent) if isinstance(exponent, sp.Integer) else f"{size:.4g}"
         raise _Reject(f"exponent {shown} is too large (|exponent| <= {_MAX_EXPONENT})")
+    if not base.is_number:  # a symbol of an expression: nothing is computed
+        return base**exponent
+    # an exact power of an exact fraction has |exponent| times its digits: refuse before
+    # computing ((1 + 10**-1000)**1000)**1000 would otherwise run for hours
+    for r in [base] if isinstance(base, sp.Rational) else base.atoms(sp.Rational):
+        if max(abs(r.p).bit_length(), r.q.bit_length()) * size > _MAX_BITS:
+            raise _Reject(f"{_short(base)}**{_short(exponent)} is too large (an exact number "
+                          f"of more than {_MAX_DIGITS} digits)")
     sign = _sign(base)
     if sign == 0:
         if _sign(exponent) <= 0:

@@ -5,6 +5,7 @@
     scalinglaws list [--paper P] [--tag T] [--status S] [--json]
     scalinglaws show KEY [--report DIR] [--json]
     scalinglaws coverage [PAPER ...] [--missing] [--json]
+    scalinglaws cite KEY|PAPER ... [--package]
     scalinglaws eval KEY name=value ... [--exponent VAR] [--dps N] [--json]
     scalinglaws phase PAPER_OR_FAMILY name=value ... [--json]
     scalinglaws table [KEY_OR_PAPER ...] [--paper P] [--tag T] [--format latex|markdown]
@@ -41,11 +42,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status.
 
     0 on success, 2 on bad input (one ``scalinglaws: error: ...`` line on stderr) or a usage
-    error; ``verify`` returns its own status.
+    error; ``verify`` returns its own status. Output that standard output cannot encode (a
+    non-UTF-8 ``PYTHONIOENCODING`` or locale and a ``Θ`` to print) or cannot take (a full
+    disk) is an error too, never a traceback; 130 when interrupted.
     """
+    try:
+        code = _main(argv)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:  # output piped into head & co.: stop quietly
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except UnicodeEncodeError as exc:
+        encoding = getattr(sys.stdout, "encoding", None) or exc.encoding
+        _error(f"cannot print {exc.object[exc.start:exc.end]!r} in the encoding {encoding!r} "
+               "of standard output; set PYTHONIOENCODING=utf-8 (or a UTF-8 locale, LANG=C.UTF-8)")
+        return 2
+    except OSError as exc:  # standard output closed or full, a file that cannot be written
+        reason = exc.strerror or " ".join(str(exc).split())
+        where = f"{exc.filename!s:.200}" if exc.filename else "the output"
+        _error(f"cannot write {where}: {reason}")
+        return 2
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     from .errors import ScalingLawsError
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    if _command_of(argv) == "verify":
+        _one_blas_thread()
     parser = _build_parser(load_verify=_command_of(argv) == "verify")
     try:
         args, extras = parser.parse_known_args(argv)
@@ -63,20 +94,51 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except ScalingLawsError as exc:
-        message = " ".join(str(exc).split())
-        print(f"{_PROG}: error: {message}", file=sys.stderr)
+        _error(str(exc))
         return 2
-    except BrokenPipeError:  # output piped into head & co.: stop quietly
-        import os
 
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
+
+def _error(message: str) -> None:
+    """Print ``scalinglaws: error: message`` as one line on stderr, whatever its encoding."""
+    _error_line(f"{_PROG}: error: {message}")
+
+
+def _error_line(text: str) -> None:
+    line = " ".join(text.split()) + "\n"
+    stream = sys.stderr
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        line.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        line = line.encode("ascii", "backslashreplace").decode("ascii")
+    stream.write(line)
+    stream.flush()
 
 
 # ----------------------------------------------------------------------------------------------
 # parser
 # ----------------------------------------------------------------------------------------------
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse with a one-line usage error: ``PROG: error: MESSAGE; usage: ...`` (exit 2)."""
+
+    def error(self, message):
+        usage = " ".join(self.format_usage().split())
+        _error_line(f"{self.prog}: error: {message}; {usage}")
+        self.exit(2)
+
+
+def _one_blas_thread() -> None:
+    """``verify`` runs its BLAS calls on one thread unless the user chose otherwise: on a
+    shared 2-core machine multi-threaded OpenBLAS eigh/SVD ran 3-50x slower than one thread
+    (the default must never be slower than one thread). Set before NumPy is first imported."""
+    import os
+
+    if "numpy" in sys.modules:
+        return
+    for name in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
 
 
 def _command_of(argv: Sequence[str]) -> str | None:
@@ -92,7 +154,7 @@ def _build_parser(load_verify: bool) -> argparse.ArgumentParser:
     from .law import STATUSES
     from .tables import COLUMNS
 
-    parser = argparse.ArgumentParser(
+    parser = _ArgumentParser(
         prog=_PROG,
         description="Closed-form results of optimization theory: query, tabulate, verify.",
     )
@@ -167,6 +229,13 @@ def _build_parser(load_verify: bool) -> argparse.ArgumentParser:
     p.add_argument("--caption", help="table caption (LaTeX, inserted verbatim)")
     p.add_argument("--label", help="LaTeX label")
     p.set_defaults(handler=_cmd_table)
+
+    p = sub.add_parser("cite", help="BibTeX for the papers behind laws",
+                       description="BibTeX entries of the papers of the named laws, papers or "
+                       "families (each paper once); --package adds the entry for scalinglaws.")
+    p.add_argument("items", nargs="*", metavar="KEY|PAPER", help="law keys, papers, families")
+    p.add_argument("--package", action="store_true", help="also cite the scalinglaws package")
+    p.set_defaults(handler=_cmd_cite)
 
     _add_verify(sub, load_verify)
     return parser
@@ -336,6 +405,17 @@ def _verdict_line(v: dict) -> str:
             f"{num(v.get('measured'))} [{num(ci[0])}, {num(ci[1])}]")
 
 
+def _cmd_cite(args) -> int:
+    from .cite import cite
+
+    if not args.items and not args.package:
+        print(f"{_PROG}: error: cite: name a law, a paper or a family (or --package)",
+              file=sys.stderr)
+        return 2
+    print(cite(*args.items, package=args.package))
+    return 0
+
+
 def _cmd_coverage(args) -> int:
     try:
         from scalinglaws.validators.engine.coverage import law_coverage, summary
@@ -397,7 +477,8 @@ def _cmd_eval(args) -> int:
         else:
             print(text)
         return 0
-    text = _format_number(item.evaluate(dps=args.dps + 10, **values), args.dps)
+    # evaluate confirms the digits printed at two working precisions, or refuses
+    text = _format_number(item.evaluate(dps=args.dps, **values), args.dps)
     if args.json:
         _print_json({"key": item.key, "values": shown, "value": text, "kind": item.kind,
                      "status": item.status})

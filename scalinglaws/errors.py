@@ -16,6 +16,7 @@ __all__ = [
     "RegimeError",
     "RegistrationError",
     "BackendUnavailableError",
+    "EvaluationError",
 ]
 
 
@@ -60,7 +61,7 @@ class RegimeError(ScalingLawsError, ValueError):
         self.law_key = law_key
         self.condition = condition
         self.values = dict(values or {})
-        shown = ", ".join(f"{k}={v}" for k, v in self.values.items())
+        shown = ", ".join(f"{k}={_value_text(v)}" for k, v in self.values.items())
         super().__init__(
             f"{law_key}: outside its regime, condition {condition} fails"
             + (f" at {shown}" if shown else "")
@@ -73,3 +74,23 @@ class RegistrationError(ScalingLawsError):
 
 class BackendUnavailableError(ScalingLawsError, RuntimeError):
     """An array backend (cupy, numba) was asked for but cannot be used here."""
+
+
+class EvaluationError(ScalingLawsError, ArithmeticError):
+    """A law has no number to give at a valid point: its value is not real, or no two working
+    precisions agree on its digits (a point too close to a singularity or a zero of the law).
+
+    ``reason`` is ``"not real"``, ``"precision"`` or ``"not a number"``.
+    """
+
+    def __init__(self, message: str, reason: str):
+        self.reason = reason
+        super().__init__(message)
+
+
+def _value_text(value, limit: int = 40) -> str:
+    """A value for a message, short and safe: an integer of 5000 digits reads ``~1.0e+4999``
+    (Python refuses to turn an integer of more than 4300 digits into text)."""
+    from .law import _value_text as text
+
+    return text(value, limit)

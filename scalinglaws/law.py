@@ -23,6 +23,7 @@ import sympy as sp
 from .errors import (
     BackendUnavailableError,
     DomainError,
+    EvaluationError,
     ParameterError,
     RegimeError,
     RegistrationError,
@@ -31,7 +32,7 @@ from .errors import (
 
 __all__ = [
     "Param", "Reference", "Law", "Paper", "KINDS", "STATUSES", "STATUS_MEANINGS",
-    "UNCHECKED_REASONS",
+    "UNCHECKED_REASONS", "MAX_WORKING_DPS",
 ]
 
 #: Asymptotic kinds a law can have.
@@ -144,11 +145,13 @@ class Param:
         """
         number = _to_sympy_number(self.name, value)
         if self.integer and not number.is_integer:
-            raise DomainError(f"{self.name} must be an integer ({self.meaning}); got {value}")
+            raise DomainError(
+                f"{self.name} must be an integer ({self.meaning}); got {_value_text(value)}"
+            )
         inside = self.domain.contains(number)
         if inside is not sp.true:
             raise DomainError(
-                f"{self.name}={value} is outside its domain {_set_text(self.domain)}"
+                f"{self.name}={_value_text(value)} is outside its domain {_set_text(self.domain)}"
                 f" ({self.meaning})"
             )
         return number
@@ -174,30 +177,138 @@ def _set_text(domain: sp.Set) -> str:
 def _to_sympy_number(name: str, value) -> sp.Expr:
     if isinstance(value, (bool, str, bytes)):
         raise ParameterError(
-            f"{name} must be a number, got {type(value).__name__} {value!r}"
+            f"{name} must be a number, got {type(value).__name__} {_value_text(value)}"
             " (the command line parses text; the Python API takes numbers)"
         )
-    if isinstance(value, sp.Basic):
-        number = value
-    elif isinstance(value, numbers.Integral):
-        number = sp.Integer(int(value))
-    elif isinstance(value, Fraction):
-        number = sp.Rational(value.numerator, value.denominator)
-    elif isinstance(value, numbers.Real):
-        # the decimal the user wrote, exactly: 1.5 -> 3/2, 0.1 -> 1/10
-        number = sp.Rational(repr(float(value))) if math.isfinite(value) else sp.oo
-    else:
-        try:  # numpy scalars and mpmath numbers
+    try:
+        if isinstance(value, sp.Basic):
+            number = value
+        elif isinstance(value, numbers.Integral):
+            number = sp.Integer(int(value))
+        elif isinstance(value, Fraction):
+            number = sp.Rational(value.numerator, value.denominator)
+        elif isinstance(value, numbers.Real):
+            # the decimal the user wrote, exactly: 1.5 -> 3/2, 0.1 -> 1/10
+            number = sp.Rational(repr(float(value))) if math.isfinite(value) else sp.oo
+        else:  # numpy scalars and mpmath numbers
             number = sp.Float(float(value)) if not hasattr(value, "_mpf_") else sp.Float(value)
-        except (TypeError, ValueError):
-            raise ParameterError(
-                f"{name} must be a real number, got {type(value).__name__} {value!r}"
-            ) from None
+    except (TypeError, ValueError, OverflowError, ArithmeticError):
+        raise ParameterError(
+            f"{name} must be a real number, got {type(value).__name__} {_value_text(value)}"
+        ) from None
     if not (number.is_number and number.is_extended_real):
-        raise ParameterError(f"{name} must be a real number, got {value!r}")
+        raise ParameterError(f"{name} must be a real number, got {_value_text(value)}")
     if number.is_infinite or number == sp.nan:
-        raise DomainError(f"{name} must be finite, got {value!r}")
+        raise DomainError(f"{name} must be finite, got {_value_text(value)}")
     return number
+
+
+#: The highest working precision (decimal digits) :meth:`Law.evaluate` rises to when two
+#: precisions disagree. Exact inputs have at most 4000 digits (the command line's parser), so a
+#: cancellation costs at most about 4000 of them.
+MAX_WORKING_DPS = 20_000
+
+
+def _value_text(value, limit: int = 40) -> str:
+    """A value for an error message, short and safe: an integer of 5000 digits is written
+    ``~1.0e+4999`` (Python refuses to turn integers of more than 4300 digits into text), a
+    fraction too long to show whole by its approximate decimal value (``~0.999999999999999``)."""
+    try:
+        if isinstance(value, (numbers.Integral, sp.Rational)) and not isinstance(value, bool):
+            r = sp.Rational(value)
+            if max(abs(r.p).bit_length(), r.q.bit_length()) > 200 or len(sp.sstr(r)) > limit:
+                import mpmath
+
+                with mpmath.workdps(20):
+                    return "~" + mpmath.nstr(mpmath.mpf(r.p) / r.q, 15)
+        text = sp.sstr(value) if isinstance(value, sp.Basic) else repr(value)
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        text = f"<{type(value).__name__}>"
+    text = " ".join(text.split())
+    return text if len(text) <= limit else f"{text[:limit - 12]}...{text[-9:]}"
+
+
+def _point_text(values: Mapping) -> str:
+    return ", ".join(f"{k}={_value_text(v, 24)}" for k, v in values.items()) or "this point"
+
+
+def _mp_text(value) -> str:
+    return "nan or infinite" if value is None else _nstr(value, 8)
+
+
+def _nstr(x, digits: int) -> str:
+    """``mpmath.nstr(x, digits)`` of a value of any precision (mpmath's own fails on a tiny
+    value of high precision, turning a 5000-digit integer into text)."""
+    import mpmath
+
+    with mpmath.workdps(digits + 10):
+        return mpmath.nstr(+x, digits)
+
+
+def _input_digits(values: Iterable) -> int:
+    """The most decimal digits above or below the bar of the exact fractions in ``values``: how
+    close two inputs can be (``1 + 10**-40`` has 41), so how many digits a working precision
+    needs before cancellation between them can even be seen."""
+    bits = 0
+    for value in values:
+        atoms = [value] if isinstance(value, sp.Rational) else value.atoms(sp.Rational)
+        for r in atoms:
+            bits = max(bits, abs(r.p).bit_length(), r.q.bit_length())
+    return int(bits * math.log10(2)) + 1
+
+
+def _agree(x, y, digits: int) -> bool:
+    """Whether two evaluations agree to ``digits`` significant digits (real or complex)."""
+    import mpmath
+
+    if x is None or y is None:
+        return False
+    if x == y:
+        return True
+    for part in ((mpmath.re, mpmath.im) if isinstance(x, mpmath.mpc) or
+                 isinstance(y, mpmath.mpc) else (lambda z: z,)):
+        a, b = part(x), part(y)
+        if a == b:
+            continue
+        if _nstr(a, digits) == _nstr(b, digits):
+            continue
+        # straddling a rounding boundary: agreement far below the printed digits
+        if abs(a - b) <= abs(b) * mpmath.mpf(10) ** -(digits + 8):
+            continue
+        return False
+    return True
+
+
+#: Functions under which an exact rational stays exact and small.
+_EXACT_FUNCTIONS = (sp.Max, sp.Min, sp.Abs, sp.Piecewise, sp.sign, sp.floor, sp.ceiling)
+
+
+def _exact_value(expr: sp.Expr, subs: Mapping):
+    """The exact rational value of a rational function at rational values, else None.
+
+    Only integer powers (of moderate size) and Max/Min/Abs/Piecewise are allowed, so nothing
+    can stall; at a boundary where the law is exactly zero (``2*alpha + 2*beta - 1`` at
+    ``alpha = 1.07, beta = -0.57``) this gives 0, where floats give rounding noise.
+    """
+    if not all(isinstance(v, sp.Rational) for v in subs.values()):
+        return None
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow):
+            if not (node.exp.is_Integer and abs(node.exp) <= 64):
+                return None
+        elif isinstance(node, sp.Function) and not isinstance(node, _EXACT_FUNCTIONS):
+            return None
+        elif isinstance(node, (sp.NumberSymbol, sp.Float)) or (
+            node.is_number and not isinstance(node, sp.Rational) and node.is_Atom
+        ):
+            return None
+    try:
+        value = expr.xreplace(dict(subs))
+    except (ZeroDivisionError, TypeError, ValueError):
+        return None
+    if isinstance(value, sp.Rational):
+        return value
+    return None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -373,6 +484,23 @@ class Law:
     def __repr__(self) -> str:
         return f"<Law {self.key}: {self.expr} [{self.kind}, {self.status}]>"
 
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self.latex(lhs=bool(self.symbol))}$"
+
+    def _repr_markdown_(self) -> str:
+        """Formula, regime, kind and provenance, for notebooks."""
+        lines = [
+            f"**`{self.key}`**: {self.quantity}",
+            "",
+            f"$$ {self.latex(lhs=bool(self.symbol))} $$",
+            "",
+            f"- regime: ${self.regime_latex()}$",
+            f"- kind: `{self.kind}` ({KINDS[self.kind]})",
+            f"- source: {self.reference.citation()}",
+            f"- status: **{self.status}** ({self.reference.status_meaning})",
+        ]
+        return "\n".join(lines)
+
     # -- validation --------------------------------------------------------------------------
 
     def _check_names(self, values: Mapping[str, Any]) -> None:
@@ -428,28 +556,96 @@ class Law:
         return sp.simplify(self.expr.subs(self.check(**values)))
 
     def evaluate(self, dps: int = 30, **values):
-        """Evaluate with mpmath at ``dps`` decimal digits, after validating the point.
+        """Evaluate with mpmath to ``dps`` significant digits, after validating the point.
 
-        Returns an ``mpmath.mpf``.
+        Returns an ``mpmath.mpf`` (rounded to ``dps`` digits) whose ``dps`` significant digits
+        are confirmed: a law that is a rational function of its parameters, at rational
+        values, is computed exactly; otherwise the law is computed at two working precisions,
+        and at higher ones until the two agree to ``dps`` digits. Near a removable singularity
+        (``(a - d**(1 - a))/(a - 1)`` at ``a = 1 + 10**-40``) cancellation eats the leading
+        digits of a working precision; the precision then rises, up to
+        ``MAX_WORKING_DPS`` digits.
+
+        Raises
+        ------
+        ParameterError, DomainError, RegimeError
+            For a bad point (see :meth:`check`), or a ``dps`` that is not an integer from 1 to
+            1000.
+        EvaluationError
+            When the value is not a real number, or no two working precisions up to
+            ``MAX_WORKING_DPS`` digits agree to ``dps`` digits (a point too close to a
+            singularity, or to a zero of the law): the number is refused, never guessed.
 
         >>> import mpmath, scalinglaws as sl
         >>> value = sl.law("anytime.minimax_risk_exponent").evaluate(a=2, b=3)
         >>> mpmath.nstr(value, 25)
         '0.6666666666666666666666667'
+        >>> law = sl.law("momentum_batch.powerlaw.sgd.critical_batch")
+        >>> mpmath.nstr(law.evaluate(dps=15, a=1 + sp.Rational(1, 10**40), d=100), 15)
+        '5.60517018598809'
         """
         import mpmath
 
+        if not isinstance(dps, numbers.Integral) or isinstance(dps, bool) or not 1 <= dps <= 1000:
+            raise ParameterError(f"dps must be an integer from 1 to 1000, got {_value_text(dps)}")
+        dps = int(dps)
         subs = self.check(**values)
-        with mpmath.workdps(dps):
-            # substitute high-precision floats, not the exact rationals: SymPy can stall on
-            # exact powers such as Integer(61749)**Rational(-193, 10669)
-            floats = {s: sp.Float(v.evalf(dps + 10), dps + 10) for s, v in subs.items()}
-            value = self.expr.xreplace(floats).evalf(dps + 5)
+        exact = _exact_value(self.expr, subs)
+        if exact is not None:
+            with mpmath.workdps(dps):
+                return mpmath.mpf(exact.p) / exact.q
+        # start above the digits of the inputs: 1 + 10**-40 must not round to 1 (a difference
+        # of inputs that vanishes at two precisions would "agree" on a wrong 0)
+        working = min(dps + 10 + _input_digits(subs.values()), MAX_WORKING_DPS // 2)
+        previous = self._evaluate_at(subs, working)
+        while True:
+            higher = min(2 * working, MAX_WORKING_DPS)
+            current = self._evaluate_at(subs, higher)
+            if _agree(previous, current, dps):
+                if isinstance(current, mpmath.mpc):
+                    raise EvaluationError(
+                        f"{self.key}: the value {_nstr(current, 8)} is not real at "
+                        f"{_point_text(values)}", "not real"
+                    )
+                with mpmath.workdps(dps):
+                    return +current
+            if higher >= MAX_WORKING_DPS:
+                raise EvaluationError(
+                    f"{self.key}: no {dps} digits can be confirmed at {_point_text(values)}: "
+                    f"at {working} and {higher} working digits the value reads "
+                    f"{_mp_text(previous)} and {_mp_text(current)} (the point is too close to a "
+                    f"singularity or a zero of the law); move the point or ask fewer digits",
+                    "precision",
+                )
+            previous, working = current, higher
+
+    def _evaluate_at(self, subs: Mapping, working: int):
+        """The law at ``working`` decimal digits: an mpf, an mpc, or None (nan, an infinity)."""
+        import mpmath
+
+        with mpmath.workdps(working):
+            # substitute floats, not the exact rationals: SymPy can stall on exact powers such
+            # as Integer(61749)**Rational(-193, 10669)
+            floats = {s: sp.Float(v.evalf(working + 5), working) for s, v in subs.items()}
+            try:
+                value = self.expr.xreplace(floats).evalf(working)
+            except (ValueError, TypeError, ZeroDivisionError):
+                return None  # Max(nan, ...) and the like: a higher precision may resolve it
+            if value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+                return None  # 0/0 or x/0 at this precision: a higher one may resolve it
             if value.free_symbols or not value.is_number:
-                raise ScalingLawsError(f"{self.key}: could not evaluate to a number: {value}")
-            if value.is_real is False:
-                raise ScalingLawsError(f"{self.key}: value {value} is not real at this point")
-            return mpmath.mpf(sp.Float(value, dps + 5)._mpf_)
+                raise EvaluationError(f"{self.key}: could not evaluate to a number: "
+                                      f"{_value_text(value)}", "not a number")
+            re, im = value.as_real_imag()
+            try:
+                real = mpmath.mpf(sp.Float(re, working)._mpf_)
+                imag = mpmath.mpf(sp.Float(im, working)._mpf_)
+            except (TypeError, ValueError, AttributeError):
+                raise EvaluationError(f"{self.key}: could not evaluate to a number: "
+                                      f"{_value_text(value)}", "not a number") from None
+            if not (mpmath.isfinite(real) and mpmath.isfinite(imag)):
+                return None
+            return real if imag == 0 else mpmath.mpc(real, imag)
 
     def exponent(self, var: str) -> sp.Expr:
         """The leading power-law exponent of the law in ``var``, log factors dropped.
@@ -463,10 +659,20 @@ class Law:
         """
         if var not in self.params:
             raise ParameterError(
-                f"{self.key}: {var!r} is not a parameter; expected one of {', '.join(self.params)}"
+                f"{self.key}: {_value_text(var)} is not a parameter; expected one of "
+                f"{', '.join(self.params)}"
             )
         x = self.params[var].symbol
-        return sp.simplify(leading_exponent(self.expr, x))
+        try:
+            return sp.simplify(leading_exponent(self.expr, x))
+        except (NotImplementedError, ValueError, TypeError, RecursionError) as exc:
+            # SymPy's limit cannot decide (the sign of log(d) for a d in (0, oo), say): no
+            # exponent rather than SymPy's internal error
+            reason = " ".join(str(exc).split())[:120] or type(exc).__name__
+            raise ScalingLawsError(
+                f"{self.key}: no power-law exponent in {var} can be computed ({reason}); "
+                f"the scale variables of this law are {', '.join(self.scale_vars) or 'none'}"
+            ) from None
 
     # -- rendering ---------------------------------------------------------------------------
 
@@ -494,6 +700,13 @@ class Law:
         if self.regime is sp.true:
             return r"\text{all}"
         return sp.latex(self.regime, symbol_names=self._symbol_names())
+
+    def to_bibtex(self) -> str:
+        """The BibTeX entry of the law's paper (see :func:`scalinglaws.cite`)."""
+        from .cite import bibtex
+        from .registry import paper
+
+        return bibtex(paper(self.paper))
 
     def to_dict(self) -> dict:
         """A JSON-ready description of the law."""
@@ -523,19 +736,24 @@ class Law:
         ``backend`` is ``"numpy"``, ``"mpmath"`` or ``"cupy"`` (when CuPy and a GPU are there).
         A ``Piecewise`` is evaluated branch by branch, each branch only where its condition holds.
         Points outside the regime raise :class:`~scalinglaws.errors.RegimeError`
-        (``outside="raise"``) or give NaN (``outside="nan"``).
+        (``outside="raise"``) or give NaN (``outside="nan"``); so do points where float64
+        overflows (:class:`~scalinglaws.errors.EvaluationError`, or NaN). Values that are not
+        real numbers within float64 raise :class:`~scalinglaws.errors.ParameterError`; an
+        unknown backend or ``outside`` a :class:`~scalinglaws.errors.DomainError`.
 
         >>> import numpy as np, scalinglaws as sl
         >>> f = sl.law("anytime.optimal_decay_exponent").lambdify()
         >>> f(a=np.array([1.5, 2.0]), b=3.0)
         array([0.5       , 0.33333333])
         """
-        if outside not in ("raise", "nan"):
-            raise ValueError("outside must be 'raise' or 'nan'")
+        if not isinstance(outside, str) or outside not in ("raise", "nan"):
+            raise DomainError(f"outside must be 'raise' or 'nan', got {_value_text(outside)}")
+        if not isinstance(backend, str) or backend not in ("numpy", "mpmath", "cupy"):
+            raise DomainError(
+                f"backend must be 'numpy', 'mpmath' or 'cupy', got {_value_text(backend)}"
+            )
         if backend == "mpmath":
             return _MpmathFunction(self)
-        if backend not in ("numpy", "cupy"):
-            raise ValueError(f"backend must be 'numpy', 'mpmath' or 'cupy', got {backend!r}")
         xp = _array_module(backend)
         return _ArrayFunction(self, xp, backend, outside)
 
@@ -572,6 +790,13 @@ class _ArrayFunction:
         self.names = list(law.params)
         args = [law.params[n].symbol for n in self.names]
         modules = [backend]
+        if backend == "numpy" and law.expr.has(*_SCIPY_FUNCTIONS):
+            try:  # zeta & co. are not numpy functions: scipy.special has them
+                import scipy.special  # noqa: F401
+            except ImportError:
+                pass
+            else:
+                modules = ["scipy", "numpy"]
         expr = sp.piecewise_fold(law.expr)
         if isinstance(expr, sp.Piecewise):
             pieces = [(e, c) for e, c in expr.args]
@@ -595,8 +820,14 @@ class _ArrayFunction:
     def __call__(self, **values):
         xp = self.xp
         self.law._check_names(values)
-        arrays = [xp.asarray(values[n], dtype=xp.float64) for n in self.names]
-        arrays = list(xp.broadcast_arrays(*arrays)) if arrays else []
+        arrays = [_float_array(xp, self.law.key, n, values[n]) for n in self.names]
+        try:
+            arrays = list(xp.broadcast_arrays(*arrays)) if arrays else []
+        except ValueError:
+            shapes = ", ".join(f"{n}: {tuple(a.shape)}" for n, a in zip(self.names, arrays))
+            raise ParameterError(
+                f"{self.law.key}: the arrays do not broadcast together ({shapes})"
+            ) from None
         shape = arrays[0].shape if arrays else ()
         valid = xp.ones(shape, dtype=bool)
         for name, arr in zip(self.names, arrays):
@@ -626,16 +857,66 @@ class _ArrayFunction:
                     mask = todo & xp.asarray(cond(*arrays), dtype=bool)
             if shape == ():
                 if bool(mask):
-                    out = xp.asarray(fn(*arrays), dtype=xp.float64)
+                    with _quiet(xp):
+                        out = xp.asarray(fn(*arrays), dtype=xp.float64)
                     todo = xp.zeros((), dtype=bool)
                 continue
             if bool(xp.any(mask)):
                 sub = [a[mask] for a in arrays]
-                out[mask] = xp.asarray(fn(*sub), dtype=xp.float64) * xp.ones(
-                    sub[0].shape if sub else (), dtype=xp.float64
-                )
+                with _quiet(xp):
+                    out[mask] = xp.asarray(fn(*sub), dtype=xp.float64) * xp.ones(
+                        sub[0].shape if sub else (), dtype=xp.float64
+                    )
                 todo &= ~mask
+        # float64 overflow or cancellation (s/(s + 1) at s = 1e308 gives inf/inf): no number
+        # rather than a wrong one
+        lost = valid & ~xp.isfinite(out)
+        if bool(xp.any(lost)):
+            if self.outside == "raise":
+                idx = tuple(int(i[0]) for i in xp.nonzero(lost)) if shape else ()
+                point = {n: float(a[idx]) for n, a in zip(self.names, arrays)}
+                raise EvaluationError(
+                    f"{self.law.key}: float64 overflows at {_point_text(point)} (the value "
+                    "computed is not finite); use Law.evaluate, which computes with mpmath",
+                    "precision",
+                )
+            out = xp.where(lost, xp.nan, out)
         return out[()] if shape == () else out
+
+
+#: Functions the numpy backend takes from scipy.special (numpy has none of them).
+_SCIPY_FUNCTIONS = (sp.zeta, sp.gamma, sp.loggamma, sp.polygamma, sp.erf, sp.erfc, sp.beta)
+
+
+def _float_array(xp, key: str, name: str, value):
+    """``value`` as a float64 array, or a ParameterError (text, booleans, complex numbers,
+    None and numbers beyond float64 are refused, never coerced)."""
+    try:
+        raw = xp.asarray(value)
+        kind = raw.dtype.kind
+        if kind == "O":
+            items = raw.ravel().tolist()
+            if any(v is None or isinstance(v, (bool, str, bytes, complex)) for v in items):
+                raise TypeError
+            raw = raw.astype(xp.float64)
+            kind = "f"
+        if kind in "iuf":
+            with _quiet(xp):
+                array = raw.astype(xp.float64)
+            if kind in "iu" and not bool(xp.all(xp.isfinite(array))):
+                raise OverflowError
+            return array
+        problem = {"b": "booleans", "c": "complex numbers", "U": "text", "S": "bytes"}.get(
+            kind, f"dtype {raw.dtype}"
+        )
+    except OverflowError:
+        problem = "a number beyond float64"
+    except (TypeError, ValueError):
+        problem = "not numbers"
+    raise ParameterError(
+        f"{key}: {name} must be real numbers within float64 (the array backends); got "
+        f"{problem}: {_value_text(value)}"
+    )
 
 
 #: Relative tolerance of a non-strict regime inequality in floating point: a point on a

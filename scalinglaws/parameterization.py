@@ -363,30 +363,105 @@ def to_json(table: ParamTable, *, indent: int | None = 2) -> str:
     return json.dumps(table.to_dict(), indent=indent, allow_nan=False, sort_keys=False)
 
 
-def from_json(text: str | Mapping) -> ParamTable:
-    """Read a table written by :func:`to_json` (a JSON string or the parsed dict)."""
-    data = json.loads(text) if isinstance(text, (str, bytes)) else dict(text)
-    if data.get("format") != "scalinglaws.parameterization/1":
-        raise ParameterError(f"not a scalinglaws parameterization table: format {data.get('format')!r}")
-    symbols = _symbols(data["scales"])
+def from_json(text: str | bytes | Mapping) -> ParamTable:
+    """Read a table written by :func:`to_json` (a JSON string or the parsed dict).
 
-    def parse(s: str) -> sp.Expr:
+    Expressions are read by the restricted parser (:func:`scalinglaws._parse.parse_expression`)
+    against the table's declared scales only: a file can hold ``"M/N_e"`` or ``"N**(-2)"``,
+    never code (no other name, attribute, call, string or lambda is read; nothing reaches
+    :func:`eval` or :func:`sympy.sympify`).
+
+    Raises
+    ------
+    ParameterError
+        For text that is not JSON, a document that is not a parameterization table (wrong
+        format, a missing or mistyped field) or an expression outside the parser's language.
+
+    Examples
+    --------
+    >>> bad = {"format": "scalinglaws.parameterization/1", "name": "t", "optimizer": "sgd",
+    ...        "scales": ["n"], "groups": {"w": {"lr": {"expr": "__import__('os')"}}}}
+    >>> from_json(bad)
+    Traceback (most recent call last):
+    ...
+    scalinglaws.errors.ParameterError: parameterization table 't': w.lr: malformed expression "__import__('os')": call of '__import__' is not allowed (allowed: sqrt, log, exp)
+    """
+    from ._parse import _quote, parse_expression
+
+    if isinstance(text, (str, bytes, bytearray)):
         try:
-            return sp.sympify(s, locals=dict(symbols))
-        except (sp.SympifyError, TypeError) as exc:
-            raise ParameterError(f"cannot read expression {s!r}: {exc}") from None
+            data = json.loads(text)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
+            reason = " ".join(str(exc).split())[:120] if isinstance(exc, ValueError) else ""
+            raise ParameterError(f"not a JSON parameterization table: {reason or 'too deep'}")\
+                from None
+    elif isinstance(text, Mapping):
+        data = dict(text)
+    else:
+        raise ParameterError(
+            f"from_json takes a JSON string or a dict, got {type(text).__name__}"
+        )
+    if not isinstance(data, dict):
+        raise ParameterError(
+            f"not a scalinglaws parameterization table: a JSON {type(data).__name__}"
+        )
+    fmt = data.get("format")
+    if fmt != "scalinglaws.parameterization/1":
+        shown = _quote(fmt) if isinstance(fmt, str) else type(fmt).__name__
+        raise ParameterError(f"not a scalinglaws parameterization table: format {shown}")
 
-    groups = {
-        g: {q: parse(v["expr"]) for q, v in entries.items()} for g, entries in data["groups"].items()
+    def field(name, kind, default=None):
+        if name not in data:
+            if default is not None:
+                return default
+            raise ParameterError(f"parameterization table: the field {name!r} is missing")
+        value = data[name]
+        if not isinstance(value, kind):
+            raise ParameterError(
+                f"parameterization table: {name!r} must be a {_JSON_TYPES[kind]}, "
+                f"got {type(value).__name__}"
+            )
+        return value
+
+    name = field("name", str)
+    label = f"parameterization table {_quote(name)}"
+    optimizer = field("optimizer", str)
+    scales = field("scales", list)
+    if not scales or not all(isinstance(s, str) and s.isidentifier() for s in scales):
+        raise ParameterError(f"{label}: scales must be a non-empty list of names")
+    symbols = _symbols(scales)
+
+    def parse(where: str, expr) -> sp.Expr:
+        if not isinstance(expr, str):
+            raise ParameterError(f"{label}: {where} must be an expression as a string, got "
+                                 f"{type(expr).__name__}")
+        try:
+            return parse_expression(expr, symbols)
+        except ParameterError as exc:
+            raise ParameterError(f"{label}: {where}: {exc}") from None
+
+    groups = {}
+    for group, entries in field("groups", dict).items():
+        if not isinstance(entries, dict):
+            raise ParameterError(f"{label}: group {_quote(group)} must be an object")
+        groups[group] = {}
+        for quantity, entry in entries.items():
+            where = f"{group}.{quantity}"
+            if not isinstance(entry, dict) or "expr" not in entry:
+                raise ParameterError(f"{label}: {_quote(where)} must be an object with 'expr'")
+            groups[group][quantity] = parse(_quote(where)[1:-1], entry["expr"])
+    coscaling = {
+        k: parse(f"coscaling {_quote(k)}", v) for k, v in field("coscaling", dict, {}).items()
     }
-    return ParamTable(
-        data["name"],
-        data["optimizer"],
-        groups,
-        tuple(data["scales"]),
-        coscaling={k: parse(v) for k, v in data.get("coscaling", {}).items()},
-        flags=data.get("flags", {}),
-    )
+    flags = field("flags", dict, {})
+    for key, value in flags.items():
+        if not isinstance(value, (str, bool, int, float)) or value is None:
+            raise ParameterError(f"{label}: flag {_quote(key)} must be a string, number or "
+                                 f"boolean, got {type(value).__name__}")
+    return ParamTable(name, optimizer, groups, tuple(scales), coscaling=coscaling, flags=flags)
+
+
+_JSON_TYPES = {str: "string", list: "list", dict: "object"}
 
 
 def select(laws, **values) -> list:

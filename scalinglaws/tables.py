@@ -37,8 +37,8 @@ from typing import Iterable, Mapping, NamedTuple, Sequence
 
 import sympy as sp
 
-from .errors import DomainError, ParameterError, RegimeError, UnknownKeyError
-from .law import STATUS_MEANINGS, Law
+from .errors import DomainError, EvaluationError, ParameterError, RegimeError, UnknownKeyError
+from .law import STATUS_MEANINGS, Law, _value_text
 from .parameterization import QUANTITIES, ParamTable
 from .registry import law as _lookup_law
 
@@ -132,7 +132,12 @@ def _value_cell(item: Law, point: Mapping, digits: int) -> _Cell:
                 f"outside domain ({name} in {domain}{integer})",
             )
     try:
-        value = item.evaluate(dps=max(30, digits + 10), **{n: point[n] for n in item.params})
+        # evaluate confirms the digits shown at two working precisions, or refuses
+        value = item.evaluate(dps=digits, **{n: point[n] for n in item.params})
+    except EvaluationError as exc:
+        note = {"not real": "not real here", "precision": "digits not confirmed: too close to "
+                "a singularity"}.get(exc.reason, "no number")
+        return _text(f"no value ({note})")
     except RegimeError as exc:
         names = {p.symbol: p.latex_name for p in item.params.values()}
         return _Cell(
@@ -161,10 +166,11 @@ def _format_number(value, digits: int = 15) -> str:
     """
     import mpmath
 
+    if isinstance(value, sp.Basic):
+        value = _confirmed(value, digits)
     with mpmath.workdps(digits + 10):  # never round a high-precision value to the context's
-        if isinstance(value, sp.Basic):
-            value = sp.Float(value, digits + 10)._mpf_
-        text = mpmath.nstr(mpmath.mpf(value), digits)
+        # (+ rounds to digits + 10: mpmath's nstr fails on tiny values of very high precision)
+        text = mpmath.nstr(+mpmath.mpf(value), digits)
     mantissa, sep, exponent = text.partition("e")
     if "." in mantissa:
         mantissa = mantissa.rstrip("0").rstrip(".")
@@ -173,9 +179,55 @@ def _format_number(value, digits: int = 15) -> str:
     return mantissa + sep + exponent
 
 
+def _confirmed(value: sp.Basic, digits: int):
+    """An exact real SymPy number as an mpf whose ``digits`` significant digits agree at two
+    working precisions (raised until they do); an
+    :class:`~scalinglaws.errors.EvaluationError` when none agree or the value is not real."""
+    import mpmath
+
+    from .law import MAX_WORKING_DPS, _agree, _input_digits
+
+    if isinstance(value, sp.Rational):
+        with mpmath.workdps(digits + 10):
+            return mpmath.mpf(value.p) / value.q
+    if isinstance(value, sp.Float):
+        return mpmath.mpf(value._mpf_)
+
+    def at(working):
+        number = sp.N(value, working, maxn=2 * working)
+        if not number.is_number or number.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return None
+        if number.is_real is False:
+            raise EvaluationError(f"the value {_value_text(number)} is not real", "not real")
+        try:
+            with mpmath.workdps(working):  # mpf() rounds to the context's precision
+                return mpmath.mpf(sp.Float(number, working)._mpf_)
+        except (TypeError, ValueError, AttributeError):
+            return None
+
+    working = min(digits + 10 + _input_digits([value]), MAX_WORKING_DPS // 2)
+    previous = at(working)
+    while True:
+        higher = min(2 * working, MAX_WORKING_DPS)
+        current = at(higher)
+        if _agree(previous, current, digits):
+            return current
+        if higher >= MAX_WORKING_DPS:
+            raise EvaluationError(
+                f"no {digits} digits of {_value_text(value)} can be confirmed: the working "
+                f"precisions {working} and {higher} disagree (a cancellation, or a zero)",
+                "precision",
+            )
+        previous, working = current, higher
+
+
 def _point_text(value) -> str:
     """A parameter value as a user would write it: ``1.5`` and ``Rational(3, 2)`` both give
     ``1.5``; ``Rational(1, 3)`` gives ``1/3``."""
+    if isinstance(value, (int, sp.Rational)) and not isinstance(value, bool):
+        r = sp.Rational(value)
+        if max(abs(r.p).bit_length(), r.q.bit_length()) > 1000:  # ~300 digits: too long to show
+            return _value_text(r)
     if isinstance(value, sp.Rational) and not isinstance(value, sp.Integer):
         q = int(value.q)
         for prime in (2, 5):
@@ -198,7 +250,13 @@ def _point_cell(point: Mapping, latex_names: Mapping[str, str]) -> _Cell:
         if i:
             parts.append(("text", ", "))
         shown = _point_text(value)
-        parts.append(("math", f"{latex_names.get(name, sp.latex(sp.Symbol(name)))} = {shown}"))
+        relation = "="
+        if shown.startswith("~"):  # too long to show exactly: its approximate value
+            mantissa, _, exponent = shown[1:].partition("e")
+            relation = r"\approx"
+            shown = mantissa + (rf" \times 10^{{{int(exponent)}}}" if exponent else "")
+        symbol = latex_names.get(name, sp.latex(sp.Symbol(name)))
+        parts.append(("math", f"{symbol} {relation} {shown}"))
     plain = ", ".join(f"{name}={_point_text(value)}" for name, value in point.items())
     return _Cell(tuple(parts), plain)
 
@@ -364,6 +422,9 @@ class Table:
 
     def __str__(self) -> str:
         return self.to_markdown().rstrip("\n")
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
 
     def _statuses(self) -> list[str]:
         if not self.legend or "status" not in self.columns:
@@ -544,7 +605,9 @@ def table(
     if not items:
         raise ParameterError("a table needs at least one law")
     if not isinstance(digits, int) or isinstance(digits, bool) or not 1 <= digits <= 100:
-        raise ParameterError(f"digits must be an integer from 1 to 100, got {digits!r}")
+        raise ParameterError(
+            f"digits must be an integer from 1 to 100, got {_value_text(digits)}"
+        )
 
     points = _points(values)
     _check_point_names(items, points)
@@ -660,7 +723,9 @@ def _points(values) -> list[dict]:
     points = []
     for point in values:
         if not isinstance(point, Mapping):
-            raise ParameterError(f"values: expected dicts of parameter values, got {point!r}")
+            raise ParameterError(
+                f"values: expected dicts of parameter values, got {_value_text(point)}"
+            )
         points.append(dict(point))
     if not points:
         raise ParameterError("values is an empty list; give at least one point or None")
@@ -672,15 +737,17 @@ def _check_point_names(items: Sequence[Law], points: Sequence[Mapping]) -> None:
     for point in points:
         for name in point:
             if name not in known:
-                close = difflib.get_close_matches(str(name), sorted(known), n=1)
+                close = difflib.get_close_matches(
+                    name if isinstance(name, str) else "", sorted(known), n=1
+                )
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 raise ParameterError(
-                    f"values: no law in the table has a parameter {name!r}{hint}; "
+                    f"values: no law in the table has a parameter {_value_text(name)}{hint}; "
                     f"parameters: {', '.join(sorted(known))}"
                 )
             value = point[name]
             if isinstance(value, bool) or not isinstance(value, (numbers.Number, sp.Basic)):
-                raise ParameterError(f"values: {name} must be a number, got {value!r}")
+                raise ParameterError(f"values: {name} must be a number, got {_value_text(value)}")
 
 
 def _source(item: Law) -> _Cell:

@@ -535,3 +535,115 @@ def test_arithmetic_junk_raises_only_parameter_error(text):
 @given(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,10}", fullmatch=True), st.integers(-999, 999))
 def test_assignment_round_trip(name, n):
     assert parse_assignment(f"{name}={n}") == (name, n)
+
+
+# ----------------------------------------------------------------------------------------------
+# issue 14: bad input found by fuzzing
+# ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv, expected", [
+    # a = 1 + 10**-40 raised AttributeError (0/0 at 35 working digits)
+    (["eval", "momentum_batch.powerlaw.sgd.critical_batch", "a=1+10**-40", "d=100"],
+     "5.60517018598809"),
+    (["eval", "momentum_batch.powerlaw.sgd.critical_batch", "a=1-10**-400", "d=100"],
+     "5.60517018598809"),
+    # 40 digits: 1 + ln 100 - 10**-40 (ln 100)**2/2 + ...
+    (["eval", "momentum_batch.powerlaw.sgd.critical_batch", "a=1+10**-40", "d=100",
+      "--dps", "40"], "5.605170185988091368035982909368728415201"),
+    # printed 4.84e-41 (true 5e-41): 1 - (1 - eta)**2 cancels
+    (["eval", "dynmuon.noise_floor", "c=1", "eta=10**-40", "h=1", "kappa=1", "p=0", "beta=1"],
+     "5e-41"),
+])
+def test_eval_near_removable_singularities(capsys, argv, expected):
+    law = sl.law(argv[1])
+    argv = [a for a in argv if a.split("=")[0] in law.params or "=" not in a]
+    code, out, err = run(capsys, *argv)
+    assert (code, out, err) == (0, expected + "\n", "")
+
+
+def test_table_near_a_removable_singularity(capsys):
+    # printed 5.625 (true 5.6052): 45 working digits left 5 after the cancellation
+    code, out, err = run(capsys, "table", "momentum_batch.powerlaw.sgd.critical_batch",
+                         "--values", "a=1+10**-40", "d=100", "--format", "markdown",
+                         "--columns", "key,value")
+    assert code == 0 and err == ""
+    assert out.splitlines()[2].endswith("| 5.60517 |")
+
+
+@pytest.mark.parametrize("value", ["(10**1000)**5", "((1+10**-1000)**1000)**1000",
+                                   "10**-1000*10**-1000*10**-1000*10**-1000*10**-1000"])
+def test_values_beyond_4000_digits_are_refused_fast(capsys, value):
+    start = time.perf_counter()
+    assert_user_error(capsys, ["eval", "anytime.optimal_decay_exponent", f"a={value}", "b=2"],
+                      "too large")
+    assert time.perf_counter() - start < 2
+
+
+def test_huge_values_in_messages_are_short(capsys):
+    big = "10**999*10**999*10**999*10**999"  # 3997 digits: accepted, and printed short
+    line = assert_user_error(capsys, ["eval", "anytime.optimal_decay_exponent", "a=1.5",
+                                      f"b={big}"], "outside its regime", "b=~1.0e+3996")
+    assert len(line) < 300
+    line = assert_user_error(capsys, ["eval", "anytime.minimax_risk", "a=1.5", "b=2",
+                                      "N=10**-1000", "sigma2=1"], "must be an integer")
+    assert len(line) < 300
+    code, out, err = run(capsys, "eval", "anytime.optimal_decay_exponent", f"a={big}", "b=2")
+    assert (code, out, err) == (0, "0\n", "")
+
+
+@pytest.mark.parametrize("perturb", ["nan", "inf", "1e400", "-1e400", "NaN", "2", "x", ""])
+def test_verify_bad_perturb_is_one_line(capsys, tmp_path, perturb):
+    pytest.importorskip("numpy")
+    assert_user_error(capsys, ["verify", "anytime.constant_lr_suffices", f"--perturb={perturb}",
+                               "--out", str(tmp_path)], "--perturb", "finite number")
+
+
+def test_verify_bad_out_and_seed_are_one_line_before_any_check(capsys, tmp_path, monkeypatch):
+    pytest.importorskip("numpy")
+    from scalinglaws.validators.engine import verify as engine
+
+    monkeypatch.setattr(engine, "run_checks", lambda *a, **k: pytest.fail("a check ran"))
+    a_file = tmp_path / "report.txt"
+    a_file.write_text("x")
+    target = "anytime.constant_lr_suffices"
+    assert_user_error(capsys, ["verify", target, "--out", str(a_file)], "is a file")
+    assert_user_error(capsys, ["verify", target, "--out", str(a_file / "sub")],
+                      "cannot write the report", "Not a directory")
+    assert_user_error(capsys, ["verify", target, "--out", "a\x00b"], "cannot write the report")
+    assert_user_error(capsys, ["verify", target, "--out="], "--out")
+    assert_user_error(capsys, ["verify", target, "--seed=-1", "--out", str(tmp_path)], "--seed")
+    assert a_file.read_text() == "x"
+
+
+def test_output_the_terminal_cannot_encode_is_one_line(capsys, monkeypatch):
+    import io
+
+    for encoding in ("ascii", "latin-1"):
+        stdout = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+        monkeypatch.setattr(sys, "stdout", stdout)
+        code = cli.main(["show", "anytime.minimax_risk"])  # Θ̃ in its expression
+        err = capsys.readouterr().err
+        assert code == 2 and len(err.splitlines()) == 1 and "Traceback" not in err
+        assert "cannot print" in err and "PYTHONIOENCODING=utf-8" in err
+    # an error message echoing non-ASCII input, on an ASCII stderr: escaped, one line
+    stderr = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    monkeypatch.setattr(sys, "stderr", stderr)
+    assert cli.main(["eval", "Θ", "a=1"]) == 2
+    stderr.seek(0)
+    assert stderr.read() == "scalinglaws: error: unknown law '\\u0398'\n"
+
+
+def test_non_utf8_stdout_in_a_real_process():
+    env = dict(__import__("os").environ, PYTHONIOENCODING="ascii")
+    proc = subprocess.run([sys.executable, "-c", "import sys; from scalinglaws.cli import main; "
+                           "sys.exit(main(['show', 'anytime.minimax_risk']))"],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.splitlines()) == 1 and "Traceback" not in proc.stderr
+
+
+def test_usage_errors_are_one_line(capsys):
+    code, out, err = run(capsys, "eval", "anytime.minimax_risk", "--dps", "0")
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert err.startswith("scalinglaws eval: error: argument --dps") and "usage: " in err

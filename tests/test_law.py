@@ -339,3 +339,164 @@ def test_array_regime_check_tolerates_rounding_on_a_boundary():
     assert law.lambdify("numpy")(alpha=1.07, beta=-0.57) == 0.0
     with pytest.raises(RegimeError, match="alpha \\+ beta <= 1/2"):
         law.lambdify("numpy")(alpha=1.07, beta=-0.56)
+
+
+# -- evaluate: digits confirmed at two working precisions (issue 14, bad input) -----------------
+
+
+def _critical_batch_limit(d):
+    """(-a + d**(1-a))/(1-a) as a -> 1: 1 + ln d."""
+    return mpmath.mpf(1) + mpmath.log(d)
+
+
+@pytest.mark.parametrize("a", [1 + sp.Rational(1, 10**40), 1 - sp.Rational(1, 10**40),
+                               1 + sp.Rational(1, 10**400), 1 + sp.sqrt(2) / 10**200])
+def test_evaluate_near_the_removable_singularity_a_equal_1(a):
+    # the issue: a = 1 + 10**-40 raised AttributeError (0/0 at 35 working digits); the table
+    # printed 5.625 for 5.6052 (45 working digits leave 5)
+    law = sl.law("momentum_batch.powerlaw.sgd.critical_batch")
+    value = law.evaluate(dps=15, a=a, d=100)
+    assert mpmath.nstr(value, 15) == mpmath.nstr(_critical_batch_limit(100), 15)
+
+
+@pytest.mark.parametrize("key, point, expected", [
+    # 1 - (1 - eta h kappa)**2 cancels for small eta: c eta/(2 kappa - eta kappa**2) at h = 1
+    ("dynmuon.noise_floor", dict(c=1, eta=sp.Rational(1, 10**40), h=1, kappa=1, p=0),
+     "5.0e-41"),
+    # log(eta/eta_min) -> 0 as eta_min -> eta: K/eta * (eta - eta_min)/log(eta/eta_min) -> K
+    ("functional_scaling.exp_decay_intrinsic_time",
+     dict(K=1000, eta=sp.Rational(3, 2), eta_min=sp.Rational(3, 2) - sp.Rational(1, 10**40)),
+     "1500.0"),
+    ("momentum_batch.powerlaw.hb.serial_runtime",
+     dict(a=1 + sp.Rational(1, 10**40), B=1000, d=1000), "31.6227766016838"),
+    ("dynmuon.schedule_crossing",
+     dict(p_max=sp.Rational(3, 2), p_min=sp.Rational(7, 10), tau=sp.Rational(7, 10),
+          w=sp.Rational(3, 2), x=sp.Rational(7, 10) + sp.Rational(1, 10**40)),
+     "138.520390252671"),
+])
+def test_evaluate_near_other_singularities_of_the_catalogue(key, point, expected):
+    law = sl.law(key)
+    point = {k: v for k, v in point.items() if k in law.params} | {
+        k: 1 for k in law.params if k not in point}  # beta of dynmuon: h = 1 makes it idle
+    assert mpmath.nstr(law.evaluate(dps=15, **point), 15) == expected
+
+
+@pytest.mark.parametrize("exponent", [40, 1000])
+def test_evaluate_tiny_and_huge_values_agree_with_a_high_precision_reference(exponent):
+    big, tiny = sp.Integer(10) ** exponent, sp.Rational(1, 10**exponent)
+    floor = sl.law("dana.constant.floor_time")  # d**(alpha + 1/2)
+    assert mpmath.nstr(floor.evaluate(dps=15, alpha=1, beta=sp.Rational(1, 4), d=big), 15) == \
+        f"1.0e+{3 * exponent // 2}"
+    law = sl.law("momentum_batch.powerlaw.sgd.critical_batch")  # (d**(1-a) - a)/(1 - a)
+    with mpmath.workdps(2 * exponent + 50):
+        a = mpmath.mpf(3) / 2
+        reference = (-a + mpmath.mpf(10) ** (exponent * (1 - a))) / (1 - a)
+    assert mpmath.nstr(law.evaluate(dps=15, a=sp.Rational(3, 2), d=big), 15) == \
+        mpmath.nstr(reference, 15)
+    # the noise floor at a tiny step: c eta / (2 kappa - eta kappa**2) at h = 1
+    noise = sl.law("dynmuon.noise_floor")
+    point = dict(c=1, eta=tiny, h=1, kappa=1, p=0)
+    point |= {k: 1 for k in noise.params if k not in point}
+    assert mpmath.nstr(noise.evaluate(dps=15, **point), 15) == f"5.0e-{exponent + 1}"
+
+
+def _one_law(expr_of, **domains):
+    p = _paper()
+    symbols = [p.param(name, name, domain=domain) for name, domain in domains.items()]
+    return p.law("f", quantity="f", expr=expr_of(*symbols), where="Eq", status="derived")
+
+
+def test_evaluate_exact_zero_of_a_rational_law_is_zero():
+    # floats would give rounding noise (1e-41, 1e-81, ...) that never agrees; exact arithmetic
+    law = _one_law(lambda x, y: 2 * x + 2 * y - 1, x=sp.Reals, y=sp.Reals)
+    assert law.evaluate(x=1.07, y=-0.57) == 0
+
+
+def test_evaluate_refuses_digits_it_cannot_confirm():
+    # z = sqrt(x + 1) - sqrt(x) - 1/(sqrt(x + 1) + sqrt(x)) is exactly 0, so 1/z has a pole at
+    # every x; in floats z is rounding noise (or 0) at every working precision, and 1/z a
+    # different huge number (or zoo) each time: no digits agree, none may be printed
+    from scalinglaws.errors import EvaluationError
+
+    law = _one_law(lambda x: 1 / (sp.sqrt(x + 1) - sp.sqrt(x) - 1 / (sp.sqrt(x + 1) + sp.sqrt(x))),
+                   x=sp.Interval.open(0, sp.oo))
+    with pytest.raises(EvaluationError, match="no 15 digits can be confirmed") as info:
+        law.evaluate(dps=15, x=2)
+    assert info.value.reason == "precision" and "\n" not in str(info.value)
+
+
+def test_evaluate_refuses_a_value_that_is_not_real():
+    from scalinglaws.errors import EvaluationError
+
+    law = _one_law(lambda x: sp.sqrt(x - 2), x=sp.Interval.open(0, sp.oo))
+    with pytest.raises(EvaluationError, match="not real"):
+        law.evaluate(x=1)
+    assert law.evaluate(x=6) == 2
+
+
+@pytest.mark.parametrize("dps", [0, -1, 1001, 2.5, "30", None, True])
+def test_evaluate_rejects_bad_dps(dps):
+    with pytest.raises(ParameterError, match="dps"):
+        sl.law("anytime.optimal_decay_exponent").evaluate(dps=dps, a=1.5, b=2)
+
+
+@pytest.mark.parametrize("value, shown", [
+    (10**5000, "e+5000"), (-(10**5000), "e+5000"), (sp.Integer(10)**5000, "e+5000"),
+    (sp.Rational(1, 10**5000), "e-5000"),
+], ids=["int", "-int", "Integer", "Rational"])
+def test_5000_digit_numbers_give_short_messages(value, shown):
+    # Python refuses str() of integers beyond 4300 digits: messages must not call it
+    law = sl.law("anytime.optimal_decay_exponent")
+    with pytest.raises((DomainError, RegimeError)) as info:
+        law.evaluate(a=1.5, b=value)
+    message = str(info.value)
+    assert len(message) < 400 and shown in message, message
+    if value > 1:
+        assert law.evaluate(a=value, b=2) == 0
+    with pytest.raises(DomainError, match="must be an integer") as info:
+        sl.law("anytime.minimax_risk").evaluate(a=1.5, b=2, N=sp.Rational(value, 7), sigma2=1)
+    assert len(str(info.value)) < 400
+
+
+@pytest.mark.parametrize("value, match", [
+    ("1.5", "text"), (None, "not numbers"), (10**400, "beyond float64"), ([10**400], "beyond"),
+    (1j, "complex"), (True, "booleans"), ([1, [2]], "not numbers"), (b"1", "bytes|not"),
+])
+def test_lambdify_raises_package_errors_on_bad_values(value, match):
+    f = sl.law("anytime.optimal_decay_exponent").lambdify()
+    with pytest.raises(ParameterError, match=match):
+        f(a=value, b=3.0)
+
+
+def test_lambdify_bad_arguments_and_overflow_are_package_errors():
+    from scalinglaws.errors import EvaluationError, ScalingLawsError
+
+    law = sl.law("anytime.optimal_decay_exponent")
+    for kwargs in (dict(backend="torch"), dict(backend=None), dict(outside="zero")):
+        with pytest.raises(DomainError):  # a ScalingLawsError, and a ValueError as before
+            law.lambdify(**kwargs)
+    with pytest.raises(ParameterError, match="broadcast"):
+        law.lambdify()(a=np.array([1.5, 2.0]), b=np.array([3.0, 4.0, 5.0]))
+    floor = sl.law("dana.constant.floor_time")  # d**(alpha + 1/2) overflows float64 at 1e300
+    with pytest.raises(EvaluationError, match="float64 overflows"):
+        floor.lambdify()(alpha=1.0, beta=0.25, d=np.array([10.0, 1e300]))
+    out = floor.lambdify(outside="nan")(alpha=1.0, beta=0.25, d=np.array([100.0, 1e300]))
+    assert out[0] == 1000.0 and np.isnan(out[1])
+    assert issubclass(EvaluationError, ScalingLawsError)
+
+
+def test_exponent_sympy_cannot_decide_is_a_package_error():
+    # SymPy's limit raises NotImplementedError ("Result depends on the sign of sign(log(d))")
+    from scalinglaws.errors import ScalingLawsError
+
+    law = sl.law("momentum_batch.powerlaw.hb.serial_runtime")
+    with pytest.raises(ScalingLawsError, match="no power-law exponent in a can be computed"):
+        law.exponent("a")
+    assert law.exponent("d") is not None  # a scale variable: fine
+
+
+def test_high_precision_tiny_values_format():
+    # mpmath's nstr fails on ~1e-3997 held at 20000 digits (a 5000-digit integer to text)
+    law = sl.law("functional_scaling.exp_decay.data_optimal_loss.easy")
+    value = law.evaluate(D=10**5000, beta=2, s=2)
+    assert mpmath.nstr(value, 6) == "1.77398e-3997"

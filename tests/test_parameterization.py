@@ -147,3 +147,93 @@ def test_select_filters_by_tag_values():
         select(sl.laws(paper="moe_mssp"), regime="IV")
     with pytest.raises(sl.UnknownKeyError, match="unknown tag name 'colour'"):
         select(sl.laws(paper="moe_mssp"), colour="red")
+
+
+# -- from_json reads expressions with the restricted parser (issue 14, bad input) -------------
+
+_MALICIOUS = [
+    "__import__('os').system('touch {canary}')",
+    "(lambda: __import__('os').system('touch {canary}'))()",
+    "N.__class__.__mro__[1].__subclasses__()",
+    "N.__class__",
+    "__builtins__",
+    "open('{canary}', 'w')",
+    "exec('import os')",
+    "eval('1')",
+    "Symbol('x')",
+    "S('1')",
+    "N if 1 else M",
+    "[N][0]",
+    "'N'",
+    "N; import os",
+    "Q",  # a name that is not a declared scale
+    "N**M",  # symbolic exponents are not table entries
+    "N**(10**6)",
+]
+
+
+def _doc(expr, where="lr"):
+    doc = {"format": "scalinglaws.parameterization/1", "name": "evil", "optimizer": "sgd",
+           "scales": ["N", "M"], "groups": {"w": {"lr": {"expr": "1/N"}}}}
+    if where == "lr":
+        doc["groups"]["w"]["lr"]["expr"] = expr
+    else:
+        doc["coscaling"] = {"M": expr}
+    return doc
+
+
+@pytest.mark.parametrize("template", _MALICIOUS)
+@pytest.mark.parametrize("where", ["lr", "coscaling"])
+def test_from_json_refuses_code_and_runs_nothing(template, where, tmp_path):
+    canary = tmp_path / "pwned"
+    expr = template.format(canary=canary)
+    for doc in (_doc(expr, where), json.dumps(_doc(expr, where))):
+        with pytest.raises(sl.ParameterError) as info:
+            from_json(doc)
+        assert "\n" not in str(info.value) and "malformed expression" in str(info.value)
+    assert not canary.exists()
+
+
+def test_from_json_never_sympifies_text(monkeypatch):
+    # every registered table reads back with sympy.sympify unable to see a string
+    original = sp.sympify
+
+    def guarded(a, *args, **kwargs):
+        assert not isinstance(a, str), f"sympify reached with text {a!r}"
+        return original(a, *args, **kwargs)
+
+    tables = [moe_mssp.param_table(r, o, p) for r, o, p in ALL]
+    tables += [mup.tp5_table("adam"), mup.sp_table("sgd")]
+    monkeypatch.setattr(sp, "sympify", guarded)
+    for table in tables:
+        assert from_json(to_json(table)) == table
+
+
+@pytest.mark.parametrize("doc, fragment", [
+    ("{", "not a JSON"), (b"\xff\xfe", "not a JSON"), ("[]", "a JSON list"), ("null", "NoneType"),
+    ("[" * 100_000 + "]" * 100_000, "not a JSON"), (42, "JSON string or a dict"),
+    ({"format": "scalinglaws.parameterization/1"}, "'name' is missing"),
+    ({"format": "scalinglaws.parameterization/1", "name": "t", "optimizer": "sgd",
+      "scales": "N", "groups": {}}, "'scales' must be a list"),
+    ({"format": "scalinglaws.parameterization/1", "name": "t", "optimizer": "sgd",
+      "scales": ["N N"], "groups": {}}, "scales must be a non-empty list of names"),
+    ({"format": "scalinglaws.parameterization/1", "name": "t", "optimizer": "sgd",
+      "scales": ["N"], "groups": {"w": {"lr": 1}}}, "must be an object with 'expr'"),
+    ({"format": "scalinglaws.parameterization/1", "name": "t", "optimizer": "sgd",
+      "scales": ["N"], "groups": {"w": {"lr": {"expr": 2}}}}, "as a string"),
+    ({"format": "scalinglaws.parameterization/1", "name": "t", "optimizer": "sgd",
+      "scales": ["N"], "groups": {}, "flags": {"x": [1]}}, "flag 'x'"),
+])
+def test_from_json_malformed_documents_are_parameter_errors(doc, fragment):
+    with pytest.raises(sl.ParameterError) as info:
+        from_json(doc)
+    assert fragment in str(info.value) and "\n" not in str(info.value)
+
+
+def test_from_json_reads_the_expressions_tables_hold():
+    doc = _doc("M/N**2")
+    doc["groups"]["w"]["init_var"] = {"expr": "N**(-2)"}
+    doc["groups"]["w"]["multiplier"] = {"expr": "sqrt(M)/N"}
+    table = from_json(doc)
+    N, M = table.symbols["N"], table.symbols["M"]
+    assert table.groups["w"] == {"lr": M / N**2, "init_var": N**-2, "multiplier": sp.sqrt(M) / N}

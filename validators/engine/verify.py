@@ -16,6 +16,7 @@ import argparse
 import functools
 import hashlib
 import json
+import math
 import os
 import sys
 import time
@@ -23,7 +24,7 @@ import traceback
 import warnings
 from pathlib import Path
 
-from scalinglaws.errors import ScalingLawsError
+from scalinglaws.errors import ParameterError, ScalingLawsError
 
 from .checks import Settings, select_checks
 
@@ -54,8 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fresh", action="store_true", help="ignore results of earlier runs")
     parser.add_argument("--list", action="store_true", help="list the checks and exit")
     parser.add_argument(
-        "--perturb", type=float, default=0.0, metavar="DELTA",
-        help="self-test: shift every prediction by DELTA (the run must then fail)",
+        "--perturb", default=0.0, metavar="DELTA",
+        help="self-test: shift every prediction by DELTA, a number with |DELTA| < 1 such as 0.1 "
+        "(the run must then fail)",
     )
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
 
@@ -300,8 +302,66 @@ def format_table(results) -> str:
     return "\n".join(out)
 
 
+#: Largest |--perturb|: a relative shift of 1 or more would make a positive scale non-positive.
+_MAX_PERTURB = 1.0
+#: Seeds are non-negative integers below this (numpy's SeedSequence refuses negative ones).
+_MAX_SEED = 2**128
+
+
+def _perturbation(value) -> float:
+    """``--perturb``'s value as a float: finite, with |DELTA| < 1; else a ParameterError."""
+    text = str(value).strip() if not isinstance(value, float) else repr(value)
+    try:
+        delta = float(value)
+    except (TypeError, ValueError, OverflowError):
+        delta = None
+    if delta is None or not math.isfinite(delta) or abs(delta) >= _MAX_PERTURB:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        raise ParameterError(
+            f"--perturb: expected a finite number with |DELTA| < {_MAX_PERTURB:g} (a self-test "
+            f"shift such as 0.1), got {shown!r}"
+        )
+    return delta
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < _MAX_SEED:
+        shown = "a huge number" if isinstance(seed, int) and seed.bit_length() > 200 else seed
+        raise ParameterError(f"--seed: expected a non-negative integer below 2**128, got {shown}")
+    return seed
+
+
+def _writable_out(path) -> Path:
+    """The report directory, created and tried before any check runs (a run of minutes must
+    not end on an unwritable path); a ParameterError names the problem."""
+    text = str(path)
+    if not text.strip():
+        raise ParameterError("--out: the report directory is empty; give a directory")
+    out = Path(text)
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    try:
+        if out.exists() and not out.is_dir():
+            raise ParameterError(
+                f"--out: {shown!r} is a file, not a directory; give a directory for the report"
+            )
+        probe = out / "checks" / f".write-test-{os.getpid()}"
+        probe.parent.mkdir(parents=True, exist_ok=True)
+        probe.write_text("")
+        probe.unlink()
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        reason = getattr(exc, "strerror", None) or " ".join(str(exc).split())
+        raise ParameterError(f"--out: cannot write the report into {shown!r}: {reason}") from None
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
-    """Entry point of ``scalinglaws verify`` (argparse namespace from :func:`add_arguments`)."""
+    """Entry point of ``scalinglaws verify`` (argparse namespace from :func:`add_arguments`).
+
+    Bad options (``--perturb nan``, a negative ``--seed``, an ``--out`` that is a file or cannot
+    be written) raise :class:`~scalinglaws.errors.ParameterError` before any check runs.
+    """
+    perturb = _perturbation(args.perturb)
+    seed = _check_seed(args.seed)
     checks = select_checks(tuple(args.targets))
     if args.list:
         for item in checks:
@@ -309,19 +369,22 @@ def run(args: argparse.Namespace) -> int:
             print(f"{item.name}  ({item.law_key}, {cost})  {item.description}")
         return 0
     skipped = [] if args.full else [c for c in checks if c.full_only]
+    out = _writable_out(args.out) if len(skipped) < len(checks) else None
     if skipped:
         checks = [c for c in checks if not c.full_only]
+        names = ", ".join(c.name for c in skipped)
+        if not checks:  # one line, as every bad-input error
+            sys.stderr.write(
+                f"scalinglaws: error: nothing to verify in quick mode: the selected check(s) "
+                f"run only with --full (too small to resolve their law at quick sizes): {names}\n"
+            )
+            return 2
         sys.stderr.write(
             f"{len(skipped)} check(s) run only with --full (too small to resolve their law at "
-            f"quick sizes): {', '.join(c.name for c in skipped)}\n"
+            f"quick sizes): {names}\n"
         )
-        if not checks:
-            sys.stderr.write("scalinglaws: error: nothing to verify in quick mode (the selected "
-                             "checks run only with --full)\n")
-            return 2
     backend = _resolve_backend(args.backend)
-    settings = Settings(full=args.full, backend=backend, seed=args.seed, perturb=args.perturb)
-    out = Path(args.out)
+    settings = Settings(full=args.full, backend=backend, seed=seed, perturb=perturb)
     progress = _Progress()
     results = []
     try:
