@@ -87,6 +87,17 @@ def _as_steps(schedule, n_steps):
     return steps
 
 
+def _noise(sigma2, batch) -> float:
+    """Validate the label-noise variance (finite, >= 0) and the batch size (an integer >= 1);
+    return sigma2 as a float."""
+    sig = float(sigma2)
+    if not (math.isfinite(sig) and sig >= 0):
+        raise DomainError(f"sigma2 must be finite and >= 0, got {sigma2!r}")
+    if isinstance(batch, bool) or int(batch) != batch or batch < 1:
+        raise DomainError(f"batch must be an integer >= 1, got {batch!r}")
+    return sig
+
+
 def _positive(name, value, low=0.0):
     if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
         raise ParameterError(f"{name} must be a number, got {value!r}")
@@ -291,11 +302,7 @@ def fsl(schedule, *, s, beta, M=None, sigma2=1.0, batch=1, kernel="power", n_ste
     steps = _as_steps(schedule, n_steps)
     s_ = _positive("s", s)
     beta_ = _positive("beta", beta, 1.0)
-    sig = float(sigma2)
-    if not (math.isfinite(sig) and sig >= 0):
-        raise DomainError(f"sigma2 must be finite and >= 0, got {sigma2!r}")
-    if isinstance(batch, bool) or int(batch) != batch or batch < 1:
-        raise DomainError(f"batch must be an integer >= 1, got {batch!r}")
+    sig = _noise(sigma2, batch)
     if M is not None and (isinstance(M, bool) or int(M) != M or M < 1):
         raise DomainError(f"M must be an integer >= 1 or None, got {M!r}")
     if kernel not in _KERNELS:
@@ -443,11 +450,7 @@ def fsl_end(eta, T_stable, T_decay, eta_end, *, s, beta, sigma2=1.0, M=None, bat
     """
     s_ = _positive("s", s)
     beta_ = _positive("beta", beta, 1.0)
-    sig = float(sigma2)
-    if not (math.isfinite(sig) and sig >= 0):
-        raise DomainError(f"sigma2 must be finite and >= 0, got {sigma2!r}")
-    if isinstance(batch, bool) or int(batch) != batch or batch < 1:
-        raise DomainError(f"batch must be an integer >= 1, got {batch!r}")
+    sig = _noise(sigma2, batch)
     arrays = np.broadcast_arrays(*(np.atleast_1d(np.asarray(v, dtype=float)).ravel()
                                    for v in (eta, T_stable, T_decay, eta_end)))
     eta_, T1, T2, e_end = (a.astype(float, copy=True) for a in arrays)
