@@ -80,7 +80,8 @@ class EvaluationError(ScalingLawsError, ArithmeticError):
     """A law has no number to give at a valid point: its value is not real, or no two working
     precisions agree on its digits (a point too close to a singularity or a zero of the law).
 
-    ``reason`` is ``"not real"``, ``"precision"`` or ``"not a number"``.
+    ``reason`` is ``"not real"``, ``"precision"``, ``"too large"`` (a power with an exponent
+    beyond 10**90) or ``"not a number"``.
     """
 
     def __init__(self, message: str, reason: str):

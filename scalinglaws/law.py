@@ -203,6 +203,10 @@ def _to_sympy_number(name: str, value) -> sp.Expr:
     return number
 
 
+#: Digits :meth:`Law.evaluate` keeps beyond those asked for: rounding the value to ``dps``
+#: binary digits and printing ``dps`` decimal ones would round twice (off by one in the last).
+_GUARD_DIGITS = 5
+
 #: The highest working precision (decimal digits) :meth:`Law.evaluate` rises to when two
 #: precisions disagree. Exact inputs have at most 4000 digits (the command line's parser), so a
 #: cancellation costs at most about 4000 of them.
@@ -277,6 +281,173 @@ def _agree(x, y, digits: int) -> bool:
             continue
         return False
     return True
+
+
+#: Exact arithmetic decides a regime condition only between numbers below 10**this in size:
+#: ``L <= N**(a/b)`` at ``a = 10**40`` would otherwise build the integer 1000**(10**40).
+_MAX_EXACT_LOG10 = 5000
+
+
+#: The highest working precision for a law with special functions (Hurwitz zeta takes
+#: seconds at 1000 digits, minutes at 6000).
+_SPECIAL_WORKING_DPS = 400
+
+
+def _working_cap(expr) -> int:
+    """The highest working precision worth trying on ``expr`` (see ``MAX_WORKING_DPS``)."""
+    if isinstance(expr, sp.Basic) and expr.has(*_SCIPY_FUNCTIONS):
+        return _SPECIAL_WORKING_DPS
+    return MAX_WORKING_DPS
+
+
+#: Largest |y| of a power x**y (or exp(y)) a law is computed with: 10**(10**90) has a
+#: 90-digit exponent, beyond which mpmath's powers and decimal output slow to minutes.
+_MAX_POWER_EXPONENT = 10**90
+
+
+def _guard_powers(key: str, exprs, subs: Mapping, values: Mapping) -> None:
+    """Refuse a point at which a power of the law (or of its regime) has an exponent beyond
+    ``_MAX_POWER_EXPONENT`` (``N**(a/b)`` at ``a = 10**4000``): its value is beyond any use,
+    and computing it would take minutes."""
+    import mpmath
+
+    for expr in exprs:
+        for node in sp.postorder_traversal(expr):  # inner powers first
+            if isinstance(node, sp.Pow) and not node.exp.is_number:
+                exponent = node.exp
+            elif isinstance(node, (sp.exp, sp.zeta)) and not node.args[0].is_number:
+                exponent = node.args[0]  # zeta(s, q) ~ q**-s
+            else:
+                continue
+            value = _numeric_value(exponent, subs, 15)
+            if value is not None and abs(value) > _MAX_POWER_EXPONENT:
+                raise EvaluationError(
+                    f"{key}: at {_point_text(values)} the term {_value_text(node, 30)} has the "
+                    f"exponent {mpmath.nstr(value, 3)}, beyond 10**90: no number can be computed "
+                    "there", "too large",
+                )
+
+
+def _decide(condition, subs: Mapping):
+    """Whether a regime condition holds at ``subs``: True, False or None (undecidable).
+
+    A comparison is decided numerically when both sides are confirmed to 10 digits at two
+    working precisions and differ well beyond that; only a tie (a point on a boundary) falls
+    back to exact arithmetic, and only between numbers of moderate size, so that no input can
+    make SymPy build a gigantic exact power.
+    """
+    if condition is sp.true or condition is True:
+        return True
+    if condition is sp.false or condition is False:
+        return False
+    if isinstance(condition, (sp.And, sp.Or)):
+        results = [_decide(c, subs) for c in condition.args]
+        absorbing = isinstance(condition, sp.Or)  # True absorbs an Or, False an And
+        if absorbing in results:
+            return absorbing
+        return None if None in results else not absorbing
+    if isinstance(condition, sp.Not):
+        inner = _decide(condition.args[0], subs)
+        return None if inner is None else not inner
+    if isinstance(condition, sp.core.relational.Relational):
+        order = _numeric_order(condition.lhs, condition.rhs, subs)
+        if order is None:
+            return None
+        if order != 0:
+            return {
+                sp.StrictLessThan: order < 0, sp.LessThan: order < 0,
+                sp.StrictGreaterThan: order > 0, sp.GreaterThan: order > 0,
+                sp.Eq: False, sp.Ne: True,
+            }.get(type(condition))
+    # a tie, or a condition of another kind: exact arithmetic, between moderate numbers only
+    try:
+        truth = condition.xreplace(dict(subs))
+        if truth is not sp.true and truth is not sp.false:
+            truth = sp.simplify(truth)
+    except (TypeError, ValueError, RecursionError):
+        return None
+    return True if truth is sp.true else False if truth is sp.false else None
+
+
+def _numeric_order(lhs, rhs, subs: Mapping, digits: int = 10):
+    """-1 or 1 when ``lhs < rhs`` or ``lhs > rhs`` beyond doubt; 0 when exact arithmetic must
+    decide (a tie, or no settled number) and may (no side beyond 10**±_MAX_EXACT_LOG10); None
+    when it may not.
+
+    Beyond doubt: at two working precisions both sides keep their signs and their orders of
+    magnitude (to 0.1%), and these differ (a cheap pass at 30 and 60 digits settles
+    ``1000 <= N**(a/b)`` at ``a = 10**40``); or both sides agree to ``digits`` digits and differ
+    by more. The second pass starts above the digits of the inputs (see :func:`_input_digits`).
+    """
+    import mpmath
+
+    scale = None
+    cap = min(_working_cap(lhs), _working_cap(rhs))
+    for start, passes in ((30, 2), (min(30 + _input_digits(subs.values()), cap // 4), 3)):
+        previous = None
+        for working in (start * 2**k for k in range(passes)):
+            if working > cap:
+                break
+            current = tuple(_numeric_value(side, subs, working) for side in (lhs, rhs))
+            if None in current:
+                break
+            with mpmath.workdps(working):
+                scale = max(abs(current[0]), abs(current[1]))
+                if previous is not None:
+                    order = _settled_order(previous, current, digits)
+                    if order is not None:
+                        return order
+            previous = current
+    if scale:
+        with mpmath.workdps(30):
+            if abs(mpmath.log10(scale)) > _MAX_EXACT_LOG10:
+                return None
+    return 0
+
+
+def _settled_order(previous, current, digits: int):
+    """The order of ``current = (a, b)`` if two precisions leave no doubt about it, else None;
+    0 for a settled tie (both sides agree to ``digits`` digits and so does their difference)."""
+    import mpmath
+
+    a, b = current
+    signs = [mpmath.sign(x) for x in current]
+    if signs != [mpmath.sign(x) for x in previous]:
+        return None
+    if signs[0] != signs[1]:
+        return -1 if signs[0] < signs[1] else 1
+    if all(_agree(p, c, digits) for p, c in zip(previous, current)):
+        if abs(a - b) > max(abs(a), abs(b)) * mpmath.mpf(10) ** (3 - digits):
+            return -1 if a < b else 1
+        return 0
+    if 0 in signs:
+        return None
+    logs = [mpmath.log10(abs(x)) for x in current]
+    old_logs = [mpmath.log10(abs(x)) for x in previous]
+    if any(abs(l - o) > mpmath.mpf("1e-3") * max(1, abs(l)) for l, o in zip(logs, old_logs)):
+        return None  # not even the orders of magnitude are settled
+    if abs(logs[0] - logs[1]) > mpmath.mpf("4e-3") * max(1, abs(logs[0]), abs(logs[1])) + 1:
+        bigger = 1 if logs[0] > logs[1] else -1  # |a| > |b| when 1
+        return bigger * int(signs[0])
+    return None
+
+
+def _numeric_value(expr, subs: Mapping, working: int):
+    """``expr`` at ``subs`` in floats of ``working`` digits: an mpf, or None."""
+    import mpmath
+
+    with mpmath.workdps(working):
+        floats = {s: sp.Float(v.evalf(working + 5), working) for s, v in subs.items()}
+        try:
+            value = expr.xreplace(floats).evalf(working)
+            if not value.is_number or value.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+                return None
+            if value.is_real is False:
+                return None
+            number = mpmath.mpf(sp.Float(value, working)._mpf_)
+        except (TypeError, ValueError, AttributeError, ZeroDivisionError):
+            return None
+        return number if mpmath.isfinite(number) else None
 
 
 #: Functions under which an exact rational stays exact and small.
@@ -528,17 +699,17 @@ class Law:
 
         Returns the substitution ``{symbol: exact value}``. Raises
         :class:`~scalinglaws.errors.ParameterError`, :class:`~scalinglaws.errors.DomainError` or
-        :class:`~scalinglaws.errors.RegimeError` (naming the violated condition).
+        :class:`~scalinglaws.errors.RegimeError` (naming the violated condition); an
+        :class:`~scalinglaws.errors.EvaluationError` at a point where a power of the law has an
+        exponent beyond 10**90. A condition is decided in numbers when its sides are clearly
+        apart, exactly on a tie (a boundary), so that no input builds a gigantic exact power.
         """
         self._check_names(values)
         subs = {self.params[k].symbol: self.params[k].check(v) for k, v in values.items()}
+        _guard_powers(self.key, (self.expr, self.regime), subs, values)
         for condition in self.conditions:
-            truth = condition.subs(subs)
-            if truth is not sp.true:
-                if truth is not sp.false:  # undecidable: treat as a failure, never guess
-                    truth = sp.simplify(truth)
-                if truth is not sp.true:
-                    raise RegimeError(self.key, condition, values)
+            if _decide(condition, subs) is not True:  # undecidable: a failure, never a guess
+                raise RegimeError(self.key, condition, values)
         return subs
 
     def in_regime(self, **values) -> bool:
@@ -558,12 +729,13 @@ class Law:
     def evaluate(self, dps: int = 30, **values):
         """Evaluate with mpmath to ``dps`` significant digits, after validating the point.
 
-        Returns an ``mpmath.mpf`` (rounded to ``dps`` digits) whose ``dps`` significant digits
-        are confirmed: a law that is a rational function of its parameters, at rational
-        values, is computed exactly; otherwise the law is computed at two working precisions,
-        and at higher ones until the two agree to ``dps`` digits. Near a removable singularity
-        (``(a - d**(1 - a))/(a - 1)`` at ``a = 1 + 10**-40``) cancellation eats the leading
-        digits of a working precision; the precision then rises, up to
+        Returns an ``mpmath.mpf`` whose ``dps`` significant digits are confirmed (it carries
+        ``_GUARD_DIGITS`` more, so that printing ``dps`` digits rounds correctly). A law that is
+        a rational function of its parameters, at rational values, is computed exactly;
+        otherwise the law is computed at two working precisions, and at higher ones until the
+        two agree to ``dps`` digits. Near a removable singularity (``(a - d**(1 - a))/(a - 1)``
+        at ``a = 1 + 10**-40``) cancellation eats the leading digits of a working precision; the
+        precision then starts above the digits of the inputs and rises, up to
         ``MAX_WORKING_DPS`` digits.
 
         Raises
@@ -572,9 +744,10 @@ class Law:
             For a bad point (see :meth:`check`), or a ``dps`` that is not an integer from 1 to
             1000.
         EvaluationError
-            When the value is not a real number, or no two working precisions up to
+            When the value is not a real number, no two working precisions up to
             ``MAX_WORKING_DPS`` digits agree to ``dps`` digits (a point too close to a
-            singularity, or to a zero of the law): the number is refused, never guessed.
+            singularity, or to a zero of the law), or a power of the law has an exponent beyond
+            10**90: the number is refused, never guessed.
 
         >>> import mpmath, scalinglaws as sl
         >>> value = sl.law("anytime.minimax_risk_exponent").evaluate(a=2, b=3)
@@ -592,14 +765,15 @@ class Law:
         subs = self.check(**values)
         exact = _exact_value(self.expr, subs)
         if exact is not None:
-            with mpmath.workdps(dps):
+            with mpmath.workdps(dps + _GUARD_DIGITS):
                 return mpmath.mpf(exact.p) / exact.q
         # start above the digits of the inputs: 1 + 10**-40 must not round to 1 (a difference
         # of inputs that vanishes at two precisions would "agree" on a wrong 0)
-        working = min(dps + 10 + _input_digits(subs.values()), MAX_WORKING_DPS // 2)
+        cap = _working_cap(self.expr)
+        working = min(dps + 10 + _input_digits(subs.values()), cap // 2)
         previous = self._evaluate_at(subs, working)
         while True:
-            higher = min(2 * working, MAX_WORKING_DPS)
+            higher = min(2 * working, cap)
             current = self._evaluate_at(subs, higher)
             if _agree(previous, current, dps):
                 if isinstance(current, mpmath.mpc):
@@ -607,9 +781,9 @@ class Law:
                         f"{self.key}: the value {_nstr(current, 8)} is not real at "
                         f"{_point_text(values)}", "not real"
                     )
-                with mpmath.workdps(dps):
+                with mpmath.workdps(dps + _GUARD_DIGITS):
                     return +current
-            if higher >= MAX_WORKING_DPS:
+            if higher >= cap:
                 raise EvaluationError(
                     f"{self.key}: no {dps} digits can be confirmed at {_point_text(values)}: "
                     f"at {working} and {higher} working digits the value reads "

@@ -83,9 +83,22 @@ def _symbols(names: Iterable[str]) -> dict[str, sp.Symbol]:
     return {name: sp.Symbol(name, positive=True) for name in names}
 
 
+def _as_expr(value, symbols: Mapping[str, sp.Symbol] | None = None) -> sp.Expr:
+    """``value`` as a SymPy expression: text through the restricted parser (never ``sympify``:
+    a string from a user must not run code), numbers and SymPy objects as they are."""
+    if isinstance(value, str):
+        from ._parse import parse_expression
+
+        return parse_expression(value, dict(symbols or {}))
+    try:
+        return sp.sympify(value, strict=True)
+    except sp.SympifyError as error:
+        raise ParameterError(f"not a number or expression: {value!r}") from error
+
+
 def _by_name(expr: sp.Expr, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
     """``expr`` with its symbols replaced by the positive symbols of the same name."""
-    expr = sp.sympify(expr)
+    expr = _as_expr(expr, symbols)
     return expr.xreplace({s: symbols[s.name] for s in expr.free_symbols if s.name in symbols})
 
 
@@ -188,7 +201,9 @@ def _exponent_strings(expr: sp.Expr, scales) -> dict | None:
 
 def _monomial_exponents(expr: sp.Expr, scales: Iterable[str]) -> dict[str, sp.Expr]:
     """``{scale: p}`` with ``expr ≍ prod(scale**p)``; constant factors are dropped."""
-    expr = sp.expand_power_base(sp.powdenest(sp.sympify(expr), force=True), force=True)
+    scales = list(scales)
+    expr = _as_expr(expr, _symbols(scales))
+    expr = sp.expand_power_base(sp.powdenest(expr, force=True), force=True)
     by_name = {s.name: s for s in expr.free_symbols}
     out: dict[str, sp.Expr] = {}
     for name in scales:
@@ -258,7 +273,7 @@ def abc_shift(table: ParamTable, group: str, theta: Mapping[str, object]) -> Par
     for name, value in theta.items():
         if name not in symbols:
             raise UnknownKeyError("scale", name, symbols)
-        factor *= symbols[name] ** sp.sympify(value)
+        factor *= symbols[name] ** _as_expr(value)
     lr_power = 2 if table.optimizer == "sgd" else 1
     entries = dict(table.groups[group])
     entries["multiplier"] = entries["multiplier"] / factor

@@ -135,8 +135,12 @@ def _value_cell(item: Law, point: Mapping, digits: int) -> _Cell:
         # evaluate confirms the digits shown at two working precisions, or refuses
         value = item.evaluate(dps=digits, **{n: point[n] for n in item.params})
     except EvaluationError as exc:
-        note = {"not real": "not real here", "precision": "digits not confirmed: too close to "
-                "a singularity"}.get(exc.reason, "no number")
+        notes = {
+            "not real": "not real here",
+            "precision": "digits not confirmed: too close to a singularity",
+            "too large": "an exponent beyond 10**90",
+        }
+        note = notes.get(exc.reason, "no number")
         return _text(f"no value ({note})")
     except RegimeError as exc:
         names = {p.symbol: p.latex_name for p in item.params.values()}

@@ -331,6 +331,11 @@ FOUND = [
     ("error", ["table", "anytime", "--values", "a=(10**1000)**5", "b=2"]),
     # hours of exact arithmetic: a 10**9-digit fraction
     ("error", ["eval", "anytime.optimal_decay_exponent", "a=((1+10**-1000)**1000)**1000", "b=2"]),
+    # a hang: the regime L <= N**(a/b) built 1000**(10**40) exactly
+    ("either", ["eval", "anytime.classic.multi_pass_hard", "L=1000", "M=1000", "N=1000",
+                "a=10**40", "b=1.5"]),
+    ("error", ["eval", "anytime.classic.multi_pass_hard", "L=1000", "M=1000", "N=1000",
+               "a=10**999*10**999", "b=1.5"]),
     # NotImplementedError from SymPy's limit
     ("error", ["eval", "dynmuon.shaping", "--exponent", "p", "sigma=0"]),
     ("error", ["eval", "momentum_batch.powerlaw.hb.serial_runtime", "--exponent", "a", "B=2",

@@ -500,3 +500,50 @@ def test_high_precision_tiny_values_format():
     law = sl.law("functional_scaling.exp_decay.data_optimal_loss.easy")
     value = law.evaluate(D=10**5000, beta=2, s=2)
     assert mpmath.nstr(value, 6) == "1.77398e-3997"
+
+
+def test_regime_check_with_huge_exponents_is_fast():
+    # the regime L <= N**(a/b) at a = 10**40 made SymPy build the integer 1000**(10**40/1.5)
+    import time
+
+    from scalinglaws.errors import EvaluationError
+
+    law = sl.law("anytime.classic.multi_pass_hard")
+    point = dict(L=1000, M=1000, N=1000, b=sp.Rational(3, 2))
+    start = time.perf_counter()
+    assert law.in_regime(a=10**40, **point)
+    assert mpmath.nstr(law.evaluate(dps=6, a=10**40, **point), 6) == "1.03162"
+    with pytest.raises(EvaluationError, match="beyond 10\\*\\*90") as info:
+        law.evaluate(a=10**4000, **point)
+    assert "\n" not in str(info.value) and len(str(info.value)) < 300
+    assert time.perf_counter() - start < 5
+
+
+_TINY = sp.Rational(1, 10**40)
+
+
+@pytest.mark.parametrize("b, inside", [
+    (3, True),  # on the boundary b = 2a: closed, inside (decided exactly)
+    (3 + _TINY, False), (3 - _TINY, True), (3 + sp.Rational(1, 10**3000), False),
+    (sp.Rational(3, 2), True), (sp.Rational(3, 2) - _TINY, False),
+], ids=["2a", "2a+tiny", "2a-tiny", "2a+1e-3000", "a", "a-tiny"])
+def test_regime_decisions_at_and_near_boundaries_are_exact(b, inside):
+    # minimax_risk_exponent: a <= b <= 2a; numbers decide clear cases, exact arithmetic ties
+    assert sl.law("anytime.minimax_risk_exponent").in_regime(a=sp.Rational(3, 2), b=b) is inside
+
+
+def test_table_cells_say_why_there_is_no_number():
+    # a cell never shows an unconfirmed number: it says why there is none
+    cells = {
+        "digits": sl.table([_one_law(lambda x: 1 / (sp.sqrt(x + 1) - sp.sqrt(x)
+                                                    - 1 / (sp.sqrt(x + 1) + sp.sqrt(x))),
+                                     x=sp.Interval.open(0, sp.oo))], values={"x": 2}),
+        "exponent": sl.table(["anytime.classic.multi_pass_hard"],
+                             values=dict(L=1000, M=1000, N=1000, a=10**4000, b=1.5)),
+        "singular": sl.table(["momentum_batch.powerlaw.sgd.critical_batch"],
+                             values=dict(a=1 + sp.Rational(1, 10**40), d=100)),
+    }
+    assert cells["digits"].rows[0]["value"] == \
+        "no value (digits not confirmed: too close to a singularity)"
+    assert cells["exponent"].rows[0]["value"] == "no value (an exponent beyond 10**90)"
+    assert cells["singular"].rows[0]["value"] == "5.60517"
