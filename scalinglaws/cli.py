@@ -10,6 +10,7 @@
     scalinglaws phase PAPER_OR_FAMILY name=value ... [--json]
     scalinglaws table [KEY_OR_PAPER ...] [--paper P] [--tag T] [--format latex|markdown]
                       [--values name=value ...] [--columns c1,c2,...] [--caption C] [--label L]
+                      [--fit auto|wrap|resize|none] [--width LENGTH]
     scalinglaws verify ...        (the verification engine, scalinglaws.validators)
 
 Values are parsed by a restricted parser (:mod:`scalinglaws._parse`): ``a=3/2``, ``N=2**20``,
@@ -228,6 +229,11 @@ def _build_parser(load_verify: bool) -> argparse.ArgumentParser:
     p.add_argument("--columns", help="comma-separated columns, from: " + ", ".join(COLUMNS))
     p.add_argument("--caption", help="table caption (LaTeX, inserted verbatim)")
     p.add_argument("--label", help="LaTeX label")
+    p.add_argument("--fit", choices=("auto", "wrap", "resize", "none"), default="auto",
+                   help="how a LaTeX table fits the page width (default auto: wrap the text "
+                   "columns, and scale down only what still does not fit)")
+    p.add_argument("--width", default=r"\linewidth", metavar="LENGTH",
+                   help=r"the LaTeX width to fit (default \linewidth; \textheight for landscape)")
     p.set_defaults(handler=_cmd_table)
 
     p = sub.add_parser("cite", help="BibTeX for the papers behind laws",
@@ -546,7 +552,10 @@ def _cmd_table(args) -> int:
             raise ParameterError("--columns: give at least one column name")
     result = table(items, values=points or None, columns=columns, caption=args.caption,
                    label=args.label, where=where or None)
-    text = result.to_latex() if args.format == "latex" else result.to_markdown()
+    if args.format == "latex":
+        text = result.to_latex(fit=args.fit, width=args.width)
+    else:
+        text = result.to_markdown()
     sys.stdout.write(text)
     return 0
 

@@ -79,8 +79,18 @@ _HEADERS = {
     "source": "Source",
 }
 
-# LaTeX column types; long text gets a paragraph column, numbers are right-aligned.
+# LaTeX column types for fit="none": long text gets a paragraph column, numbers are right-aligned.
 _LATEX_ALIGN = {"quantity": "p{5cm}", "source": "p{3.5cm}"}
+# fit="wrap"/"auto": the columns that wrap (tabularx X columns) and their relative widths.
+_LATEX_WRAP = {"key": 0.8, "quantity": 1.5, "regime": 0.9, "source": 0.9}
+# fit="auto": the width (em) each wrapping column keeps at least, times its relative width.
+_LATEX_WRAP_MIN_EM = 7
+# a LaTeX length: an optional factor and a length command, or a number with a unit
+_LATEX_LENGTH = re.compile(r"(\d+(\.\d+)?)?\s*\\[A-Za-z]+|\d+(\.\d+)?\s*(pt|cm|mm|in|em|ex|bp)")
+#: The ways :meth:`Table.to_latex` fits a table to the page.
+LATEX_FITS = ("auto", "wrap", "resize", "none")
+#: The packages the LaTeX of :meth:`Table.to_latex` needs.
+LATEX_PACKAGES = "booktabs,amsmath,amssymb,tabularx,graphicx"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -330,6 +340,63 @@ def _markdown_escape(text: str) -> str:
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
 
 
+#: How the kind column shows each kind: the symbol of the asymptotic statement.
+_KIND_SYMBOL = {"exact": "exact", "theta": "Θ", "theta_log": "Θ̃", "upper": "O", "lower": "Ω"}
+_KIND_LATEX = {"exact": "exact", "theta": r"$\Theta$", "theta_log": r"$\tilde{\Theta}$",
+               "upper": r"$O$", "lower": r"$\Omega$"}
+
+_GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "kappa",
+          "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega",
+          "Gamma", "Delta", "Theta", "Lambda", "Sigma", "Phi", "Psi", "Omega")
+_GREEK_WORD = re.compile(r"(?<![A-Za-z\\])(" + "|".join(_GREEK) + r")(?![A-Za-z])")
+# a power (base^exponent, the base a word or a parenthesised group, the exponent a signed word,
+# number or parenthesised group), a subscripted name (eta_t, lambda_i), or a Greek name
+_ATOM = r"(?:[A-Za-z0-9.]+|\([^()^]*\))"
+_EXPONENT = r"-?(?:\((?:[^()]|\([^()]*\))*\)|[A-Za-z0-9./]+)"
+_PROSE_MATH = re.compile(
+    rf"{_ATOM}\^{_EXPONENT}"
+    r"|\b(?:[A-Za-z]{1,2}|" + "|".join(_GREEK) + r")_[A-Za-z0-9]{1,3}\b"
+    r"|\b(?:" + "|".join(_GREEK) + r")\b"
+)
+
+
+def _prose_math(token: str) -> str:
+    """A math-like token of prose (``t^-gamma``, ``(eta N)^(1/a)``, ``eta_t``) as LaTeX maths."""
+    if "^" in token:
+        base, _, exponent = token.partition("^")
+        sign = "-" if exponent.startswith("-") else ""
+        exponent = exponent[len(sign):]
+        if exponent.startswith("(") and exponent.endswith(")"):
+            exponent = exponent[1:-1]
+        return _prose_math(base) + "^{" + sign + _prose_math(exponent) + "}"
+    if "_" in token and not token.startswith("("):
+        name, _, sub = token.partition("_")
+        return _prose_math(name) + "_{" + _prose_math(sub) + "}"
+    token = _GREEK_WORD.sub(lambda m: "\\" + m.group(1) + " ", token)
+    return re.sub(r" +(?=[ )}/*+-]|$)", "", token)
+
+
+def _prose_latex(text: str) -> str:
+    r"""Prose for a LaTeX cell: text escaped, with the maths written in it as ASCII (powers,
+    subscripts, Greek names) typeset as maths.
+
+    >>> print(_prose_latex("eta_t = eta t^-gamma, sigma^2 k*/N with k* ~ (eta N)^(1/a)"))
+    $\eta_{t}$ = $\eta$ $t^{-\gamma}$, $\sigma^{2}$ k*/N with k* \textasciitilde{} $(\eta N)^{1/a}$
+    >>> print(_prose_latex("the tail (eta N)^-((b-1)/a), 10^-3"))
+    the tail $(\eta N)^{-(b-1)/a}$, $10^{-3}$
+    """
+    out, start = [], 0
+    for match in _PROSE_MATH.finditer(text):
+        token = match.group(0)
+        if re.search(r"[^A-Za-z0-9_^()./ *+-]", token):
+            continue
+        out.append(_latex_escape(text[start:match.start()]))
+        out.append("$" + _prose_math(token) + "$")
+        start = match.end()
+    out.append(_latex_escape(text[start:]))
+    return "".join(out)
+
+
 def _render_latex(cell: _Cell) -> str:
     out = []
     for kind, s in cell.parts:
@@ -338,7 +405,12 @@ def _render_latex(cell: _Cell) -> str:
         elif kind == "math":
             out.append(f"${s}$")
         elif kind == "code":
-            out.append(r"\texttt{" + _latex_escape(s) + "}")
+            # break long keys after their dots and underscores
+            out.append(r"\texttt{" + _latex_escape(s).replace(".", r".\allowbreak{}") + "}")
+        elif kind == "prose":
+            out.append(_prose_latex(s))
+        elif kind == "kind":
+            out.append(_KIND_LATEX[s])
         elif kind == "number":
             mantissa, _, exponent = s.partition("e")
             out.append(f"${mantissa}" + (rf" \times 10^{{{int(exponent)}}}$" if exponent else "$"))
@@ -359,6 +431,10 @@ def _render_markdown(cell: _Cell) -> str:
             out.append("$" + " ".join(s.split()).replace("|", r"\vert ") + "$")
         elif kind == "code":
             out.append(f"`{s}`")
+        elif kind == "prose":
+            out.append(_markdown_escape(s))
+        elif kind == "kind":
+            out.append(_KIND_SYMBOL[s])
         elif kind == "number":
             out.append(s)
         else:
@@ -436,28 +512,103 @@ class Table:
         present = {item.status for item in self.laws}
         return [s for s in STATUS_MEANINGS if s in present]
 
-    def to_latex(self) -> str:
-        r"""The table as a LaTeX ``table`` float with a booktabs ``tabular``.
+    def to_latex(self, *, fit: str = "auto", width: str = r"\linewidth") -> str:
+        r"""The table as a LaTeX ``table`` float with booktabs rules, fitted to ``width``.
 
-        Needs ``\usepackage{booktabs,amsmath,amssymb}``. The caption and label are inserted
-        verbatim (write LaTeX in them); text cells are escaped. A legend of the provenance
-        statuses shown follows the tabular.
+        Needs ``\usepackage{booktabs,amsmath,amssymb,tabularx,graphicx}`` (the first line of
+        the output says so, as a comment). The caption and label are inserted verbatim (write
+        LaTeX in them); text cells are escaped, and the maths written in prose (``t^-gamma``,
+        ``eta_t``) is typeset as maths. A legend of the provenance statuses shown follows the
+        table.
+
+        Parameters
+        ----------
+        fit : {"auto", "wrap", "resize", "none"}
+            ``"wrap"``: a ``tabularx`` of the given width whose text columns (key, quantity,
+            regime, source) wrap; ``"resize"``: the natural table scaled to the width;
+            ``"auto"`` (default): as it comes if that fits, else wrap, and scale down only if
+            the columns that cannot wrap (long formulas, values) still make it wider than
+            ``width``; ``"none"``: a plain
+            ``tabular`` with fixed paragraph columns, as wide as it comes.
+        width : str
+            A LaTeX length (default ``\linewidth``; ``\textheight`` for a landscape page).
         """
-        align = "".join(
-            "r" if name.startswith("value") else _LATEX_ALIGN.get(name, "l")
-            for name in self.columns
-        )
-        lines = [r"\begin{table}[htbp]", r"\centering"]
+        if fit not in LATEX_FITS:
+            raise ParameterError(f"fit must be one of {', '.join(LATEX_FITS)}; got {fit!r}")
+        if not isinstance(width, str) or not _LATEX_LENGTH.fullmatch(width.strip()):
+            raise ParameterError(
+                "width must be a LaTeX length such as \\linewidth, 0.9\\textwidth or 16cm; "
+                f"got {width!r}")
+        width = width.strip()
+        wrap = [name for name in self.columns if name in _LATEX_WRAP] if fit in ("auto", "wrap") else []
+        total = sum(_LATEX_WRAP[name] for name in wrap)
+
+        def column(name: str, trial: bool = False) -> str:
+            if name.startswith("value"):
+                return "r"
+            if name in wrap:
+                share = minimum[name] * len(wrap) / sum(minimum.values())
+                if trial:
+                    return (r">{\raggedright\arraybackslash}p{"
+                            + f"{minimum[name]:.2f}em" + "}")
+                return r">{\raggedright\arraybackslash\hsize=" + f"{share:.3f}" + r"\hsize}X"
+            return "l" if fit != "none" else _LATEX_ALIGN.get(name, "l")
+
+        # the longest word of each wrapping column (keys break only after their dots), in em
+        # (10 pt Computer Modern: typewriter 0.525 em a character, roman about 0.5, plus 0.5)
+        longest = {}
+        for j, name in enumerate(self.columns):
+            if name in wrap:
+                texts = [self._headers[j].plain] + [row[j].plain for row in self._cells]
+                split = r"[\s.]+" if name == "key" else r"\s+"
+                words = [w for t in texts for w in re.split(split, t)]
+                longest[name] = 0.53 * max((len(w) for w in words), default=0) + 0.5
+        # each wrapping column's least width: its share of the room, or its longest word
+        minimum = {name: max(_LATEX_WRAP[name] * len(wrap) / total * _LATEX_WRAP_MIN_EM,
+                             longest[name]) for name in wrap}
+        align = "".join(column(name) for name in self.columns)
+        lines = ["% needs \\usepackage{" + LATEX_PACKAGES + "}", r"\begin{table}[htbp]",
+                 r"\centering"]
         if self.caption is not None:
             lines.append(r"\caption{" + self.caption + "}")
         if self.label is not None:
             lines.append(r"\label{" + self.label + "}")
-        lines += [r"\begin{tabular}{" + align + "}", r"\toprule"]
-        lines.append(" & ".join(_render_latex(h) for h in self._headers) + r" \\")
-        lines.append(r"\midrule")
-        for row in self._cells:
-            lines.append(" & ".join(_render_latex(c) for c in row) + r" \\")
-        lines += [r"\bottomrule", r"\end{tabular}"]
+        body = [r"\toprule", " & ".join(_render_latex(h) for h in self._headers) + r" \\",
+                r"\midrule"]
+        body += [" & ".join(_render_latex(c) for c in row) + r" \\" for row in self._cells]
+        body.append(r"\bottomrule")
+        if fit == "auto" and wrap:
+            # As it comes if that fits the width; else wrapped at the page width if the columns
+            # fit there with the text columns at least _LATEX_WRAP_MIN_EM wide (measured by a
+            # trial run), or at the width they need and then scaled down to the page: squeezing
+            # the text columns to a word per line would make the table taller than the page.
+            trial = "".join(column(name, trial=True) for name in self.columns)
+            natural = "".join("r" if name.startswith("value") else "l" for name in self.columns)
+            lines += [r"\def\slTableBody{%", *body, "}%",
+                      # 1. as it comes, if that fits
+                      r"\setbox0=\hbox{\begin{tabular}{" + natural + r"}\slTableBody\end{tabular}}%",
+                      r"\ifdim\wd0>" + width + r"\relax",
+                      # 2. else wrapped at the page width, or at the width the columns need
+                      r"\setbox0=\hbox{\begin{tabular}{" + trial + r"}\slTableBody\end{tabular}}%",
+                      r"\ifdim\wd0>" + width + r"\relax\edef\slTableWidth{\the\wd0}\else"
+                      r"\edef\slTableWidth{\the\dimexpr " + width + r"\relax}\fi",
+                      r"\setbox0=\hbox{\begin{tabularx}{\slTableWidth}{" + align
+                      + r"}\slTableBody\end{tabularx}}%",
+                      # 3. and scaled down to the page if that is wider
+                      r"\ifdim\wd0>" + width + r"\relax\setbox0=\hbox{\resizebox{" + width
+                      + r"}{!}{\box0}}\fi",
+                      r"\fi",
+                      r"\box0"]
+        else:
+            if wrap:
+                begin, end = r"\begin{tabularx}{" + width + "}{" + align + "}", r"\end{tabularx}"
+            else:
+                begin, end = r"\begin{tabular}{" + align + "}", r"\end{tabular}"
+            if fit == "resize":
+                lines.append(r"\resizebox{" + width + r"}{!}{%")
+            lines += [begin, *body, end]
+            if fit == "resize":
+                lines.append("}")
         statuses = self._statuses()
         if statuses:
             legend = " ".join(
@@ -560,14 +711,15 @@ def table(
     >>> t = sl.table(sl.laws(family="anytime.rate"), columns=["key", "regime"])
     >>> len(t), t.columns
     (3, ('key', 'regime'))
-    >>> print(t.to_latex())  # doctest: +ELLIPSIS
+    >>> print(t.to_latex(fit="none"))  # doctest: +ELLIPSIS
+    % needs \\usepackage{booktabs,amsmath,amssymb,tabularx,graphicx}
     \\begin{table}[htbp]
     \\centering
     \\begin{tabular}{ll}
     \\toprule
     Key & Regime \\\\
     \\midrule
-    \\texttt{anytime.constant\\_lr\\_suffices} & $b \\leq a$ \\\\
+    \\texttt{anytime.\\allowbreak{}constant\\_lr\\_suffices} & $b \\leq a$ \\\\
     ...
     \\end{table}
     <BLANKLINE>
@@ -773,12 +925,12 @@ _KIND_PLAIN = {
 _CELL_MAKERS = {
     "key": lambda item: _Cell((("code", item.key),), item.key),
     "symbol": lambda item: _math(item.symbol, item.symbol) if item.symbol else _MISSING,
-    "quantity": lambda item: _text(item.quantity),
+    "quantity": lambda item: _Cell((("prose", item.quantity),), item.quantity),
     "expression": lambda item: _math(
         item.latex(), _KIND_PLAIN[item.kind].format(sp.sstr(item.expr))
     ),
     "regime": _regime,
-    "kind": lambda item: _text(item.kind),
+    "kind": lambda item: _Cell((("kind", item.kind),), item.kind),
     "status": lambda item: _text(item.status),
     "source": _source,
 }

@@ -144,11 +144,17 @@ def test_latex_structure(laws, kwargs):
     latex = t.to_latex()
     for rule in (r"\toprule", r"\midrule", r"\bottomrule"):
         assert latex.count(rule) == 1
-    assert latex.startswith(r"\begin{table}") and latex.rstrip().endswith(r"\end{table}")
+    first, second = latex.splitlines()[:2]
+    assert first.startswith("% needs \\usepackage{")  # what to paste into the preamble
+    assert second.startswith(r"\begin{table}") and latex.rstrip().endswith(r"\end{table}")
     assert latex.count(r"\begin{tabular}") == latex.count(r"\end{tabular}") == 1
     assert r"\caption{Caption}" in latex and r"\label{tab:x}" in latex
-    spec = re.search(r"\\begin\{tabular\}\{(.*)\}", latex).group(1)
-    assert len(re.findall(r"p\{[^}]*\}|[lcr]", spec)) == len(t.columns)
+    # the trial tabular and the final tabularx (fit="auto") both have one column per column
+    trial = re.search(r"\\begin\{tabular\}\{(.*)\}\\slTableBody", latex).group(1)
+    final = re.search(r"\\begin\{tabularx\}\{\\slTableWidth\}\{(.*)\}\\slTableBody", latex).group(1)
+    for spec in (trial, final):
+        spec = re.sub(r">\{(?:[^{}]|\{[^{}]*\})*\}", "", spec)  # drop the >{...} prefixes
+        assert len(re.findall(r"p\{[^}]*\}|[lcrX]", spec)) == len(t.columns)
     header, body = _latex_body(latex)
     assert len(header) == 1 and len(body) == len(items) == len(t.rows)
     for row in header + body:
@@ -188,7 +194,7 @@ def test_columns_select_and_order():
     assert t.headers == ["Status", "Key", "Symbol"]
     header, body = _latex_body(t.to_latex())
     assert header == [r"Status & Key & Symbol \\"]
-    assert body[0].startswith(r"transcribed & \texttt{anytime.minimax\_risk} & $")
+    assert body[0].startswith(r"transcribed & \texttt{anytime.\allowbreak{}minimax\_risk} & $")
 
 
 def test_single_key_and_law_objects_accepted():
@@ -298,9 +304,9 @@ def test_latex_escape(text, escaped):
 
 def test_text_cells_are_escaped(demo):
     latex = sl.table(demo, columns=["key", "quantity", "source"]).to_latex()
-    assert r"risk\_N after N steps: 100\% of E[x\textasciicircum{}2] \& \#1" in latex
+    assert r"risk\_N after N steps: 100\% of E[$x^{2}$] \& \#1" in latex
     assert r"Theorem 1 \& Eq. (3)" in latex
-    assert r"\texttt{demo.critical\_batch}" in latex
+    assert r"\texttt{demo.\allowbreak{}critical\_batch}" in latex
     md = sl.table(demo, columns=["quantity"]).to_markdown()
     assert r"an upper bound \| with a pipe and \$5 of cost" in md
 
@@ -351,25 +357,14 @@ def test_empty_table_is_an_error():
 # ----------------------------------------------------------------------------------------------
 
 
-def test_latex_compiles(tmp_path, demo_tables):
+def _compile(tmp_path, body: str, options: str = "a4paper"):
     if shutil.which("pdflatex") is None:
         pytest.skip("pdflatex is not installed: cannot compile the generated LaTeX")
-    full = sl.table(
-        sl.laws(paper="anytime"), columns=list(COLUMNS), caption="All anytime laws", label="t:a",
-        values=[{"a": 1.5, "b": 2, "N": 1000, "sigma2": 1, "gamma": 0.25}, {"a": 2, "b": 5}],
-    )
-    p = Paper("edge", arxiv="0000.00000", title="edge cases", register=False)
-    x = p.param("x", "x")
-    bracket = p.law("b", quantity="[a cell that opens with a bracket] ~ x^2", expr=x**2,
-                    where="nowhere", status="hypothesis")
-    edge = sl.table([bracket, bracket], columns=["quantity", "key"])
-    # every registered paper's table too (momentum_batch's critical batches and windows, the
-    # Muon/SGD/Newton exponents, the MoE parameterization tables, ...)
-    papers = [sl.table(sl.laws(paper=p.name), caption=p.title, label=f"t:{p.name}") for p in sl.papers()]
-    body = "\n".join(t.to_latex() for t in [full, edge, *demo_tables.values(), *papers])
+    from scalinglaws.tables import LATEX_PACKAGES
+
     (tmp_path / "doc.tex").write_text(
-        "\\documentclass{article}\n\\usepackage{booktabs,amsmath,amssymb}\n\\maxdeadcycles=1000\n"
-        "\\begin{document}\n" + body + "\\end{document}\n",
+        "\\documentclass[" + options + "]{article}\n\\usepackage{" + LATEX_PACKAGES + "}\n"
+        "\\maxdeadcycles=1000\n\\begin{document}\n" + body + "\\end{document}\n",
         encoding="utf-8",
     )
     proc = subprocess.run(
@@ -380,6 +375,68 @@ def test_latex_compiles(tmp_path, demo_tables):
     assert (tmp_path / "doc.pdf").stat().st_size > 0
     log = (tmp_path / "doc.log").read_text(errors="replace")
     assert "Missing character" not in log  # no glyph silently dropped
+    return log
+
+
+def test_latex_compiles_and_fits_an_a4_page(tmp_path, demo_tables):
+    full = sl.table(
+        sl.laws(paper="anytime"), columns=list(COLUMNS), caption="All anytime laws", label="t:a",
+        values=[{"a": 1.5, "b": 2, "N": 1000, "sigma2": 1, "gamma": 0.25}, {"a": 2, "b": 5}],
+    )
+    p = Paper("edge", arxiv="0000.00000", title="edge cases", register=False)
+    x = p.param("x", "x")
+    bracket = p.law("b", quantity="[a cell that opens with a bracket] ~ x^2", expr=x**2,
+                    where="nowhere", status="hypothesis")
+    edge = sl.table([bracket, bracket], columns=["quantity", "key"])
+    # every registered paper's table too (momentum_batch's critical batches and windows, the
+    # Muon/SGD/Newton exponents, the MoE parameterization tables, ...), and the table of the
+    # issue that found tables overflowing the page by 315 pt
+    papers = [sl.table(sl.laws(paper=p.name), caption=p.title, label=f"t:{p.name}") for p in sl.papers()]
+    overflowing = sl.table(paper="anytime", values={"a": 2, "b": 3})
+    tables = [full, edge, *demo_tables.values(), *papers, overflowing]
+    log = _compile(tmp_path, "\n".join(t.to_latex() for t in tables))
+    # fits: no box anywhere wider than the page (nor a word sticking out of a wrapped cell)
+    assert "Overfull \\hbox" not in log
+    assert "too wide" not in log
+
+
+def test_latex_fit_none_overflows_where_auto_fits(tmp_path):
+    # the negative control of the fit test: the plain tabular of the same table does overflow
+    t = sl.table(paper="anytime", values={"a": 2, "b": 3})
+    log = _compile(tmp_path, t.to_latex(fit="none"))
+    assert "Overfull \\hbox" in log
+
+
+@pytest.mark.parametrize("fit", ["wrap", "resize"])
+def test_latex_other_fits_compile(tmp_path, fit):
+    t = sl.table(paper="momentum_batch")
+    text = t.to_latex(fit=fit, width="0.95\\textwidth")
+    assert ("\\begin{tabularx}" in text) == (fit == "wrap")
+    assert ("resizebox" in text) == (fit == "resize")
+    _compile(tmp_path, text)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(fit="shrink"), "fit must be one of"),
+    (dict(width="x}"), "LaTeX length"),
+    (dict(width="\\linewidth}\\input{/etc/passwd"), "LaTeX length"),
+    (dict(width=3), "LaTeX length"),
+])
+def test_latex_fit_arguments_are_validated(kwargs, match):
+    with pytest.raises(ParameterError, match=match):
+        sl.table(paper="anytime").to_latex(**kwargs)
+
+
+def test_kind_column_shows_the_symbol_and_prose_is_typeset():
+    t = sl.table(["anytime.bias_exponent", "anytime.classic.averaged_sgd_variance"],
+                 columns=["quantity", "kind"])
+    latex, markdown = t.to_latex(), t.to_markdown()
+    assert r"$\tilde{\Theta}$" in latex and "$O$" in latex and "theta_log" not in latex
+    assert "Θ̃" in markdown and "theta_log" not in markdown
+    assert t.rows[0]["kind"] == "theta_log"  # the data keep the kind's name
+    # sigma^2 k*/N with k* ~ (eta N)^(1/a) in the quantity: typeset, not ASCII
+    assert r"$\sigma^{2}$" in latex and r"$(\eta N)^{1/a}$" in latex
+    assert "textasciicircum" not in latex
 
 
 # ---- selection by tags (paper=, where=) -----------------------------------------------------------
