@@ -14,9 +14,11 @@ Run it by hand with ``python docs/_generate.py [OUTDIR]`` to look at the Markdow
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import sys
+import textwrap
 from pathlib import Path
 
 import sympy as sp
@@ -175,11 +177,69 @@ def law_section(law, paper, text: _Text, level: int = 3) -> str:
         lines += ["**Conventions**", "", text.block(law.conventions), ""]
     if law.notes:
         lines += ["**Notes**", "", text.block(law.notes), ""]
+    lines += _derivation_lines(law) + _check_lines(law)
     return "\n".join(lines)
 
 
-def paper_page(paper, text: _Text) -> str:
-    """The MyST page of one paper: header, conventions, families, then one section per law."""
+def _derivation_lines(law) -> list[str]:
+    """The law's derivation: its steps as maths when ``SCALINGLAWS_DOCS_STEPS=1`` (running
+    every derivation takes minutes), else its title and the SymPy source that produces them;
+    or the reason there is none."""
+    try:
+        from scalinglaws.derivations import derivations, not_derived
+    except ImportError:  # pragma: no cover - derivations ship with the package
+        return []
+    function = derivations().get(law.key)
+    if function is None:
+        reason = not_derived().get(law.key, "none declared")
+        return ["**Derivation**", "", "Not derived: " + _escape(reason), ""]
+    lines = ["**Derivation**", ""]
+    if os.environ.get("SCALINGLAWS_DOCS_STEPS") == "1":
+        derivation = function()
+        lines += [_escape(derivation.title), ""]
+        for description, expr in derivation.steps:
+            lines += [f"1. {_escape(description)}", "", "   $$", "   " + sp.latex(expr), "   $$", ""]
+        if derivation.notes:
+            lines += [_escape(derivation.notes), ""]
+        return lines
+    try:
+        source = textwrap.dedent(inspect.getsource(function))
+    except (OSError, TypeError):  # pragma: no cover - source not shipped
+        source = ""
+    lines += [f"`scalinglaws.derivations.derive({law.key!r})` re-derives it in SymPy"
+              + (":" if source else "."), ""]
+    if source:
+        fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", source)), default=0))
+        lines += [fence + "python", source.rstrip(), fence, ""]
+    return lines
+
+
+def _check_lines(law) -> list[str]:
+    """The checks that name the law, with their last verdicts from the report directory named
+    by ``SCALINGLAWS_DOCS_REPORT`` (default: ``scalinglaws-report`` at the repository root)."""
+    try:
+        from scalinglaws.cli import _law_evidence
+    except ImportError:  # pragma: no cover
+        return []
+    report = os.environ.get("SCALINGLAWS_DOCS_REPORT",
+                            str(Path(__file__).resolve().parent.parent / "scalinglaws-report"))
+    _, checks = _law_evidence(law, report)
+    lines = ["**Checks**", ""]
+    if not checks["checks"]:
+        return lines + [_escape(checks["text"]), ""]
+    lines += [f"`scalinglaws verify {law.key}` runs them.", "",
+              "| check | run | last verdict |", "|---|---|---|"]
+    for row in checks["checks"]:
+        last = row["last"] if Path(report).is_dir() else "no report at hand when this page was built"
+        if row["known_failure"]:
+            last += " (known failure)"
+        lines.append(f"| `{row['name']}` | {row['mode']} | {_cell(_escape(last))} |")
+    return lines + [""]
+
+
+def paper_page(paper, text: _Text, figures: Path | None = None) -> str:
+    """The MyST page of one paper: header, conventions, families (with their phase diagrams,
+    drawn into ``figures`` when given), then one section per law."""
     members = sorted(paper.laws.values(), key=lambda item: item.key)
     version = f"v{paper.version}" if paper.version else ""
     url = f"https://arxiv.org/abs/{paper.arxiv}{version}"
@@ -224,9 +284,80 @@ def paper_page(paper, text: _Text) -> str:
                 "laws applies at a point.",
                 "",
             ]
+            if figures is not None:
+                figure = phase_figure(name, [m for m in members if m.family == name], figures)
+                if figure is not None:
+                    lines += [f"```{{figure}} {figures.name}/{figure.name}", ":width: 70%", "",
+                              f"The phase diagram of `{name}`: where each law of the family "
+                              "applies (drawn from the laws' regimes).", "```", ""]
     lines += ["## Laws", ""]
     lines += [law_section(item, paper, text) for item in members]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _box(param) -> tuple[float, float]:
+    """A drawing range for a parameter: its domain, cut to 4 units above its lower end."""
+    domain = param.domain
+    lo = float(domain.inf) if domain.inf.is_finite else -2.0
+    hi = float(domain.sup) if domain.sup.is_finite else lo + 4.0
+    return lo, min(hi, lo + 4.0)
+
+
+def phase_figure(name: str, members, figures: Path) -> Path | None:
+    """Draw the phase diagram of a family whose regimes depend on two parameters: each grid
+    point coloured by the law whose regime holds there (grey where none or several do). The
+    regimes are evaluated numerically (lambdified), not by :func:`sl.phase` point by point.
+    Returns the PNG's path, or None (no matplotlib, or not a two-parameter family)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg", force=False)
+        from matplotlib.figure import Figure
+        import numpy as np
+    except ImportError:
+        return None
+    names = sorted({s.name for m in members for s in m.regime.free_symbols})
+    if len(names) != 2 or not members:
+        return None
+    params = {}
+    for m in members:
+        for k in names:
+            params.setdefault(k, m.params[k])
+    (xname, yname) = names
+    (x0, x1), (y0, y1) = _box(params[xname]), _box(params[yname])
+    n = 301
+    xs = np.linspace(x0, x1, n + 2)[1:-1]  # open domains: stay inside
+    ys = np.linspace(y0, y1, n + 2)[1:-1]
+    X, Y = np.meshgrid(xs, ys)
+    which = np.full(X.shape, -1)
+    count = np.zeros(X.shape, dtype=int)
+    for i, m in enumerate(members):
+        symbols = [params[xname].symbol, params[yname].symbol]
+        by_name = {s.name: s for s in m.regime.free_symbols}
+        regime = m.regime.xreplace({by_name[k]: params[k].symbol for k in names if k in by_name})
+        inside = np.broadcast_to(sp.lambdify(symbols, regime, "numpy")(X, Y), X.shape)
+        which = np.where(inside, i, which)
+        count += inside
+    which = np.where(count == 1, which, -1)
+    fig = Figure(figsize=(5.2, 4.0))
+    ax = fig.add_subplot(1, 1, 1)
+    colours = matplotlib.colormaps["tab10"]
+    image = np.ones(X.shape + (3,)) * 0.85
+    for i in range(len(members)):
+        image[which == i] = colours(i % 10)[:3]
+    ax.imshow(image, origin="lower", extent=(x0, x1, y0, y1), aspect="auto")
+    for i, m in enumerate(members):
+        if np.any(which == i):
+            ax.plot([], [], "s", color=colours(i % 10), label=m.key.split(".", 1)[1])
+    ax.set_xlabel(f"${params[xname].latex_name}$")
+    ax.set_ylabel(f"${params[yname].latex_name}$")
+    ax.legend(fontsize="x-small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.tight_layout()
+    path = figures / f"{name}.png"
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp.png")
+    fig.savefig(tmp, dpi=90)
+    os.replace(tmp, path)
+    return path
 
 
 def catalogue_page(all_papers, text: _Text) -> str:
@@ -283,10 +414,12 @@ def generate(outdir: str | Path) -> list[Path]:
     all_papers = papers()
     text = _Text(item.key for p in all_papers for item in p.laws.values())
     pages = {"index.md": catalogue_page(all_papers, text)}
+    figures = outdir / "_figures"
+    figures.mkdir(exist_ok=True)
     for p in all_papers:
         if p.name == "index":
             raise ValueError("a paper named 'index' would overwrite the catalogue page")
-        pages[f"{p.name}.md"] = paper_page(p, text)
+        pages[f"{p.name}.md"] = paper_page(p, text, figures)
     for stale in outdir.glob("*.md"):
         if stale.name not in pages and stale.read_text(encoding="utf-8").startswith(MARKER):
             stale.unlink()

@@ -305,3 +305,53 @@ def test_cli_reference_lists_exactly_the_real_options(command):
     if command == "verify" and not real:
         pytest.skip("the verification engine is not installed")
     assert documented == real, f"documented only: {documented - real}; real only: {real - documented}"
+
+
+def test_law_sections_show_the_derivation_and_the_checks(tmp_path, monkeypatch):
+    gen = _generate_module()
+    text = gen._Text([])
+    monkeypatch.setenv("SCALINGLAWS_DOCS_REPORT", str(tmp_path / "none"))
+    derived = sl.law("anytime.minimax_risk_exponent")
+    section = gen.law_section(derived, sl.paper("anytime"), text)
+    assert "**Derivation**" in section and "derive('anytime.minimax_risk_exponent')" in section
+    assert "def minimax_risk_exponent" in section  # the SymPy source that runs
+    assert "**Checks**" in section and "`anytime.minimax_risk_exponent" in section
+    assert "no report at hand" in section
+    # a law without a derivation says why; one without a check says why
+    from scalinglaws.derivations import not_derived
+
+    key, reason = next(iter(not_derived().items()))
+    section = gen.law_section(sl.law(key), sl.paper(key.split(".")[0]), text)
+    assert "Not derived: " in section and gen._escape(reason)[:40] in section
+    # the steps as maths on request
+    monkeypatch.setenv("SCALINGLAWS_DOCS_STEPS", "1")
+    section = gen.law_section(derived, sl.paper("anytime"), text)
+    assert "$$" in section.split("**Derivation**")[1] and "def minimax" not in section
+
+
+def test_law_sections_show_the_last_verdicts_of_a_report(tmp_path, monkeypatch):
+    report = tmp_path / "report"
+    proc = subprocess.run(
+        [sys.executable, "-m", "scalinglaws", "verify", "anytime.constant_lr_suffices",
+         "--out", str(report), "--no-plots"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    gen = _generate_module()
+    monkeypatch.setenv("SCALINGLAWS_DOCS_REPORT", str(report))
+    section = gen.law_section(sl.law("anytime.constant_lr_suffices"), sl.paper("anytime"),
+                              gen._Text([]))
+    rows = [line for line in section.splitlines() if line.startswith("| `anytime.constant_lr")]
+    assert rows and all("quick run" in row for row in rows)
+    assert any(re.search(r"\| (pass|inconclusive|fail|known-fail)", row) for row in rows)
+
+
+def test_two_parameter_families_get_a_phase_diagram(tmp_path):
+    pytest.importorskip("matplotlib")
+    gen = _generate_module()
+    written = gen.generate(tmp_path)
+    figures = sorted(p.name for p in (tmp_path / "_figures").glob("*.png"))
+    assert "anytime.rate.png" in figures and "plrf_phases.eta.png" in figures
+    page = (tmp_path / "anytime.md").read_text(encoding="utf-8")
+    assert "```{figure} _figures/anytime.rate.png" in page
+    assert all(p.exists() for p in written)
