@@ -70,6 +70,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+    except ModuleNotFoundError as exc:  # an optional extra that is not installed
+        root = (exc.name or "").split(".")[0]
+        if root not in _EXTRA_OF:
+            raise
+        _error(f"{root} is not installed, and this command needs it: "
+               f"pip install 'scalinglaws[{_EXTRA_OF[root]}]'")
+        return 2
+
+
+#: The extra that installs each optional dependency (setup.cfg [options.extras_require]).
+_EXTRA_OF = {"scipy": "validate", "numba": "validate", "array_api_compat": "validate",
+             "matplotlib": "plot", "cupy": "gpu", "cupy_backends": "gpu", "dask": "dask",
+             "distributed": "dask"}
 
 
 def _main(argv: Sequence[str] | None) -> int:
