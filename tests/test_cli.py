@@ -647,3 +647,30 @@ def test_usage_errors_are_one_line(capsys):
     code, out, err = run(capsys, "eval", "anytime.minimax_risk", "--dps", "0")
     assert code == 2 and out == "" and len(err.splitlines()) == 1
     assert err.startswith("scalinglaws eval: error: argument --dps") and "usage: " in err
+
+
+def test_completion_script_completes_commands_options_and_keys(tmp_path, capsys):
+    import shutil
+    import subprocess
+
+    if shutil.which("bash") is None:
+        pytest.skip("bash is not installed")
+    code, out, _ = run(capsys, "completion", "bash")
+    assert code == 0 and "complete -F _scalinglaws scalinglaws" in out
+    script = tmp_path / "c.sh"
+    script.write_text(out)
+
+    def complete(*words):
+        body = (f"source {script}; COMP_WORDS=({' '.join(words)}); COMP_CWORD={len(words) - 1}; "
+                "_scalinglaws; echo \"${COMPREPLY[@]}\"")
+        return subprocess.run(["bash", "-c", body], capture_output=True, text=True,
+                              timeout=30).stdout.split()
+
+    assert complete("scalinglaws", "ph") == ["phase"]
+    assert complete("scalinglaws", "show", "anytime.minimax") == [
+        "anytime.minimax_risk", "anytime.minimax_risk_exponent"]
+    assert complete("scalinglaws", "table", "--wi") == ["--width"]
+    assert complete("scalinglaws", "table", "--nope") == []
+    code, zsh, _ = run(capsys, "completion", "zsh")
+    assert code == 0 and zsh.startswith("autoload -U +X bashcompinit")
+    assert run(capsys, "completion", "fish")[0] == 2
