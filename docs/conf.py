@@ -62,6 +62,9 @@ def _generate_catalogue(app) -> None:
     from _generate import generate
 
     generate(Path(app.srcdir) / "papers")
+    from _full_sizes import generate as generate_full_sizes  # the full-size checks' table
+
+    generate_full_sizes(Path(app.srcdir) / "papers")
 
 
 def setup(app):

@@ -1,5 +1,6 @@
 """Backend selection, lazy optional imports, and reproducible per-replica random streams."""
 
+import dataclasses
 import subprocess
 import sys
 
@@ -170,3 +171,187 @@ def test_cupy_generators_and_to_numpy():
     np.testing.assert_array_equal(a[1], b[1])
     assert not np.array_equal(a[0], a[1])
     assert isinstance(bk.to_numpy(cupy.arange(3)), np.ndarray)
+
+
+# --------------------------------------------------------------------------- honest backends
+# A check declares the backends its process really runs on (@check(..., gpu=True) for CuPy);
+# the engine runs any other check on the nearest CPU backend and says so in its record.
+
+
+def test_backend_for_rule():
+    gpu = ("numpy", "numba", "cupy")
+    cpu = ("numpy", "numba")
+    assert bk.backend_for("cupy", gpu) == ("cupy", "")
+    assert bk.backend_for("numpy", gpu) == ("numpy", "")
+    nearest = "numba" if bk.get_backend("numba").available else "numpy"
+    assert bk.backend_for("cupy", cpu) == (nearest, f"ran on {nearest}: cupy not supported by this check")
+    assert bk.backend_for("numba", ("numpy",)) == ("numpy", "ran on numpy: numba not supported by this check")
+    assert bk.backend_for("cupy", ("numpy",))[0] == "numpy"
+    with pytest.raises(UnknownKeyError):
+        bk.backend_for("cuda", cpu)
+
+
+def _linreg_check(name, gpu, namespaces):
+    """A check whose process is the sampled linear-regression process (array-namespace generic):
+    ``namespaces`` maps the backend the engine hands it to the array namespace it runs on; the
+    measurement records the backend it was given."""
+    from scalinglaws.validators.engine import Curve, LawValue
+    from scalinglaws.validators.engine.checks import Check
+    from scalinglaws.validators.processes import linreg as L
+
+    def run(settings):
+        p = L.PowerLawProblem(2.0, 1.5, d=16, sigma2=0.0, bin_width=0)
+        out = L.sample_risk(p, L.constant(0.5), n_steps=256, n_replicas=4, seed=settings.seed,
+                            checkpoints=L.default_checkpoints(256, 12),
+                            xp=namespaces[settings.backend])
+        return Curve(out.steps, out.risk_last, LawValue(sign=-1), point={"a": 2.0, "b": 1.5},
+                     window=(16, 256), xlabel="N", ylabel="risk", backend=settings.backend)
+
+    return Check(name, "anytime.constant_lr_suffices", run, "sampled SGD", 0.1,
+                 backends=("numpy", "numba", "cupy") if gpu else ("numpy", "numba"))
+
+
+def test_cpu_only_check_under_cupy_runs_on_cpu_and_says_so(tmp_path):
+    from scalinglaws.validators.engine import verify as verify_mod
+    from scalinglaws.validators.engine.checks import Settings
+    from scalinglaws.validators.engine.report import write_report
+
+    seen = []
+    namespaces = {"numpy": np, "numba": np}
+    item = _linreg_check("b.cpu_only", False, namespaces)
+    inner = item.run
+    item = dataclasses.replace(item, run=lambda s: seen.append(s.backend) or inner(s))
+    assert not item.gpu
+    settings = Settings(backend="cupy", seed=2)  # no GPU needed: the check never touches cupy
+    (record,) = verify_mod.run_checks([item], settings, tmp_path)
+    nearest = "numba" if bk.get_backend("numba").available else "numpy"
+    assert seen == [nearest]  # the process was handed a CPU backend, not cupy
+    assert record["backend"] == nearest and record["backend_requested"] == "cupy"
+    assert record["backend_note"] == f"ran on {nearest}: cupy not supported by this check"
+    assert record["settings"]["backend"] == "cupy"  # resumed only by a run asking the same
+    assert record["backend_note"] in verify_mod.format_table([record])
+    write_report([record], settings, tmp_path, plots=False)
+    md = (tmp_path / "report.md").read_text()
+    assert f"| {nearest} (ran on {nearest}: cupy not supported by this check) |" in md
+    assert "did not run on the requested `cupy`" in md
+    # resumed from its record, the note stays
+    (again,) = verify_mod.run_checks([item], settings, tmp_path)
+    assert seen == [nearest] and again["backend_note"] == record["backend_note"]
+
+
+def test_generic_check_runs_on_the_requested_namespace(tmp_path):
+    """A gpu=True check is handed "cupy" itself; here array_api_strict stands in for CuPy, and
+    the sampled process gives the same numbers as on numpy (same seed, same draws)."""
+    xps = pytest.importorskip("array_api_strict")
+    from scalinglaws.validators.engine import verify as verify_mod
+    from scalinglaws.validators.engine.checks import Settings
+
+    item = _linreg_check("b.generic", True, {"numpy": np, "numba": np, "cupy": xps})
+    assert item.gpu and item.backend_for("cupy") == ("cupy", "")
+    (on_gpu,) = verify_mod.run_checks([item], Settings(backend="cupy", seed=4), tmp_path / "a")
+    (on_cpu,) = verify_mod.run_checks([item], Settings(backend="numpy", seed=4), tmp_path / "b")
+    assert on_gpu["status"] != "error", on_gpu.get("error")
+    assert on_gpu["backend"] == "cupy" and on_gpu["backend_note"] == ""
+    assert on_cpu["backend"] == "numpy" and on_cpu["backend_note"] == ""
+    assert on_gpu["verdict"]["data"]["y"] == on_cpu["verdict"]["data"]["y"]
+    assert on_gpu["verdict"]["measured"] == on_cpu["verdict"]["measured"]
+
+
+def test_check_decorator_declares_backends_and_full_size():
+    from scalinglaws.errors import RegistrationError
+    from scalinglaws.validators.engine import checks as C
+
+    try:
+        C.check("anytime.constant_lr_suffices", name="b.decl", gpu=True, full_size="d = 4096",
+                h100_seconds=30)(lambda s: None)
+        C.check("anytime.constant_lr_suffices", name="b.plain")(lambda s: None)
+        assert C._CHECKS["b.decl"].backends == ("numpy", "numba", "cupy")
+        assert C._CHECKS["b.decl"].full_size == "d = 4096"
+        assert C._CHECKS["b.decl"].h100_seconds == 30.0
+        assert C._CHECKS["b.plain"].backends == ("numpy", "numba")  # default: CPU only
+        assert C._CHECKS["b.plain"].full_size == "" and C._CHECKS["b.plain"].h100_seconds is None
+    finally:
+        C._CHECKS.pop("b.decl", None)
+        C._CHECKS.pop("b.plain", None)
+    with pytest.raises(RegistrationError):
+        C.check("anytime.constant_lr_suffices", name="b.bad", h100_seconds=-1)
+
+
+def test_full_only_checks_state_their_size_and_h100_time():
+    from scalinglaws.validators.engine.checks import all_checks
+
+    missing = [c.name for c in all_checks() if c.full_only and not (c.full_size and c.h100_seconds)]
+    assert not missing, f"full-only checks without full_size/h100_seconds: {missing}"
+
+
+def test_full_size_table_lists_every_full_size_check():
+    from scalinglaws.validators.engine.checks import all_checks, full_size_table
+
+    text = full_size_table()
+    assert text.startswith("| check |")
+    for c in all_checks():
+        if c.full_only or c.full_size:
+            assert f"`{c.name}`" in text
+
+
+def test_strict_backend_skips_cpu_only_checks(tmp_path, capsys, monkeypatch):
+    from scalinglaws.cli import main
+    from scalinglaws.validators.engine import verify as verify_mod
+
+    monkeypatch.setattr(verify_mod, "_resolve_backend", lambda name: name)  # pretend a GPU
+    target = "functional_scaling.exp_decay_intrinsic_time[eta_min=eta/K]"  # a CPU recursion
+    rc = main(["verify", target, "--backend", "cupy", "--strict-backend", "--out", str(tmp_path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert rc == 2 and len(err) == 1 and "--strict-backend" in err[0] and target in err[0]
+
+
+@pytest.mark.gpu
+def test_generic_check_on_cupy_is_reproducible(tmp_path):
+    """On a GPU: a gpu=True check runs on CuPy itself, and the same seed gives the same numbers."""
+    from scalinglaws.validators.engine import verify as verify_mod
+    from scalinglaws.validators.engine.checks import Settings
+
+    cupy = bk.require_backend("cupy").xp
+    item = _linreg_check("b.gpu", True, {"numpy": np, "numba": np, "cupy": cupy})
+    (a,) = verify_mod.run_checks([item], Settings(backend="cupy", seed=4), tmp_path / "a")
+    (b,) = verify_mod.run_checks([item], Settings(backend="cupy", seed=4), tmp_path / "b")
+    assert a["status"] != "error", a.get("error")
+    assert a["backend"] == "cupy" and a["backend_note"] == ""
+    assert a["verdict"]["data"]["y"] == b["verdict"]["data"]["y"]
+
+
+@pytest.mark.gpu
+def test_gpu_benchmark_runs_quick(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_gpu.py"
+    spec = importlib.util.spec_from_file_location("bench_gpu", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    result = bench.run(quick=True, cpu_smoke=False, repeats=1)
+    assert not result.get("skipped") and len(result["rows"]) == 2
+    assert all(r["device_s"] > 0 and r["cpu_s"] > 0 and r["floor_s"] > 0 for r in result["rows"])
+
+
+def test_gpu_benchmark_script_logic_without_a_gpu(tmp_path, monkeypatch):
+    """bench_gpu.py skips cleanly without a GPU, and its timing and summary code runs (numpy
+    standing in for the device, tiny shapes)."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_gpu.py"
+    spec = importlib.util.spec_from_file_location("bench_gpu", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    if not bk.get_backend("cupy").available:
+        skipped = bench.run(quick=True, cpu_smoke=False, repeats=1)
+        assert skipped["skipped"].startswith("cupy backend unavailable") and skipped["rows"] == []
+    monkeypatch.setitem(bench.SIZES, "sampled", {"quick": dict(R=8, B=2, d=16, n=5)})
+    monkeypatch.setitem(bench.SIZES, "assoc", {"quick": dict(d=16, alpha=1.5, N=200, K=20, B=100)})
+    result = bench.run(quick=True, cpu_smoke=True, repeats=1)
+    assert [r["workload"].split()[0] for r in result["rows"]] == ["sampled", "associative-memory"]
+    (tmp_path / "bench.json").write_text(json.dumps(result))
+    text = bench.summary(tmp_path)
+    assert "No verify report found" in text and "GPU / CPU speed-up" in text

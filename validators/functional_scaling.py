@@ -407,7 +407,7 @@ def _decay_curve(key, s, beta, kind, settings, *, fractions=(None,), hard_regime
 
 @check("functional_scaling.exp_decay.data_optimal_loss.hard",
        name="functional_scaling.exp_decay.data_optimal_loss.hard[s=0.5,beta=2.5]",
-       quick_seconds=6, full_only=True)
+       quick_seconds=6, full_only=True, full_size="K = 2^6..2^16 (settles only near K ~ 1e9)", h100_seconds=6)
 def exp_hard(settings: Settings) -> Curve:
     """Exponential decay to eta/K, hard regime: E_opt ~ (D/log D)^-s (SGD recursion; full only).
 
@@ -426,7 +426,7 @@ def exp_hard(settings: Settings) -> Curve:
 
 @check("functional_scaling.exp_decay.data_optimal_loss.easy",
        name="functional_scaling.exp_decay.data_optimal_loss.easy[s=1,beta=2]",
-       quick_seconds=6, full_only=True)
+       quick_seconds=6, full_only=True, full_size="K = 2^6..2^16 horizons, peak grid", h100_seconds=6)
 def exp_easy(settings: Settings) -> Curve:
     """Exponential decay to eta/K, easy regime: E_opt ~ (D/log D)^-s*beta/(1+s*beta) (SGD
     recursion; full only: inconclusive at quick sizes, the quick [fsl,...] checks cover the law).
@@ -441,7 +441,7 @@ def exp_easy(settings: Settings) -> Curve:
 
 @check("functional_scaling.wsd.data_optimal_loss.hard",
        name="functional_scaling.wsd.data_optimal_loss.hard[s=0.5,beta=2.5]",
-       quick_seconds=15, full_only=True)
+       quick_seconds=15, full_only=True, full_size="K = 2^6..2^16 (settles only beyond K ~ 1e7)", h100_seconds=15)
 def wsd_hard(settings: Settings) -> Curve:
     """WSD-like (exponential decay over the last r K steps), hard regime: E_opt ~ D^-s (SGD
     recursion; full only: inconclusive at quick sizes, the quick [fsl,...] checks cover the law).
@@ -456,7 +456,7 @@ def wsd_hard(settings: Settings) -> Curve:
 
 @check("functional_scaling.wsd.data_optimal_loss.easy",
        name="functional_scaling.wsd.data_optimal_loss.easy[s=1,beta=2]",
-       quick_seconds=18, full_only=True)
+       quick_seconds=18, full_only=True, full_size="K = 2^6..2^16 horizons, peak x fraction grid", h100_seconds=18)
 def wsd_easy(settings: Settings) -> Curve:
     """WSD-like, easy regime: E_opt ~ D^-s*beta/(1+s*beta) (log D)^((s*beta - s)/(1+s*beta))
     (SGD recursion; full only: not settled at quick sizes, the quick [fsl,...] checks cover it).

@@ -10,6 +10,7 @@ negative control.
 """
 
 from .checks import Check, Settings, all_checks, check, select_checks
+from .distributed import task_map
 from .judge import NEGATIVE_SHIFT, judge
 from .measurement import Curve, Exponent, LawCurve, LawValue, Value
 from .verdict import OUTCOMES, Verdict
@@ -19,4 +20,5 @@ __all__ = [
     "judge", "NEGATIVE_SHIFT",
     "Curve", "Value", "Exponent", "LawValue", "LawCurve",
     "Verdict", "OUTCOMES",
+    "task_map",
 ]

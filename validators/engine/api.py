@@ -31,10 +31,16 @@ def verify(targets=(), *, full: bool = False, backend: str = "auto", seed: int =
     ``backend`` is ``"auto"`` (Numba when installed, else NumPy), ``"numpy"``, ``"numba"`` or
     ``"cupy"``; ``seed`` roots every random stream; ``perturb`` shifts every prediction (the
     self-test: a perturbed run must fail). A check that raises propagates its exception.
+
+    A check whose process cannot run on the requested backend (``--backend cupy`` for a CPU-only
+    process) runs on the nearest CPU backend, and its verdict's ``warnings`` say so ("ran on
+    numba: cupy not supported by this check").
     """
+    import dataclasses
+
     from .fit import UnsettledFitWarning
     from .judge import judge
-    from .verify import _resolve_backend
+    from .verify import _backend_note, _resolve_backend
 
     if isinstance(targets, str):
         targets = (targets,)
@@ -51,7 +57,15 @@ def verify(targets=(), *, full: bool = False, backend: str = "auto", seed: int =
     chosen = [c for c in select_checks(tuple(targets)) if full or not c.full_only]
     verdicts = []
     for item in chosen:
+        chosen, _ = item.backend_for(settings.backend)
+        run_settings = dataclasses.replace(settings, backend=chosen)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UnsettledFitWarning)
-            verdicts.append(judge(item, item.measure(settings), settings))
+            measurement = item.measure(run_settings)
+            verdict = judge(item, measurement, run_settings)
+        ran = getattr(measurement, "backend", "") or chosen
+        note = _backend_note(item, settings.backend, chosen, ran)
+        if note:
+            verdict = dataclasses.replace(verdict, warnings=verdict.warnings + (note,))
+        verdicts.append(verdict)
     return verdicts

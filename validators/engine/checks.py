@@ -26,7 +26,7 @@ from typing import Callable
 
 from scalinglaws.errors import RegistrationError, UnknownKeyError
 
-__all__ = ["Settings", "Check", "check", "all_checks", "select_checks"]
+__all__ = ["Settings", "Check", "check", "all_checks", "select_checks", "full_size_table"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,6 +61,25 @@ class Check:
     quick_seconds: float
     known_failure: str = ""
     full_only: bool = False
+    #: The backends its process really runs on (``("numpy", "numba")``: CPU only; add ``"cupy"``
+    #: with ``@check(..., gpu=True)`` once the process is array-namespace generic).
+    backends: tuple = ("numpy", "numba")
+    #: The size that settles its law (what ``--full`` runs), in words: ``"d = 2048, 64 replicas"``.
+    full_size: str = ""
+    #: Expected seconds of the full-size run on one H100 (an estimate, not a measurement).
+    h100_seconds: float | None = None
+
+    @property
+    def gpu(self) -> bool:
+        """Whether the check's process runs on the GPU under ``--backend cupy``."""
+        return "cupy" in self.backends
+
+    def backend_for(self, requested: str) -> tuple[str, str]:
+        """``(backend, note)``: where this check runs when ``requested`` is asked for (see
+        :func:`~scalinglaws.validators.processes.backend.backend_for`)."""
+        from ..processes.backend import backend_for
+
+        return backend_for(requested, self.backends)
 
     @property
     def expected_to_fail(self) -> bool:
@@ -92,6 +111,9 @@ def check(
     quick_seconds: float = 10.0,
     known_failure: str = "",
     full_only: bool = False,
+    gpu: bool = False,
+    full_size: str = "",
+    h100_seconds: float | None = None,
 ):
     """Register the decorated function as a check of ``law_key``.
 
@@ -106,7 +128,22 @@ def check(
     ``full_only`` marks a check that cannot resolve its law at quick (CPU) sizes, so it runs only
     with ``Settings(full=True)`` (``scalinglaws verify --full``); ``quick_seconds`` is then its
     cost at full size. A quick run lists what it left out.
+
+    ``gpu=True`` declares that the check's process is array-namespace generic and really runs on
+    CuPy under ``--backend cupy``. Without it the check runs on the CPU (numba, else numpy) when
+    cupy is asked for, and its record and the report say so ("ran on numba: cupy not supported by
+    this check"); nothing runs elsewhere silently.
+
+    ``full_size`` states, in words, the size its ``--full`` run uses, the one that settles its
+    law (``"d = 256..2048, 32 replicas"``), and ``h100_seconds`` the expected time of that run
+    on one H100 GPU: an estimate, listed as such in the docs (*Verification*, "Full sizes").
     """
+    if not isinstance(full_size, str):
+        raise RegistrationError(f"check of {law_key!r}: full_size must be a string")
+    if h100_seconds is not None and not (isinstance(h100_seconds, (int, float))
+                                         and h100_seconds > 0):
+        raise RegistrationError(f"check of {law_key!r}: h100_seconds must be a positive number")
+    backends = ("numpy", "numba", "cupy") if gpu else ("numpy", "numba")
 
     def decorate(func):
         check_name = name or f"{law_key}"
@@ -114,7 +151,8 @@ def check(
             raise RegistrationError(f"check {check_name!r} registered twice")
         doc = (func.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ")
         _CHECKS[check_name] = Check(
-            check_name, law_key, func, doc, quick_seconds, known_failure, bool(full_only)
+            check_name, law_key, func, doc, quick_seconds, known_failure, bool(full_only),
+            backends, full_size, None if h100_seconds is None else float(h100_seconds),
         )
         return func
 
@@ -160,3 +198,34 @@ def select_checks(selectors: list[str] | tuple[str, ...] = ()) -> list[Check]:
         for c in hits:
             chosen[c.name] = c
     return [c for c in checks if c.name in chosen]
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 90:
+        return f"~{seconds:.0f} s"
+    return f"~{seconds / 60:.0f} min"
+
+
+def full_size_table(checks=None) -> str:
+    """A Markdown table of the checks that have a full size (every ``full_only`` check and every
+    check that states its ``full_size``): the size that settles the law, the expected time on one
+    H100 (an estimate) and whether the process runs on the GPU. Generated into the docs.
+    """
+    rows = [c for c in (all_checks() if checks is None else checks)
+            if c.full_only or c.full_size]
+    lines = ["| check | law | runs | full size (settles the law) | expected time on one H100 "
+             "(estimate) | process on the GPU |",
+             "|---|---|---|---|---|---|"]
+    total = 0.0
+    for c in rows:
+        total += c.h100_seconds or 0.0
+        lines.append(
+            f"| `{c.name}` | `{c.law_key}` | {'--full only' if c.full_only else 'quick and --full'}"
+            f" | {c.full_size or 'not stated'} | {_duration(c.h100_seconds)} | "
+            f"{'yes (cupy)' if c.gpu else 'no (CPU: numba/numpy)'} |"
+        )
+    lines.append("")
+    lines.append(f"{len(rows)} check(s); stated H100 estimates add up to {_duration(total)}.")
+    return "\n".join(lines) + "\n"

@@ -84,6 +84,28 @@ def _prediction(row) -> str:
     return {"upper": "≤ ", "lower": "≥ "}.get(row.get("bound", "two"), "") + _num(row["predicted"])
 
 
+def _backend_cell(record: dict) -> str:
+    """The backend a check ran on; marked when it is not the one requested."""
+    ran = record.get("backend") or "—"
+    return f"{ran} ({record['backend_note']})" if record.get("backend_note") else ran
+
+
+def _backend_lines(results, settings) -> list[str]:
+    """How many checks ran on which backend, and how many not on the one requested."""
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.get("backend") or "?"] = counts.get(r.get("backend") or "?", 0) + 1
+    if not counts:
+        return []
+    moved = sum(1 for r in results if r.get("backend_note"))
+    text = "Backends that ran: " + ", ".join(f"{name} ({n} check(s))"
+                                              for name, n in sorted(counts.items())) + "."
+    if moved:
+        text += (f" {moved} check(s) did not run on the requested `{settings.backend}`: their "
+                 "process does not support it; the table says where each ran and why.")
+    return [text, ""]
+
+
 def _markdown(results, settings, figures=()) -> str:
     lines = [
         "# scalinglaws verification report",
@@ -103,6 +125,7 @@ def _markdown(results, settings, figures=()) -> str:
         "*inconclusive* when the data cannot tell the two apart at these sizes. Exponents are "
         "slopes p of y ~ x^p unless the observable says otherwise; bounds show as ≤ / ≥.",
         "",
+        *_backend_lines(results, settings),
         "| check | law | status | backend | predicted | measured [interval] | window | verdict |",
         "|---|---|---|---|---|---|---|---|",
     ]
@@ -113,7 +136,7 @@ def _markdown(results, settings, figures=()) -> str:
         window = f"[{_num(row['window'][0])}, {_num(row['window'][1])}]" if row["window"] else "—"
         verdict = row["status"].upper()
         lines.append(
-            f"| `{r['check']}` | `{r['law']}` | {status} | {r.get('backend', '—')} | "
+            f"| `{r['check']}` | `{r['law']}` | {status} | {_backend_cell(r)} | "
             f"{_prediction(row)} | {_num(row['measured'])} [{_num(lo)}, {_num(hi)}] | {window} | "
             f"**{verdict}** |"
         )
@@ -122,6 +145,8 @@ def _markdown(results, settings, figures=()) -> str:
         details.append("")
         details.append(f"Law `{r['law']}` ({status}; {citation}); kind `{v.get('kind', '?')}`; "
                        f"point {json.dumps(v.get('point', {}))}.")
+        details.append(f"\nBackend: {r.get('backend', '—')}"
+                       + (f" ({r['backend_note']})." if r.get("backend_note") else "."))
         if r.get("error"):
             details.append(f"\nError: `{r['error']}`")
         if v:

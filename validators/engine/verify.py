@@ -6,6 +6,17 @@ finished check. A record carries a fingerprint of the law (expression, regime, k
 check's code (its module's source), of the engine's judging code and of the package version; a
 record whose fingerprint differs from the current one is never resumed: the check reruns.
 
+Backends: a check runs on the requested backend when its process supports it (``@check(...,
+gpu=True)`` for CuPy); otherwise on the nearest CPU backend (numba, then numpy), and its record
+and the report say so ("ran on numba: cupy not supported by this check"). ``--strict-backend``
+skips such checks instead (listed on stderr).
+
+Dask: ``--dask [N]`` (a ``LocalCluster`` of N workers on this machine) or ``--scheduler ADDRESS``
+(a running cluster) runs the checks as Dask tasks; each finished check comes back to this process,
+which writes its record at once, exactly as a local run does (same seed, same numbers, whatever the
+number of workers), so an interrupted cluster run resumes like a local one. Dask is optional
+(``pip install 'scalinglaws[dask]'``) and imported only when asked for.
+
 The exit status is 0 when no check failed (pass, inconclusive, and registered known failures
 are not failures), 1 when a check failed or crashed, 2 on bad input, 130 when interrupted.
 """
@@ -13,6 +24,7 @@ are not failures), 1 when a check failed or crashed, 2 on bad input, 130 when in
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import hashlib
 import json
@@ -60,6 +72,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(the run must then fail)",
     )
     parser.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    parser.add_argument(
+        "--strict-backend", action="store_true",
+        help="skip the checks whose process cannot run on the requested backend (default: run "
+        "them on the nearest CPU backend and say so in their record and the report)",
+    )
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--dask", nargs="?", type=_workers, const=0, default=None, metavar="N",
+        help="run the checks as Dask tasks on a LocalCluster of N worker processes on this "
+        "machine (default N: the number of CPUs); needs pip install 'scalinglaws[dask]'. "
+        "Put the targets before it (verify PAPER --dask 2)",
+    )
+    where.add_argument(
+        "--scheduler", default=None, metavar="ADDRESS",
+        help="run the checks as Dask tasks on the cluster whose scheduler is at ADDRESS "
+        "(tcp://host:8786); the workers need the same scalinglaws installed",
+    )
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of workers, got {text!r} (put the targets before --dask)"
+        ) from None
+    if not 1 <= value <= 1024:
+        raise argparse.ArgumentTypeError(f"expected 1 to 1024 workers, got {value}")
+    return value
 
 
 def _resolve_backend(name: str) -> str:
@@ -167,48 +208,98 @@ def _load_previous(path: Path, settings: Settings, stamp: dict) -> CheckResult |
     return CheckResult(data)
 
 
-def run_checks(checks, settings: Settings, out: Path, *, fresh=False, progress=None):
-    """Run ``checks`` (reusing finished results in ``out`` unless ``fresh``); yield results."""
+def _backend_note(item, requested: str, chosen: str, ran: str) -> str:
+    """Why the process ran on ``ran`` when ``requested`` was asked for (``""`` if it did not, or
+    if both are CPU backends the check supports: a recursion that numba asked for and numpy
+    integrates is shown by the record's ``backend`` alone)."""
+    if ran == requested:
+        return ""
+    if requested not in item.backends:
+        return f"ran on {ran}: {requested} not supported by this check"
+    if requested == "cupy":
+        return f"ran on {ran}: the check's process runs on {ran} ({requested} requested)"
+    return ""
+
+
+def _run_one(item, settings: Settings, stamp: dict) -> dict:
+    """Measure and judge one check under ``settings`` (the requested ones): the process runs on
+    the backend the check supports (:meth:`Check.backend_for`); the record says where it ran.
+    A check that raises is recorded as an error; KeyboardInterrupt propagates."""
     from .fit import UnsettledFitWarning
     from .judge import judge
 
+    started = time.perf_counter()
+    chosen = settings.backend
+    try:
+        chosen, _ = item.backend_for(settings.backend)
+        run_settings = dataclasses.replace(settings, backend=chosen)
+        with warnings.catch_warnings():
+            # fit warnings are recorded in the verdict; keep the progress display clean
+            warnings.simplefilter("ignore", UnsettledFitWarning)
+            measurement = item.measure(run_settings)
+            verdict = judge(item, measurement, run_settings)
+        ran = getattr(measurement, "backend", "") or chosen
+        return dict(
+            format=RESULT_FORMAT, check=item.name, law=item.law_key,
+            settings=settings.to_dict(), seconds=time.perf_counter() - started,
+            verdict=verdict.to_dict(), status=_status(verdict, item),
+            known_failure=item.known_failure, fingerprint=stamp, backend=ran,
+            backend_requested=settings.backend,
+            backend_note=_backend_note(item, settings.backend, chosen, ran),
+        )
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # a crashing check is a failed check, recorded
+        return dict(
+            format=RESULT_FORMAT, check=item.name, law=item.law_key,
+            settings=settings.to_dict(), seconds=time.perf_counter() - started,
+            error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(),
+            status="error", fingerprint=stamp, backend=chosen,
+            backend_requested=settings.backend,
+            backend_note=_backend_note(item, settings.backend, chosen, chosen),
+        )
+
+
+def run_checks(checks, settings: Settings, out: Path, *, fresh=False, progress=None,
+               client=None):
+    """Run ``checks`` (reusing finished results in ``out`` unless ``fresh``); yield results.
+
+    Locally (``client=None``) the checks run one after the other and are yielded in order.
+    With a ``dask.distributed.Client`` they run as Dask tasks and are yielded as they finish
+    (finished records first); each record is written here as soon as it arrives, so closing the
+    generator early (an interrupt) keeps every finished check and cancels the rest.
+    """
     check_dir = out / "checks"
+    pending = []
     for index, item in enumerate(checks, 1):
         path = check_dir / f"{_safe_name(item.name)}.json"
         stamp = fingerprint(item)
         previous = None if fresh else _load_previous(path, settings, stamp)
+        if previous is None and client is not None:
+            pending.append((item, path, stamp))
+            continue
         if progress:
             progress.start(index, len(checks), item, resumed=previous is not None)
         if previous is not None:
             result = previous
         else:
-            started = time.perf_counter()
-            try:
-                with warnings.catch_warnings():
-                    # fit warnings are recorded in the verdict; keep the progress display clean
-                    warnings.simplefilter("ignore", UnsettledFitWarning)
-                    measurement = item.measure(settings)
-                    verdict = judge(item, measurement, settings)
-                result = CheckResult(
-                    format=RESULT_FORMAT, check=item.name, law=item.law_key,
-                    settings=settings.to_dict(), seconds=time.perf_counter() - started,
-                    verdict=verdict.to_dict(), status=_status(verdict, item),
-                    known_failure=item.known_failure, fingerprint=stamp,
-                    backend=getattr(measurement, "backend", "") or settings.backend,
-                )
-            except KeyboardInterrupt:
-                raise
-            except Exception as exc:  # a crashing check is a failed check, recorded
-                result = CheckResult(
-                    format=RESULT_FORMAT, check=item.name, law=item.law_key,
-                    settings=settings.to_dict(), seconds=time.perf_counter() - started,
-                    error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(),
-                    status="error", fingerprint=stamp,
-                )
+            result = CheckResult(_run_one(item, settings, stamp))
             _write_atomic(path, json.dumps(result, indent=1, allow_nan=False))
         if progress:
             progress.done(result)
         yield result
+    if pending:
+        from .distributed import run_on_dask
+
+        done = len(checks) - len(pending)
+        for item, path, record in run_on_dask(client, pending, settings, _run_one):
+            done += 1
+            result = CheckResult(record)
+            _write_atomic(path, json.dumps(result, indent=1, allow_nan=False))
+            if progress:
+                progress.start(done, len(checks), item, resumed=False, remote=True)
+                progress.done(result)
+            yield result
 
 
 class _Progress:
@@ -218,11 +309,11 @@ class _Progress:
         self.stream = stream or sys.stderr
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
 
-    def start(self, index, total, item, resumed):
+    def start(self, index, total, item, resumed, remote=False):
         width = 20
         filled = int(width * (index - 1) / total)
         bar = "#" * filled + "." * (width - filled)
-        what = "resumed" if resumed else f"~{item.quick_seconds:.0f}s"
+        what = "resumed" if resumed else "dask" if remote else f"~{item.quick_seconds:.0f}s"
         line = f"[{bar}] {index}/{total} {item.name} ({what})"
         if self.tty:
             self.stream.write("\r\033[K" + line)
@@ -232,6 +323,8 @@ class _Progress:
 
     def done(self, result):
         tail = f" {result['status'].upper()} {result.get('seconds', 0):.1f}s"
+        if result.get("backend_note"):
+            tail += f" ({result['backend_note']})"
         self.stream.write(tail + "\n")
         self.stream.flush()
 
@@ -259,6 +352,8 @@ def summary_rows(results) -> list[dict]:
                 "settle": (v.get("settle") or {}).get("x"),
                 "status": r["status"],
                 "error": r.get("error"),
+                "backend": r.get("backend"),
+                "backend_note": r.get("backend_note", ""),
             }
         )
     return rows
@@ -291,6 +386,8 @@ def format_table(results) -> str:
             verdict += " (registered as a known failure: the finding no longer stands)"
         if row["status"] == "inconclusive" and row["settle"]:
             verdict += f" (settles near x = {row['settle']:.3g})"
+        if row["backend_note"]:
+            verdict += f" ({row['backend_note']})"
         lines.append(
             (row["check"], format_prediction(row["predicted"], row["bound"]), measured,
              window, verdict)
@@ -300,6 +397,19 @@ def format_table(results) -> str:
     out.append("  ".join("-" * w for w in widths))
     out += ["  ".join(str(c).ljust(w) for c, w in zip(line, widths)) for line in lines]
     return "\n".join(out)
+
+
+def _backend_summary(results, requested: str) -> str:
+    """``"3 ran on numba (cupy not supported by them); "`` or ``""`` when all ran as asked."""
+    moved: dict[str, int] = {}
+    for r in results:
+        ran = r.get("backend") or requested
+        if r.get("backend_note"):
+            moved[ran] = moved.get(ran, 0) + 1
+    if not moved:
+        return ""
+    parts = ", ".join(f"{n} on {name}" for name, n in sorted(moved.items()))
+    return f"{parts} instead of {requested} (see each check's note); "
 
 
 #: Largest |--perturb|: a relative shift of 1 or more would make a positive scale non-positive.
@@ -354,6 +464,17 @@ def _writable_out(path) -> Path:
     return out
 
 
+def _dask_client(args):
+    """The Dask client ``--dask``/``--scheduler`` ask for, or None for a plain local run."""
+    workers = getattr(args, "dask", None)
+    address = getattr(args, "scheduler", None)
+    if workers is None and address is None:
+        return None
+    from .distributed import make_client
+
+    return make_client(address=address, workers=workers or None)
+
+
 def run(args: argparse.Namespace) -> int:
     """Entry point of ``scalinglaws verify`` (argparse namespace from :func:`add_arguments`).
 
@@ -366,6 +487,7 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         for item in checks:
             cost = f"~{item.quick_seconds:.0f}s " + ("full only" if item.full_only else "quick")
+            cost += ", gpu" if item.gpu else ""
             print(f"{item.name}  ({item.law_key}, {cost})  {item.description}")
         return 0
     skipped = [] if args.full else [c for c in checks if c.full_only]
@@ -384,11 +506,28 @@ def run(args: argparse.Namespace) -> int:
             f"quick sizes): {names}\n"
         )
     backend = _resolve_backend(args.backend)
+    if getattr(args, "strict_backend", False):
+        elsewhere = [c for c in checks if backend not in c.backends]
+        if elsewhere:
+            checks = [c for c in checks if backend in c.backends]
+            names = ", ".join(c.name for c in elsewhere)
+            if not checks:
+                sys.stderr.write(
+                    f"scalinglaws: error: nothing to verify with --strict-backend: no selected "
+                    f"check runs on {backend} (they run on the CPU only): {names}\n"
+                )
+                return 2
+            sys.stderr.write(
+                f"--strict-backend: skipped {len(elsewhere)} check(s) whose process cannot run "
+                f"on {backend}: {names}\n"
+            )
     settings = Settings(full=args.full, backend=backend, seed=seed, perturb=perturb)
+    client = _dask_client(args)
     progress = _Progress()
     results = []
     try:
-        for result in run_checks(checks, settings, out, fresh=args.fresh, progress=progress):
+        for result in run_checks(checks, settings, out, fresh=args.fresh, progress=progress,
+                                 client=client):
             results.append(result)
     except KeyboardInterrupt:
         sys.stderr.write(
@@ -396,6 +535,13 @@ def run(args: argparse.Namespace) -> int:
             "run the same command again to resume\n"
         )
         return 130
+    finally:
+        if client is not None:
+            from .distributed import close_client
+
+            close_client(client)
+    order = {c.name: i for i, c in enumerate(checks)}
+    results.sort(key=lambda r: order.get(r["check"], len(order)))  # Dask: in finishing order
     from .report import write_report
 
     written = write_report(results, settings, out, plots=not args.no_plots)
@@ -412,6 +558,7 @@ def run(args: argparse.Namespace) -> int:
             f"passed, {len(unsettled)} inconclusive at these sizes, {len(known)} known failure(s) "
             f"(findings, see the report), {len(failed)} failed "
             f"(backend {backend}, {'full' if args.full else 'quick'}, seed {args.seed}); "
+            + _backend_summary(results, backend) +
             f"report: {written}"
         )
     return 1 if failed else 0

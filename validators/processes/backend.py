@@ -45,7 +45,9 @@ from scalinglaws.errors import BackendUnavailableError, DomainError, ParameterEr
 
 __all__ = [
     "BACKENDS",
+    "CPU_BACKENDS",
     "Backend",
+    "backend_for",
     "get_backend",
     "require_backend",
     "replica_seeds",
@@ -56,6 +58,9 @@ __all__ = [
 ]
 
 BACKENDS = ("numpy", "numba", "cupy")
+#: The backends that run on the CPU, nearest (fastest) first: what a check whose process has no
+#: GPU path runs on under ``--backend cupy``.
+CPU_BACKENDS = ("numba", "numpy")
 
 
 # --------------------------------------------------------------------------- availability
@@ -146,6 +151,32 @@ def require_backend(name: str) -> Backend:
     if not backend.available:
         raise BackendUnavailableError(backend.reason)
     return backend
+
+
+def backend_for(requested: str, supported) -> tuple[str, str]:
+    """``(backend, note)``: the backend a process that supports ``supported`` runs on when
+    ``requested`` is asked for, and why it differs (``""`` when it does not).
+
+    The rule (documented in *Verification*, "Backends"): the requested backend when the process
+    supports it; otherwise the nearest CPU backend it supports (numba, then numpy) that is
+    available here. Nothing is ever run elsewhere silently: the note says where and why, and the
+    engine records it with the check's verdict.
+
+    >>> backend_for("cupy", ("numpy", "numba", "cupy"))
+    ('cupy', '')
+    >>> backend_for("numba", ("numpy",))
+    ('numpy', 'ran on numpy: numba not supported by this check')
+    """
+    requested = get_backend(requested).name
+    supported = tuple(get_backend(name).name for name in supported)
+    if requested in supported:
+        return requested, ""
+    for name in CPU_BACKENDS:
+        if name in supported and (name == "numpy" or _probe(name)[0]):
+            return name, f"ran on {name}: {requested} not supported by this check"
+    raise BackendUnavailableError(
+        f"no backend of {supported} can run here (asked for {requested})"
+    )
 
 
 # --------------------------------------------------------------------------- random streams
