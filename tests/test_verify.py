@@ -290,3 +290,70 @@ def test_cli_verify_list(capsys):
     assert main(["verify", "--list"]) == 0
     out = capsys.readouterr().out
     assert all(c.name in out for c in CHECKS)
+
+
+class _Stream:
+    def __init__(self, tty):
+        self.parts, self._tty = [], tty
+
+    def isatty(self):
+        return self._tty
+
+    def write(self, text):
+        self.parts.append(text)
+
+    def flush(self):
+        pass
+
+    @property
+    def text(self):
+        return "".join(self.parts)
+
+
+def _two_fake_checks(sleep=0.0):
+    import time as _time
+
+    def runner(settings):
+        _time.sleep(sleep)
+        x = np.logspace(1, 4, 31)
+        return Curve(x, x**-0.5, Exponent("N"), point={"a": 1.5, "b": 2, "sigma2": 1})
+
+    return [Check(f"fakepaper.c{i}", "anytime.minimax_risk", runner, "fake", 5.0) for i in (1, 2)]
+
+
+def test_progress_fills_by_expected_time_and_learns_from_measured_runs(tmp_path):
+    from scalinglaws.validators.engine import verify
+    from scalinglaws.validators.engine.checks import Settings as S
+
+    items, settings = _two_fake_checks(), S(backend="numpy")
+    stream = verify._Progress(_Stream(tty=False), estimates=verify.measured_seconds(tmp_path, items, settings))
+    stream.plan(items)
+    list(verify.run_checks(items, settings, tmp_path, progress=stream))
+    stream.finish(2, 1.0)
+    first = stream.stream.text
+    assert "(~5s estimate)" in first and "left)" in first  # declared estimate, then time left
+    assert first.rstrip().endswith("[" + "#" * 20 + "] 2/2 checks in 1s")
+    # the second (fresh) run uses the measured seconds of the first as its estimates
+    measured = verify.measured_seconds(tmp_path, items, settings)
+    assert set(measured) == {"fakepaper.c1", "fakepaper.c2"} and all(v < 5 for v in measured.values())
+    again = verify._Progress(_Stream(tty=False), estimates=measured)
+    again.plan(items)
+    list(verify.run_checks(items, settings, tmp_path, fresh=True, progress=again))
+    assert "s measured" in again.stream.text and "estimate" not in again.stream.text
+    # another backend's or size's times are not used
+    assert verify.measured_seconds(tmp_path, items, S(backend="numba")) == {}
+    assert verify.measured_seconds(tmp_path, items, S(backend="numpy", full=True)) == {}
+
+
+def test_progress_shows_a_long_check_running_on_a_terminal(tmp_path):
+    from scalinglaws.validators.engine import verify
+    from scalinglaws.validators.engine.checks import Settings as S
+
+    items = _two_fake_checks(sleep=0.35)[:1]
+    progress = verify._Progress(_Stream(tty=True), tick=0.1)
+    progress.plan(items)
+    list(verify.run_checks(items, S(backend="numpy"), tmp_path, progress=progress))
+    ticks = [p for p in progress.stream.parts if p.startswith("\r\033[K[") and p.endswith("s")
+             and "fakepaper.c1" in p and p.rsplit(" ", 1)[1][:-1].isdigit()]
+    assert len(ticks) >= 2  # rewritten while it ran, with the seconds elapsed
+    assert progress._ticker is None  # stopped when the check finished

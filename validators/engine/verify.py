@@ -302,30 +302,122 @@ def run_checks(checks, settings: Settings, out: Path, *, fresh=False, progress=N
             yield result
 
 
-class _Progress:
-    """A one-line-per-check progress display on stderr (a bar when stderr is a terminal)."""
+def measured_seconds(out: Path, checks, settings: Settings) -> dict[str, float]:
+    """``{check name: seconds}`` of the last recorded run of each check in ``out`` with the same
+    size (quick or full) and backend, whatever its result or fingerprint: the time estimates of
+    the progress display, from measured runs rather than the checks' declared estimates."""
+    found = {}
+    for item in checks:
+        path = out / "checks" / f"{_safe_name(item.name)}.json"
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
+        old = data.get("settings") or {}
+        seconds = data.get("seconds")
+        if (old.get("full") == settings.full and old.get("backend") == settings.backend
+                and isinstance(seconds, (int, float)) and seconds >= 0):
+            found[item.name] = float(seconds)
+    return found
 
-    def __init__(self, stream=None):
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+class _Progress:
+    """The progress display on stderr: one line per check, with a bar that fills by expected
+    time (measured times of earlier runs where ``out`` has them, else the checks' declared
+    estimates), the estimated time left, and, on a terminal, the time a long check has been
+    running, updated every second while it runs."""
+
+    def __init__(self, stream=None, estimates: dict | None = None, tick: float = 1.0):
         self.stream = stream or sys.stderr
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.estimates = dict(estimates or {})
+        self.tick = tick
+        self.total_expected = None
+        self.expected_done = 0.0
+        self.spent = 0.0
+        self._line = ""
+        self._ticker = None
+        self._stop = None
+
+    def expected(self, item) -> float:
+        """The check's expected seconds: measured in an earlier run, else its estimate."""
+        return self.estimates.get(item.name, float(item.quick_seconds))
+
+    def plan(self, checks) -> None:
+        """The checks about to run, for the bar and the time left."""
+        self.total_expected = sum(self.expected(c) for c in checks) or 1.0
+
+    def _bar(self, fraction: float, width: int = 20) -> str:
+        filled = min(width, int(width * fraction + 1e-9))
+        return "#" * filled + "." * (width - filled)
 
     def start(self, index, total, item, resumed, remote=False):
-        width = 20
-        filled = int(width * (index - 1) / total)
-        bar = "#" * filled + "." * (width - filled)
-        what = "resumed" if resumed else "dask" if remote else f"~{item.quick_seconds:.0f}s"
-        line = f"[{bar}] {index}/{total} {item.name} ({what})"
-        if self.tty:
-            self.stream.write("\r\033[K" + line)
-        else:
-            self.stream.write(line)
+        if self.total_expected is None:  # not planned: every check counts the same
+            self.total_expected = float(total)
+            self.estimates = {}
+            self.expected = lambda item: 1.0
+        expect = self.expected(item)
+        self._last_expected, self._resumed = expect, bool(resumed)
+        fraction = self.expected_done / self.total_expected
+        measured = "measured" if item.name in self.estimates else "estimate"
+        what = "resumed" if resumed else "dask" if remote else f"~{expect:.0f}s {measured}"
+        left = ""
+        if self.expected_done > 0 and self.spent > 0:
+            # scale what is left by how the run has gone so far against the expectations
+            pace = self.spent / self.expected_done
+            left = f", {_duration(pace * (self.total_expected - self.expected_done))} left"
+        self._line = f"[{self._bar(fraction)}] {index}/{total} {item.name} ({what}{left})"
+        self._started = time.perf_counter()
+        self._write(self._line)
+        if self.tty and not resumed and not remote:
+            self._start_ticker()
+
+    def _write(self, line: str) -> None:
+        self.stream.write(("\r\033[K" + line) if self.tty else line)
         self.stream.flush()
 
+    def _start_ticker(self) -> None:
+        import threading
+
+        stop = threading.Event()
+
+        def run():
+            while not stop.wait(self.tick):
+                self._write(f"{self._line} {_duration(time.perf_counter() - self._started)}")
+
+        self._stop = stop
+        self._ticker = threading.Thread(target=run, daemon=True)
+        self._ticker.start()
+
+    def _stop_ticker(self) -> None:
+        if self._ticker is not None:
+            self._stop.set()
+            self._ticker.join()
+            self._ticker = None
+            self._write(self._line)
+
     def done(self, result):
-        tail = f" {result['status'].upper()} {result.get('seconds', 0):.1f}s"
+        self._stop_ticker()
+        seconds = float(result.get("seconds", 0) or 0)
+        if self._resumed:  # reused, not run: it neither takes time nor tells the pace
+            self.total_expected = max(self.total_expected - self._last_expected, 1e-9)
+        else:
+            self.expected_done += self._last_expected
+            self.spent += seconds
+        tail = f" {result['status'].upper()} {seconds:.1f}s"
         if result.get("backend_note"):
             tail += f" ({result['backend_note']})"
         self.stream.write(tail + "\n")
+        self.stream.flush()
+
+    def finish(self, total: int, seconds: float) -> None:
+        """The full bar and the run's time, once every check has a result."""
+        self.stream.write(f"[{self._bar(1.0)}] {total}/{total} checks in {_duration(seconds)}\n")
         self.stream.flush()
 
 
@@ -523,7 +615,9 @@ def run(args: argparse.Namespace) -> int:
             )
     settings = Settings(full=args.full, backend=backend, seed=seed, perturb=perturb)
     client = _dask_client(args)
-    progress = _Progress()
+    progress = _Progress(estimates=measured_seconds(out, checks, settings))
+    progress.plan(checks)
+    started = time.perf_counter()
     results = []
     try:
         for result in run_checks(checks, settings, out, fresh=args.fresh, progress=progress,
@@ -540,6 +634,7 @@ def run(args: argparse.Namespace) -> int:
             from .distributed import close_client
 
             close_client(client)
+    progress.finish(len(results), time.perf_counter() - started)
     order = {c.name: i for i, c in enumerate(checks)}
     results.sort(key=lambda r: order.get(r["check"], len(order)))  # Dask: in finishing order
     from .report import write_report
