@@ -71,3 +71,10 @@ def test_continuation_warm_starts_cut_the_work():
     for w, c in zip(warm, cold):
         assert abs(w.x[0] - c.x[0]) < 1e-10
     assert sum(w.iterations for w in warm[1:]) < sum(c.iterations for c in cold[1:])
+
+
+def test_a_stalled_oscillation_is_damped():
+    # x -> 2 - x: contraction factor -1, the plain iteration oscillates forever at a constant
+    # residual (it never grows); halving on a stall converges to 1
+    r = solve_fixed_point(lambda x: 2.0 - x, np.array([0.0]), max_iter=200)
+    assert r.converged and abs(r.x[0] - 1.0) < 1e-11 and r.damping < 1.0

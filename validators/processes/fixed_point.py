@@ -10,8 +10,9 @@ module solves them by the damped iteration
 
 and says how it went: the number of iterations, the final residual
 :math:`\\lVert F(x) - x\\rVert_\\infty / \\max(1, \\lVert x\\rVert_\\infty)`, and the residual history.
-When the residual grows the damping :math:`\\eta_k` is halved (down to ``min_damping``); when it
-shrinks steadily the damping recovers towards its initial value. An iteration that does not
+When the residual grows, or stalls for five iterations, the damping :math:`\\eta_k` is halved
+(down to ``min_damping``); when it shrinks steadily the damping recovers towards its initial
+value. An iteration that does not
 reach ``tol`` within ``max_iter`` raises :class:`FixedPointError` with the last residual; it
 never returns an unconverged point silently (``raise_on_failure=False`` returns it, flagged).
 
@@ -39,7 +40,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ...errors import ScalingLawsError
+from scalinglaws.errors import ScalingLawsError
 
 __all__ = ["FixedPointError", "FixedPointResult", "solve_fixed_point", "continuation"]
 
@@ -138,7 +139,7 @@ def solve_fixed_point(update: Callable, x0, *, damping: float = 1.0, tol: float 
     x, unflatten = _flatten(x0)
     if not np.all(np.isfinite(x)):
         raise ValueError("x0 must be finite")
-    eta, history, previous = float(damping), [], np.inf
+    eta, history, previous, stalled = float(damping), [], np.inf, 0
     residual = np.inf
     for iteration in range(1, int(max_iter) + 1):
         fx, _ = _flatten(update(unflatten(x.copy())))
@@ -154,8 +155,11 @@ def solve_fixed_point(update: Callable, x0, *, damping: float = 1.0, tol: float 
         if residual <= tol:
             x = fx
             return FixedPointResult(unflatten(x), True, iteration, residual, eta, np.array(history))
-        if residual > previous and eta > min_damping:
-            eta = max(min_damping, eta / 2)
+        # growth halves the damping at once; a stall (an oscillation that neither grows nor
+        # shrinks, a contraction factor near -1) halves it after a few iterations
+        stalled = stalled + 1 if residual >= 0.99 * previous else 0
+        if (residual > previous or stalled >= 5) and eta > min_damping:
+            eta, stalled = max(min_damping, eta / 2), 0
         elif residual < 0.5 * previous:
             eta = min(float(damping), eta * 1.25)
         previous = residual
