@@ -581,3 +581,45 @@ def test_standard_parameterization_fails_an_entry_of_the_mssp_table():
     key = "moe_mssp.ii.sgd.router.lr"
     v = judge(_check(f"{key}[soft]"), V.entry_curve(key, "soft", Settings(), "sp"), Settings())
     assert v.outcome == "fail"
+
+
+# ---- array namespaces and threads ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("optimizer, K", [("sgd", 2), ("adam", 4)])
+def test_the_process_is_array_namespace_generic(optimizer, K):
+    """Under array-api-strict (standing in for CuPy) the MoE process gives the numpy numbers:
+    the draws are made per replica with numpy and moved, and every array operation goes
+    through the namespace (a numpy-only call fails under the strict namespace)."""
+    xps = pytest.importorskip("array_api_strict")
+    shape = MoEShape(D=4, N=8, N_e=4, M=4, K=K, C=2)
+    recipe = Recipe.uniform(shape, lr=0.05)
+    if optimizer == "adam":
+        recipe = Recipe(recipe.var, recipe.lr, optimizer="adam", eps={g: 1e-8 for g in GROUPS})
+    a = moe_coordinates(shape, recipe, replicas=2, batch=4, steps=2, seed=3)
+    b = moe_coordinates(shape, recipe, replicas=2, batch=4, steps=2, seed=3, xp=xps)
+    assert sorted(a) == sorted(b)
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key], err_msg=key)
+    la = moe_train_loss(shape, recipe, replicas=2, batch=8, steps=6, last=3, seed=1)
+    lb = moe_train_loss(shape, recipe, replicas=2, batch=8, steps=6, last=3, seed=1, xp=xps)
+    np.testing.assert_array_equal(la, lb)
+
+
+def test_simulation_does_not_depend_on_the_worker_threads(monkeypatch):
+    """The widths run on worker threads; the numbers are those of a serial run."""
+    from scalinglaws.validators.processes import blas_threads
+
+    monkeypatch.setitem(V.REGIMES, "II", dict(V.REGIMES["II"], grid=(16, 32, 64)))
+    V.simulate.cache_clear()
+    try:
+        monkeypatch.setattr(blas_threads, "default_workers", lambda: 1)
+        serial = V.simulate("II", "sgd", "mssp", "top-K", seed=5)
+        V.simulate.cache_clear()
+        monkeypatch.setattr(blas_threads, "default_workers", lambda: 3)
+        threaded = V.simulate("II", "sgd", "mssp", "top-K", seed=5)
+    finally:
+        V.simulate.cache_clear()
+    for key, value in serial.items():
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(value, threaded[key], err_msg=key)

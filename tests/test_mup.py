@@ -129,3 +129,41 @@ def test_hidden_sgd_rate_in_fan_in_and_fan_out_separately():
         m = V.entry_curve("mup.hidden.lr_sgd", sweep, Settings())
         slope = np.polyfit(np.log(m.x), np.log(m.y.mean(axis=0)), 1)[0]
         assert slope == pytest.approx(sign, abs=0.15)
+
+
+def test_mlp_process_is_array_namespace_generic():
+    """Under array-api-strict (standing in for CuPy) the MLP coordinate checks give the numpy
+    numbers (same per-replica draws)."""
+    xps = pytest.importorskip("array_api_strict")
+    from scalinglaws.validators.processes.moe import MLPShape, mlp_coord_check, mlp_coordinates
+
+    var = {"input": .25, "hidden": .125, "output": .02}
+    lr = {"input": .1, "hidden": .1, "output": .1}
+    for optimizer in ("sgd", "adam"):
+        a = mlp_coordinates(MLPShape(4, 8, n2=6), var, lr, optimizer=optimizer, replicas=2, steps=2)
+        b = mlp_coordinates(MLPShape(4, 8, n2=6), var, lr, optimizer=optimizer, replicas=2, steps=2,
+                            xp=xps)
+        c = mlp_coord_check(MLPShape(4, 8), var, lr, optimizer=optimizer, replicas=2, steps=2)
+        d = mlp_coord_check(MLPShape(4, 8), var, lr, optimizer=optimizer, replicas=2, steps=2,
+                            xp=xps)
+        for x, y in ((a, b), (c, d)):
+            for key in x:
+                np.testing.assert_array_equal(x[key], y[key], err_msg=key)
+
+
+def test_entry_runs_do_not_depend_on_the_worker_threads(monkeypatch):
+    from scalinglaws.validators.processes import blas_threads
+
+    monkeypatch.setitem(V.SWEEPS, "square", ((16, 32, 64), V.SWEEPS["square"][1]))
+    V.entry_run.cache_clear()
+    try:
+        monkeypatch.setattr(blas_threads, "default_workers", lambda: 1)
+        serial = V.entry_run("square", "adam", seed=2)
+        V.entry_run.cache_clear()
+        monkeypatch.setattr(blas_threads, "default_workers", lambda: 3)
+        threaded = V.entry_run("square", "adam", seed=2)
+    finally:
+        V.entry_run.cache_clear()
+    for key, value in serial.items():
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(value, threaded[key], err_msg=key)

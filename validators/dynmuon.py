@@ -42,6 +42,7 @@ import math
 import numpy as np
 
 from .engine import Curve, LawCurve, Settings, Value, check
+from .processes.blas_threads import single_blas_thread
 
 
 def _child(settings: Settings, tag: int) -> np.random.Generator:
@@ -99,7 +100,7 @@ def _mode_run(seed: int, full: bool):
     return h, acc / T, c
 
 
-@check("dynmuon.noise_floor", name="dynmuon.noise_floor[p=-0.25]", quick_seconds=2)
+@check("dynmuon.noise_floor", name="dynmuon.noise_floor[p=-0.25]", quick_seconds=1.8)
 def noise_floor(settings: Settings) -> Curve:
     """The stationary second moment of every mode of the mode recursion equals the derived noise
     floor (a check of the fixed-point algebra on the recursion itself, at beta = 1.4).
@@ -147,7 +148,7 @@ def _growth(etas: np.ndarray, seed: int) -> np.ndarray:
 
 
 @check("dynmuon.stability_step", name="dynmuon.stability_step[p=-1.5,beta=1.4,h=0.1]",
-       quick_seconds=0.7)
+       quick_seconds=0.1)
 def stability_step(settings: Settings) -> Value:
     """The largest stable step of a flat mode (h = 0.1) at p = -1.5 < 1 - 2/beta, where flat modes
     bind, bracketed on successive grids of steps in the simulated mode recursion.
@@ -230,7 +231,7 @@ def schedule_crossing_bottom(settings: Settings) -> Value:
 _MATRIX = {"n": 16, "m": 16, "kappa": 1.0, "eta": 0.3, "T": 20}
 
 
-@check("dynmuon.second_moment", name="dynmuon.second_moment[matrix,p=1]", quick_seconds=1)
+@check("dynmuon.second_moment", name="dynmuon.second_moment[matrix,p=1]", quick_seconds=5.7)
 def matrix_second_moment(settings: Settings) -> Curve:
     """The matrix process with exact SVD shaping follows the one-step second-moment map at p = 1.
 
@@ -261,16 +262,18 @@ def _matrix_run(seed: int, p: float, full: bool):
     c = 1e-2 * h**1.4
     R = 400 if full else 150
     rng = _child(Settings(seed=seed), 2 + int(round(100 * (p + 2))))
+    # replica-major draws, in the order of a loop over replicas (E, then one noise matrix per
+    # step): the same numbers as one replica at a time, run as one stack of SVDs
+    draws = rng.standard_normal((R, T + 1, n, m))
+    E = draws[:, 0] * 0.3
     prev = np.zeros((R, n))
-    last = np.zeros((R, n))
-    for r in range(R):
-        E = rng.standard_normal((n, m)) * 0.3
-        for _ in range(T):
-            prev[r] = (E**2).mean(1)
-            G = kappa * h[:, None] * E + rng.standard_normal((n, m)) * np.sqrt(c)[:, None]
+    for t in range(T):
+        prev = (E**2).mean(2)
+        G = kappa * h[None, :, None] * E + draws[:, t + 1] * np.sqrt(c)[None, :, None]
+        with single_blas_thread():  # a stack of 16 x 16 SVDs: no barrier per call
             U, s, Vt = np.linalg.svd(G, full_matrices=False)
-            E = E - eta * (U * s**p) @ Vt
-        last[r] = (E**2).mean(1)
+            E = E - eta * (U * s[:, None, :] ** p) @ Vt
+    last = (E**2).mean(2)
     return h, c, prev, last
 
 
@@ -313,8 +316,9 @@ def _wide_run(seed: int, p: float, beta: float, full: bool):
     for step in range(burn + T):
         noise = rng.standard_normal((R, n, m)) * np.sqrt(c)[None, :, None]
         G = kappa * h[None, :, None] * E + noise
-        U, sv, Vt = np.linalg.svd(G, full_matrices=False)
-        new = E - eta * (U * sv[:, None, :] ** p) @ Vt
+        with single_blas_thread():  # a stack of 8 x 512 SVDs: no barrier per call
+            U, sv, Vt = np.linalg.svd(G, full_matrices=False)
+            new = E - eta * (U * sv[:, None, :] ** p) @ Vt
         if step >= burn:
             s00 += (E**2).sum(2)
             s01 += (E * new).sum(2)
@@ -382,7 +386,7 @@ _SURROGATE_FINDING = _surrogate_finding(
     "stationary floor (-0.0176 [-0.0204, -0.0148] in mean ln(simulated / law), beta = 1)")
 
 
-@check("dynmuon.noise_floor", name="dynmuon.noise_floor[matrix,p=-0.25]", quick_seconds=2,
+@check("dynmuon.noise_floor", name="dynmuon.noise_floor[matrix,p=-0.25]", quick_seconds=0.7,
        known_failure=_SURROGATE_FINDING)
 def matrix_noise_floor(settings: Settings) -> Curve:
     """The matrix process with exact U Sigma^p V^T shaping at p = -0.25 sits on the mode noise
@@ -397,7 +401,7 @@ def matrix_noise_floor(settings: Settings) -> Curve:
 
 
 @check("dynmuon.noise_floor", name="dynmuon.noise_floor[matrix,p=-0.25,beta=1.4]",
-       quick_seconds=2, known_failure=_surrogate_finding(
+       quick_seconds=0.6, known_failure=_surrogate_finding(
            "stationary floor (-0.0239 [-0.0258, -0.0214], beta = 1.4)"))
 def matrix_noise_floor_beta(settings: Settings) -> Curve:
     """The same at beta = 1.4 (noise variance c_i = h_i^1.4, the paper's fitted law): the floor
@@ -407,7 +411,7 @@ def matrix_noise_floor_beta(settings: Settings) -> Curve:
 
 
 @check("dynmuon.small_step_floor", name="dynmuon.small_step_floor[matrix,p=-0.25]",
-       quick_seconds=0.1)
+       quick_seconds=0.6)
 def matrix_small_step_floor(settings: Settings) -> Curve:
     """The floor's shape across modes, h^(beta (p-1)/2 - 1) c, at beta = 1: the ratio of the
     matrix process's stationary second moments to the law has log-slope 0 in h (the run of
@@ -418,7 +422,7 @@ def matrix_small_step_floor(settings: Settings) -> Curve:
 
 
 @check("dynmuon.small_step_floor", name="dynmuon.small_step_floor[matrix,p=-0.25,beta=1.4]",
-       quick_seconds=0.1)
+       quick_seconds=0.6)
 def matrix_small_step_floor_beta(settings: Settings) -> Curve:
     """The same at beta = 1.4, where the floor goes like h^(beta (p+1)/2 - 1) = h^-0.475 (the
     beta = 1 form would give h^-0.225)."""
@@ -440,7 +444,7 @@ def _gain_check(beta, settings):
 
 
 @check("dynmuon.mode_contraction", name="dynmuon.mode_contraction[matrix,p=-0.25]",
-       quick_seconds=0.1, known_failure=_surrogate_finding(
+       quick_seconds=0.6, known_failure=_surrogate_finding(
            "lag-1 contraction (+0.0017 [+0.0016, +0.0019] in mean ln ratio, beta = 1)"))
 def matrix_contraction(settings: Settings) -> Curve:
     """Each mode's contraction factor, measured on the matrix process as the lag-1 regression
@@ -449,7 +453,7 @@ def matrix_contraction(settings: Settings) -> Curve:
 
 
 @check("dynmuon.mode_contraction", name="dynmuon.mode_contraction[matrix,p=-0.25,beta=1.4]",
-       quick_seconds=2, known_failure=_surrogate_finding(
+       quick_seconds=0.7, known_failure=_surrogate_finding(
            "lag-1 contraction (+0.0027 [+0.0025, +0.0029], beta = 1.4)"))
 def matrix_contraction_beta(settings: Settings) -> Curve:
     """The same at beta = 1.4."""
@@ -457,7 +461,7 @@ def matrix_contraction_beta(settings: Settings) -> Curve:
 
 
 @check("dynmuon.mode_noise_gain", name="dynmuon.mode_noise_gain[matrix,p=-0.25]",
-       quick_seconds=0.1, known_failure=_surrogate_finding(
+       quick_seconds=0.5, known_failure=_surrogate_finding(
            "noise gain (-0.0197 [-0.0198, -0.0196] in mean ln ratio, beta = 1)"))
 def matrix_gain(settings: Settings) -> Curve:
     """Each mode's noise gain, measured on the matrix process as the standard deviation of the
@@ -466,7 +470,7 @@ def matrix_gain(settings: Settings) -> Curve:
 
 
 @check("dynmuon.mode_noise_gain", name="dynmuon.mode_noise_gain[matrix,p=-0.25,beta=1.4]",
-       quick_seconds=0.1, known_failure=_surrogate_finding(
+       quick_seconds=0.5, known_failure=_surrogate_finding(
            "noise gain (-0.0257 [-0.0258, -0.0256], beta = 1.4)"))
 def matrix_gain_beta(settings: Settings) -> Curve:
     """The same at beta = 1.4: gain eta h^(beta (p-1)/2), h^-0.875 (beta = 1: h^-0.625)."""

@@ -84,6 +84,79 @@ BATCH = 16
 STEPS = 2
 ROUTINGS = ("soft", "top-K")
 
+#: Quick-run seconds per check, measured (CPU seconds of one core, numba backend, seed 0;
+#: a shared simulation's cost split over the checks that read it): the engine's estimates.
+QUICK_SECONDS = {
+    "moe_mssp.i.adam.embedding.eps[soft]": 1, "moe_mssp.i.adam.embedding.lr[soft]": 0.6,
+    "moe_mssp.i.adam.expert_down.eps[soft]": 0.6, "moe_mssp.i.adam.expert_down.lr[soft]": 0.6,
+    "moe_mssp.i.adam.expert_up.eps[soft]": 0.6, "moe_mssp.i.adam.expert_up.lr[soft]": 0.6,
+    "moe_mssp.i.adam.readout.eps[soft]": 0.6, "moe_mssp.i.adam.readout.lr[soft]": 0.6,
+    "moe_mssp.i.adam.router.eps[soft]": 0.6, "moe_mssp.i.adam.router.lr[soft]": 0.6,
+    "moe_mssp.i.aggregation[soft]": 0.4, "moe_mssp.i.aggregation[top-K]": 0.4,
+    "moe_mssp.i.embedding.init_var[soft]": 0.4, "moe_mssp.i.embedding.init_var[top-K]": 0.4,
+    "moe_mssp.i.expert_down.init_var[soft]": 0.4, "moe_mssp.i.expert_down.init_var[top-K]": 0.4,
+    "moe_mssp.i.expert_up.init_var[soft]": 0.4, "moe_mssp.i.expert_up.init_var[top-K]": 0.5,
+    "moe_mssp.i.mssp.adam.coord[expert_down.eff]": 0.6,
+    "moe_mssp.i.mssp.adam.coord[expert_down.prop]": 0.6,
+    "moe_mssp.i.mssp.sgd.coord[expert_down.eff]": 0.4,
+    "moe_mssp.i.mssp.sgd.coord[expert_down.prop]": 0.4,
+    "moe_mssp.i.mup.adam.router_propagating": 4.7, "moe_mssp.i.mup.router.init_var[soft]": 0.4,
+    "moe_mssp.i.mup.router.init_var[top-K]": 0.5, "moe_mssp.i.sgd.embedding.lr[soft]": 0.4,
+    "moe_mssp.i.sgd.embedding.lr[top-K]": 0.4, "moe_mssp.i.sgd.expert_down.lr[soft]": 0.4,
+    "moe_mssp.i.sgd.expert_down.lr[top-K]": 0.4, "moe_mssp.i.sgd.expert_up.lr[soft]": 0.4,
+    "moe_mssp.i.sgd.expert_up.lr[top-K]": 0.4, "moe_mssp.i.sgd.readout.lr[soft]": 0.4,
+    "moe_mssp.i.sgd.readout.lr[top-K]": 0.4, "moe_mssp.i.sgd.router.lr[soft]": 0.4,
+    "moe_mssp.i.sgd.router.lr[top-K]": 0.4, "moe_mssp.ii.adam.embedding.eps[soft]": 0.2,
+    "moe_mssp.ii.adam.embedding.lr[soft]": 0.2, "moe_mssp.ii.adam.expert_down.eps[soft]": 0.2,
+    "moe_mssp.ii.adam.expert_down.lr[soft]": 0.2, "moe_mssp.ii.adam.expert_up.eps[soft]": 0.2,
+    "moe_mssp.ii.adam.expert_up.lr[soft]": 0.2, "moe_mssp.ii.adam.readout.eps[soft]": 0.2,
+    "moe_mssp.ii.adam.readout.lr[soft]": 0.2, "moe_mssp.ii.adam.router.eps[soft]": 0.2,
+    "moe_mssp.ii.adam.router.lr[soft]": 0.2, "moe_mssp.ii.aggregation[soft]": 0.2,
+    "moe_mssp.ii.aggregation[top-K]": 0.2, "moe_mssp.ii.embedding.init_var[soft]": 0.2,
+    "moe_mssp.ii.embedding.init_var[top-K]": 0.2, "moe_mssp.ii.expert_up.init_var[soft]": 0.2,
+    "moe_mssp.ii.expert_up.init_var[top-K]": 0.2,
+    "moe_mssp.ii.mssp.adam.coord[expert_down.eff]": 0.2,
+    "moe_mssp.ii.mssp.adam.coord[expert_down.prop]": 0.2,
+    "moe_mssp.ii.mssp.adam.output_change": 0.2,
+    "moe_mssp.ii.mssp.expert_down.init_var[soft]": 0.2,
+    "moe_mssp.ii.mssp.expert_down.init_var[top-K]": 0.2, "moe_mssp.ii.mssp.init_term": 0.2,
+    "moe_mssp.ii.mssp.init_term[top-K]": 0.2, "moe_mssp.ii.mssp.lr_transfer": 2.1,
+    "moe_mssp.ii.mssp.optimal_loss": 1, "moe_mssp.ii.mssp.sgd.coord[expert_down.eff]": 0.2,
+    "moe_mssp.ii.mssp.sgd.coord[expert_down.prop]": 0.2,
+    "moe_mssp.ii.mup.adam.aggregate_propagating": 1.5,
+    "moe_mssp.ii.mup.adam.relative_first_step": 1.7,
+    "moe_mssp.ii.mup.expert_down.init_var[soft]": 0.2,
+    "moe_mssp.ii.mup.expert_down.init_var[top-K]": 0.2, "moe_mssp.ii.mup.init_term": 1.1,
+    "moe_mssp.ii.mup.optimal_loss": 1, "moe_mssp.ii.mup.relative_first_step": 1.2,
+    "moe_mssp.ii.router.init_var[soft]": 0.2, "moe_mssp.ii.router.init_var[top-K]": 0.2,
+    "moe_mssp.ii.sgd.embedding.lr[soft]": 0.2, "moe_mssp.ii.sgd.embedding.lr[top-K]": 0.2,
+    "moe_mssp.ii.sgd.expert_down.lr[soft]": 0.2, "moe_mssp.ii.sgd.expert_down.lr[top-K]": 0.2,
+    "moe_mssp.ii.sgd.expert_up.lr[soft]": 0.2, "moe_mssp.ii.sgd.expert_up.lr[top-K]": 0.2,
+    "moe_mssp.ii.sgd.readout.lr[soft]": 0.2, "moe_mssp.ii.sgd.readout.lr[top-K]": 0.2,
+    "moe_mssp.ii.sgd.router.lr[soft]": 0.2, "moe_mssp.ii.sgd.router.lr[top-K]": 0.2,
+    "moe_mssp.iii.adam.embedding.eps[soft]": 0.3, "moe_mssp.iii.adam.embedding.lr[soft]": 0.3,
+    "moe_mssp.iii.adam.expert_down.eps[soft]": 0.3, "moe_mssp.iii.adam.expert_down.lr[soft]": 0.3,
+    "moe_mssp.iii.adam.expert_up.eps[soft]": 0.3, "moe_mssp.iii.adam.expert_up.lr[soft]": 0.3,
+    "moe_mssp.iii.adam.readout.eps[soft]": 0.3, "moe_mssp.iii.adam.readout.lr[soft]": 0.3,
+    "moe_mssp.iii.adam.router.eps[soft]": 0.3, "moe_mssp.iii.adam.router.lr[soft]": 0.3,
+    "moe_mssp.iii.aggregation[soft]": 0.2, "moe_mssp.iii.aggregation[top-K]": 0.2,
+    "moe_mssp.iii.embedding.init_var[soft]": 0.2, "moe_mssp.iii.embedding.init_var[top-K]": 0.2,
+    "moe_mssp.iii.expert_down.init_var[soft]": 0.2,
+    "moe_mssp.iii.expert_down.init_var[top-K]": 0.2, "moe_mssp.iii.expert_up.init_var[soft]": 0.2,
+    "moe_mssp.iii.expert_up.init_var[top-K]": 0.2,
+    "moe_mssp.iii.mssp.adam.coord[expert_down.eff]": 0.3,
+    "moe_mssp.iii.mssp.adam.coord[expert_down.prop]": 0.3, "moe_mssp.iii.mssp.init_term": 0.2,
+    "moe_mssp.iii.mssp.init_term[top-K]": 0.2,
+    "moe_mssp.iii.mssp.sgd.coord[expert_down.eff]": 0.2,
+    "moe_mssp.iii.mssp.sgd.coord[expert_down.prop]": 0.2, "moe_mssp.iii.mup.init_term": 2.8,
+    "moe_mssp.iii.router.init_var[soft]": 0.2, "moe_mssp.iii.router.init_var[top-K]": 0.2,
+    "moe_mssp.iii.sgd.embedding.lr[soft]": 0.2, "moe_mssp.iii.sgd.embedding.lr[top-K]": 0.2,
+    "moe_mssp.iii.sgd.expert_down.lr[soft]": 0.2, "moe_mssp.iii.sgd.expert_down.lr[top-K]": 0.2,
+    "moe_mssp.iii.sgd.expert_up.lr[soft]": 0.2, "moe_mssp.iii.sgd.expert_up.lr[top-K]": 0.2,
+    "moe_mssp.iii.sgd.readout.lr[soft]": 0.2, "moe_mssp.iii.sgd.readout.lr[top-K]": 0.2,
+    "moe_mssp.iii.sgd.router.lr[soft]": 0.2, "moe_mssp.iii.sgd.router.lr[top-K]": 0.2,
+}
+
 #: Grids along each regime's joint limit: widths N (quick, full), (N_e, M) at width N, and the
 #: number of active experts under top-K routing.
 REGIMES = {
@@ -151,6 +224,7 @@ def simulate(regime: str, optimizer: str, parameterization: str, routing: str = 
     between the two tables are taken replica by replica.
     """
     from .processes.backend import get_backend
+    from .processes.blas_threads import map_tasks
     from .processes.moe import moe_coordinates, recipe_from_table
 
     xp = get_backend("cupy" if backend == "cupy" else "numpy").xp
@@ -163,17 +237,23 @@ def simulate(regime: str, optimizer: str, parameterization: str, routing: str = 
     data_seed, *children = root.spawn(len(grid) + 1)
     shared = optimizer == "sgd"  # common random numbers: see networks_per_replica
     R = REPLICAS[bool(full)]
-    runs = []
-    for N, child in zip(grid, children):
-        sh = shape(regime, N, routing)
-        recipe = recipe_from_table(table, sh, base, lr=BASE_LR[optimizer])
+    recipes = [recipe_from_table(table, shape(regime, N, routing), base, lr=BASE_LR[optimizer])
+               for N in grid]
+
+    def width(w):
+        N, child = grid[w], children[w]
         k = networks_per_replica(optimizer, N, grid[-1])
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            run = moe_coordinates(sh, recipe, replicas=R * k, batch=BATCH, steps=STEPS,
-                                  seed=child, data_seed=data_seed if shared else None,
-                                  data_repeat=k, xp=xp)
+            run = moe_coordinates(shape(regime, N, routing), recipes[w], replicas=R * k,
+                                  batch=BATCH, steps=STEPS, seed=child,
+                                  data_seed=data_seed if shared else None, data_repeat=k, xp=xp)
         # replica r is the mean over its k networks
-        runs.append({key: a.reshape((R, k) + a.shape[1:]).mean(axis=1) for key, a in run.items()})
+        return {key: a.reshape((R, k) + a.shape[1:]).mean(axis=1) for key, a in run.items()}
+
+    # widths are independent runs (own seeds): worker threads on the CPU, largest first
+    order = list(reversed(range(len(grid))))
+    done = dict(zip(order, map_tasks(width, order, workers=1 if backend == "cupy" else None)))
+    runs = [done[w] for w in range(len(grid))]
     out = {k: np.stack([r[k] for r in runs], axis=1) for k in runs[0]}
     out["N"] = np.array(grid, dtype=float)
     out["shapes"] = tuple(shape(regime, N, routing) for N in grid)
@@ -330,7 +410,7 @@ def _register_entry(key: str, routing: str):
     name = f"{key}[{routing}]"
     run.__doc__ = (f"The table entry {key}, measured with an independent recipe on the "
                    f"{routing}-routing MSSP run of its regime (see the module docstring).")
-    return check(key, name=name, quick_seconds=0.3,
+    return check(key, name=name, quick_seconds=QUICK_SECONDS.get(name, 0.3), gpu=True,
                  known_failure=ENTRY_FINDINGS.get(name, ""))(run)
 
 
@@ -366,9 +446,9 @@ def _register_term(regime, optimizer, group, term):
 
     run.__doc__ = (f"MSSP coordinate check, Regime {regime}, {optimizer}: the {_TERM_TEXT[term]} "
                    f"of the {group} group stays Theta(1) along the joint limit.")
-    return check("moe_mssp.mssp.scale_stable",
-                 name=f"moe_mssp.{regime.lower()}.mssp.{optimizer}.coord[{group}.{term}]",
-                 quick_seconds=0.3)(run)
+    name = f"moe_mssp.{regime.lower()}.mssp.{optimizer}.coord[{group}.{term}]"
+    return check("moe_mssp.mssp.scale_stable", name=name, gpu=True,
+                 quick_seconds=QUICK_SECONDS.get(name, 0.3))(run)
 
 
 for _regime in P.REGIMES:
@@ -486,7 +566,8 @@ def _register(regime: str, parameterization: str, name: str, *, optimizer: str =
         f"The {_WHAT[name]} under the {parameterization} table of Regime {regime} "
         f"({'SGD' if optimizer == 'sgd' else 'Adam'}, {routing} routing) over the width, "
         f"against {key}." + (f"\n\n{doc}" if doc else ""))
-    return check(key, name=check_name, quick_seconds=seconds, known_failure=known_failure)(run)
+    return check(key, name=check_name, quick_seconds=QUICK_SECONDS.get(check_name, seconds), gpu=True,
+                 known_failure=known_failure)(run)
 
 
 for _regime in ("II", "III"):
@@ -532,7 +613,7 @@ def lr_sweep(regime: str, parameterization: str, seed: int = 0, full: bool = Fal
     edge); rates not run are ``nan``.
     """
     from .processes.backend import get_backend
-    from .processes.moe import moe_train_loss, recipe_from_table
+    from .processes.blas_threads import single_blas_thread
 
     xp = get_backend("cupy" if backend == "cupy" else "numpy").xp
     sizes = LR_SWEEP[bool(full)]
@@ -543,31 +624,40 @@ def lr_sweep(regime: str, parameterization: str, seed: int = 0, full: bool = Fal
     loss = np.full((len(grid), len(log2_lr), sizes["seeds"]), np.nan)
     root = np.random.SeedSequence([seed, 6, 7, {"II": 2, "III": 3}[regime]])
     start = len(log2_lr) // 2
-    for w, (N, child) in enumerate(zip(grid, root.spawn(len(grid)))):
-        sh = shape(regime, N)
-
-        def run(j):
-            if np.isnan(loss[w, j]).all():
-                recipe = recipe_from_table(table, sh, base, lr=float(2.0 ** log2_lr[j]))
-                loss[w, j] = moe_train_loss(sh, recipe, replicas=sizes["seeds"], batch=32,
-                                            steps=sizes["steps"], last=10, seed=child, xp=xp)
-
-        lo, hi = max(start - 1, 0), min(start + 1, len(log2_lr) - 1)
-        for j in range(lo, hi + 1):
-            run(j)
-        while True:
-            mean = loss[w, lo:hi + 1].mean(axis=1)
-            best = lo + int(np.argmin(np.where(np.isfinite(mean), mean, np.inf)))
-            if best == lo and lo > 0:
-                lo -= 1
-                run(lo)
-            elif best == hi and hi < len(log2_lr) - 1 and np.isfinite(mean[-1]):
-                hi += 1
-                run(hi)
-            else:
-                break
-        start = best
+    with single_blas_thread():  # stacks of small products: no barrier per call
+        for w, (N, child) in enumerate(zip(grid, root.spawn(len(grid)))):
+            start = _sweep_width(w, N, child, start, regime, table, base, log2_lr, loss, sizes, xp)
     return np.array(grid, dtype=float), log2_lr, loss
+
+
+def _sweep_width(w, N, child, start, regime, table, base, log2_lr, loss, sizes, xp) -> int:
+    """Bracket the optimum at width ``grid[w]`` (see :func:`lr_sweep`), filling ``loss[w]``;
+    returns the index of the best rate."""
+    from .processes.moe import moe_train_loss, recipe_from_table
+
+    sh = shape(regime, N)
+
+    def run(j):
+        if np.isnan(loss[w, j]).all():
+            recipe = recipe_from_table(table, sh, base, lr=float(2.0 ** log2_lr[j]))
+            loss[w, j] = moe_train_loss(sh, recipe, replicas=sizes["seeds"], batch=32,
+                                        steps=sizes["steps"], last=10, seed=child, xp=xp)
+
+    lo, hi = max(start - 1, 0), min(start + 1, len(log2_lr) - 1)
+    for j in range(lo, hi + 1):
+        run(j)
+    while True:
+        mean = loss[w, lo:hi + 1].mean(axis=1)
+        best = lo + int(np.argmin(np.where(np.isfinite(mean), mean, np.inf)))
+        if best == lo and lo > 0:
+            lo -= 1
+            run(lo)
+        elif best == hi and hi < len(log2_lr) - 1 and np.isfinite(mean[-1]):
+            hi += 1
+            run(hi)
+        else:
+            break
+    return best
 
 
 def optimum_log2_lr(log2_lr, mean_loss) -> tuple[float, bool]:
@@ -689,8 +779,10 @@ def _register_transfer(parameterization: str):
                    "over widths of the optimal log2 learning rate (SGD, MoE MLP, teacher task), "
                    f"against moe_mssp.ii.{parameterization}.lr_transfer; muP's shift is kept "
                    "beside it for information.")
-    return check(f"moe_mssp.ii.{parameterization}.lr_transfer",
-                 name=f"moe_mssp.ii.{parameterization}.lr_transfer", quick_seconds=4.0)(run)
+    return check(f"moe_mssp.ii.{parameterization}.lr_transfer", gpu=True,
+                 name=f"moe_mssp.ii.{parameterization}.lr_transfer",
+                 quick_seconds=QUICK_SECONDS.get(
+                     f"moe_mssp.ii.{parameterization}.lr_transfer", 4.0))(run)
 
 
 _register_transfer("mssp")
@@ -730,8 +822,10 @@ def _register_optimal_loss(parameterization: str, doc: str):
     run.__doc__ = (f"The loss at the optimal learning rate under the {parameterization} table of "
                    "Regime II (SGD) over the width: the sign of its slope, against "
                    f"moe_mssp.ii.{parameterization}.optimal_loss_slope.\n\n{doc}")
-    return check(f"moe_mssp.ii.{parameterization}.optimal_loss_slope",
-                 name=f"moe_mssp.ii.{parameterization}.optimal_loss", quick_seconds=0.1)(run)
+    return check(f"moe_mssp.ii.{parameterization}.optimal_loss_slope", gpu=True,
+                 name=f"moe_mssp.ii.{parameterization}.optimal_loss",
+                 quick_seconds=QUICK_SECONDS.get(
+                     f"moe_mssp.ii.{parameterization}.optimal_loss", 0.1))(run)
 
 
 _register_optimal_loss("mssp", "MSSP: monotonic improvement, the slope is at most 0.")

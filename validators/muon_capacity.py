@@ -65,6 +65,16 @@ def _xp(settings: Settings):
     return require_backend("cupy").xp if settings.backend == "cupy" else np
 
 
+def _map(fn, tasks, settings: Settings) -> list:
+    """``[fn(t) for t in tasks]``: independent (d, replica) tasks on the CPU's worker threads,
+    each with one BLAS thread (:func:`~.processes.blas_threads.map_tasks`); one at a time on
+    the GPU. Every task draws from its own seed, so the numbers do not depend on the
+    schedule."""
+    from .processes.blas_threads import map_tasks
+
+    return map_tasks(fn, tasks, workers=1 if settings.backend == "cupy" else None)
+
+
 def _seed(settings: Settings, experiment: str, replica: int, d: int, *more) -> np.random.SeedSequence:
     return np.random.SeedSequence(entropy=settings.seed,
                                   spawn_key=(_EXPERIMENTS[experiment], replica, d, *more))
@@ -169,7 +179,7 @@ def _map_check(settings: Settings, lam_rule: str) -> Curve:
     )
 
 
-@check("muon_capacity.muon.map", name="muon_capacity.V0.map[lambda=0]", quick_seconds=1)
+@check("muon_capacity.muon.map", name="muon_capacity.V0.map[lambda=0]", quick_seconds=1.8)
 def map_polar(settings: Settings) -> Curve:
     """V0: the process's Muon map at lambda = 0 (the polar factor: every singular value -> 1),
     against h_lambda(sigma) = sigma/sqrt(sigma^2 + lambda^2), level ln(y/law) -> 0 to
@@ -177,7 +187,7 @@ def map_polar(settings: Settings) -> Curve:
     return _map_check(settings, "zero")
 
 
-@check("muon_capacity.muon.map", name="muon_capacity.V0.map[lambda=median sigma]", quick_seconds=0.5)
+@check("muon_capacity.muon.map", name="muon_capacity.V0.map[lambda=median sigma]", quick_seconds=1)
 def map_floor(settings: Settings) -> Curve:
     """V0: the process's Muon map at lambda = the median singular value of G (half the
     singular values below the floor, mapped to ~sigma/lambda), level ln(y/law) -> 0."""
@@ -213,38 +223,44 @@ def _one_step_runs(settings_key, alpha: float, c_lam: float):
     out = {m: {f: np.zeros((R, len(grid))) for f in fields} for m in ("muon", "newton")}
     out["ns"] = {f: np.zeros((R, len(grid))) for f in ("pstar", "rank", "count", "scored")}
     scan = {f: np.zeros((R, len(scan_k))) for f in ("pstar", "rank", "count", "scored")}
-    for j, d in enumerate(grid):
+
+    def task(jr):
+        j, r = jr
+        d = grid[j]
         K = int(0.6 * d ** (1 + 1 / (2 * alpha)))
         n_items = max(3 * K, 16000)
-        for r in range(R):
-            mem = A.make_memory(d, alpha, n_items, _seed(settings, "one_step", r, d), xp=xp)
-            p1 = float(mem.p[0])
-            weights = A.batch_weights(mem, None)
-            G = A.gradient(mem, weights)
-            for method in ("muon", "newton"):
-                W = A.one_step(mem, method, c_lam=c_lam, weights=weights, G=G)
-                obs = A.observe(mem, W, K)
-                pstar = A.threshold_frequency(mem.p[:K], obs.recovered)
-                out[method]["pstar"][r, j] = pstar
-                out[method]["rank"][r, j] = _rank(pstar, p1, alpha)
-                out[method]["count"][r, j] = obs.count
-                out[method]["prefix"][r, j] = max(obs.prefix, 1)
-            steps = sorted(set(scan_k) | {_NS_STEPS}) if d == scan_d else (_NS_STEPS,)
-            for k in steps:
-                W = A.one_step(mem, "newton_schulz", ns_steps=k, weights=weights, G=G)
-                res = _adaptive_threshold(mem, W, K, k_start=256)
-                if k == _NS_STEPS:
-                    for f, v in zip(("pstar", "rank", "count", "scored"), res):
-                        out["ns"][f][r, j] = v
-                if d == scan_d and k in scan_k:
-                    for f, v in zip(("pstar", "rank", "count", "scored"), res):
-                        scan[f][r, scan_k.index(k)] = v
+        mem = A.make_memory(d, alpha, n_items, _seed(settings, "one_step", r, d), xp=xp)
+        p1 = float(mem.p[0])
+        weights = A.batch_weights(mem, None)
+        G = A.gradient(mem, weights)
+        res = {}
+        for method in ("muon", "newton"):
+            W = A.one_step(mem, method, c_lam=c_lam, weights=weights, G=G)
+            obs = A.observe(mem, W, K)
+            pstar = A.threshold_frequency(mem.p[:K], obs.recovered)
+            res[method] = (pstar, _rank(pstar, p1, alpha), obs.count, max(obs.prefix, 1))
+        steps = sorted(set(scan_k) | {_NS_STEPS}) if d == scan_d else (_NS_STEPS,)
+        for k in steps:
+            W = A.one_step(mem, "newton_schulz", ns_steps=k, weights=weights, G=G)
+            res[("ns", k)] = _adaptive_threshold(mem, W, K, k_start=256)
+        return res
+
+    tasks = [(j, r) for j in reversed(range(len(grid))) for r in range(R)]  # largest first
+    for (j, r), res in zip(tasks, _map(task, tasks, settings)):
+        for method in ("muon", "newton"):
+            for f, v in zip(fields, res[method]):
+                out[method][f][r, j] = v
+        for k in scan_k if grid[j] == scan_d else ():
+            for f, v in zip(("pstar", "rank", "count", "scored"), res[("ns", k)]):
+                scan[f][r, scan_k.index(k)] = v
+        for f, v in zip(("pstar", "rank", "count", "scored"), res[("ns", _NS_STEPS)]):
+            out["ns"][f][r, j] = v
     out["scan"] = scan
     return np.array(grid, dtype=float), out
 
 
-@check("muon_capacity.muon.threshold_frequency", name="muon_capacity.V1.one_step_threshold[alpha=1.5]",
-       quick_seconds=0.2)
+@check("muon_capacity.muon.threshold_frequency", gpu=True, name="muon_capacity.V1.one_step_threshold[alpha=1.5]",
+       quick_seconds=3.2)
 def one_step_threshold(settings: Settings) -> Curve:
     """V1: one Muon step, threshold frequency p* ~ d^-(alpha + 1/2) (capacity d^(1 + 1/(2 alpha))).
 
@@ -289,8 +305,8 @@ def _muon_rank_curve(settings: Settings, predict, law_label: str) -> Curve:
     )
 
 
-@check("muon_capacity.muon.one_step_recovered", name="muon_capacity.V1.one_step_recovered[alpha=1.5]",
-       quick_seconds=0.2)
+@check("muon_capacity.muon.one_step_recovered", gpu=True, name="muon_capacity.V1.one_step_recovered[alpha=1.5]",
+       quick_seconds=3)
 def one_step_recovered(settings: Settings) -> Curve:
     """V1: one Muon step's capacity in rank units, r* = (p*/p_1)^(-1/alpha), against
     min(d^(1 + 1/(2 alpha)), B^(1/alpha)) at B = infinity (Θ̃: the ratio r*/law, hidden log
@@ -300,16 +316,16 @@ def one_step_recovered(settings: Settings) -> Curve:
     return _muon_rank_curve(settings, LawCurve(_law_points(grid, alpha=1.5)), "ratio to the law")
 
 
-@check("muon_capacity.muon.one_step_exponent", name="muon_capacity.V1.one_step_exponent[alpha=1.5]",
-       quick_seconds=10)
+@check("muon_capacity.muon.one_step_exponent", gpu=True, name="muon_capacity.V1.one_step_exponent[alpha=1.5]",
+       quick_seconds=3)
 def one_step_exponent(settings: Settings) -> Curve:
     """V1: the exponent of one Muon step's capacity in d, read on r* (same runs as V1):
     the law's value 1 + 1/(2 alpha) is the exponent of r* in d (Θ̃, hidden log power)."""
     return _muon_rank_curve(settings, LawValue(), "exponent")
 
 
-@check("muon_capacity.newton_matches_muon", name="muon_capacity.V6.newton_vs_muon[alpha=1.5]",
-       quick_seconds=0.2)
+@check("muon_capacity.newton_matches_muon", gpu=True, name="muon_capacity.V6.newton_vs_muon[alpha=1.5]",
+       quick_seconds=3)
 def newton_vs_muon(settings: Settings) -> Curve:
     """V6: one step of our damped Newton method stores Θ̃(d^(1 + 1/(2 alpha))) items, Muon's
     capacity.
@@ -344,8 +360,8 @@ def newton_vs_muon(settings: Settings) -> Curve:
     )
 
 
-@check("muon_capacity.muon.newton_schulz_recovered",
-       name="muon_capacity.V7.newton_schulz[k=5,d-scan]", quick_seconds=0.2)
+@check("muon_capacity.muon.newton_schulz_recovered", gpu=True,
+       name="muon_capacity.V7.newton_schulz[k=5,d-scan]", quick_seconds=3)
 def newton_schulz_d_scan(settings: Settings) -> Curve:
     """V7: one step of Muon orthogonalised by five Newton-Schulz steps, capacity r* against
     min(d^(1 + 1/(2 alpha)), 3.4445^(k (2 alpha - 1)/(2 alpha^2)) d^(1/alpha)) over d (same
@@ -375,8 +391,8 @@ def newton_schulz_d_scan(settings: Settings) -> Curve:
     )
 
 
-@check("muon_capacity.muon.newton_schulz_recovered",
-       name="muon_capacity.V7.newton_schulz[k=1-5,d=362]", quick_seconds=0.2)
+@check("muon_capacity.muon.newton_schulz_recovered", gpu=True,
+       name="muon_capacity.V7.newton_schulz[k=1-5,d=362]", quick_seconds=3)
 def newton_schulz_k_scan(settings: Settings) -> Curve:
     """V7: the Newton-Schulz Muon capacity against the number of steps k = 1-5 at fixed d,
     on the law's Newton-Schulz branch (3.4445^k below d^alpha, from k = 1, nearly SGD, to two
@@ -440,11 +456,13 @@ def _sgd_runs(settings_key, alpha: float):
     K, pool = _SGD_ALPHAS[alpha]["K"], _SGD_ALPHAS[alpha]["pool"]
     xp = _xp(settings)
     out = {f: np.zeros((R, len(grid))) for f in ("pstar", "rank", "count", "prefix")}
-    for r in range(R):
+
+    def task(r):
         tops = [A.make_memory(grid[-1], alpha, _SGD_ITEMS,
                               _seed(settings, "sgd", r, grid[-1], int(10 * alpha), m), xp=xp)
                 for m in range(pool)]
-        for j, d in enumerate(grid):
+        res = []
+        for d in grid:
             ps, recs, counts, prefixes = [], [], [], []
             for top in tops:
                 mem = top if d == grid[-1] else A.restrict(top, d)
@@ -454,10 +472,14 @@ def _sgd_runs(settings_key, alpha: float):
                 counts.append(obs.count)
                 prefixes.append(max(obs.prefix, 1))
             pstar = A.threshold_frequency(np.concatenate(ps), np.concatenate(recs))
-            out["pstar"][r, j] = pstar
-            out["rank"][r, j] = _rank(pstar, float(tops[0].p[0]), alpha)
-            out["count"][r, j] = np.mean(counts)
-            out["prefix"][r, j] = np.mean(prefixes)
+            res.append((pstar, _rank(pstar, float(tops[0].p[0]), alpha), np.mean(counts),
+                        np.mean(prefixes)))
+        return res
+
+    for r, res in enumerate(_map(task, range(R), settings)):
+        for j, values in enumerate(res):
+            for f, v in zip(("pstar", "rank", "count", "prefix"), values):
+                out[f][r, j] = v
     return np.array(grid, dtype=float), out
 
 
@@ -482,8 +504,8 @@ def _sgd_curve(settings: Settings, alpha: float, observable: str, predict, point
     )
 
 
-@check("muon_capacity.sgd.threshold_frequency", name="muon_capacity.V2.sgd_threshold[alpha=1.1]",
-       quick_seconds=0.2)
+@check("muon_capacity.sgd.threshold_frequency", gpu=True, name="muon_capacity.V2.sgd_threshold[alpha=1.1]",
+       quick_seconds=0.9)
 def sgd_threshold(settings: Settings) -> Curve:
     """V2: one SGD step, threshold frequency p* ~ d^-1/2 (our asymptotic hypothesis, Θ: no
     hidden log). Eight replicas on d = 256-4096 at quick sizes; ``--full`` runs 16 on
@@ -499,8 +521,8 @@ def _two_term(settings: Settings, alpha: float) -> Curve:
         {"alpha": alpha, "N": _SGD_ITEMS}, "threshold frequency p*")
 
 
-@check("muon_capacity.sgd.threshold_frequency_two_term",
-       name="muon_capacity.V2.sgd_threshold_two_term[alpha=1.1]", quick_seconds=0.2)
+@check("muon_capacity.sgd.threshold_frequency_two_term", gpu=True,
+       name="muon_capacity.V2.sgd_threshold_two_term[alpha=1.1]", quick_seconds=0.9)
 def sgd_two_term_flat(settings: Settings) -> Curve:
     """V2: p* of one SGD step against the two-term law p_1/sqrt(d) + sqrt(2 ln N) ||p||_2/d at
     alpha = 1.1 (a flat head: many head items compete). Θ: the ratio p*/law has log-slope
@@ -508,8 +530,8 @@ def sgd_two_term_flat(settings: Settings) -> Curve:
     return _two_term(settings, 1.1)
 
 
-@check("muon_capacity.sgd.threshold_frequency_two_term",
-       name="muon_capacity.V2.sgd_threshold_two_term[alpha=2]", quick_seconds=0.2)
+@check("muon_capacity.sgd.threshold_frequency_two_term", gpu=True,
+       name="muon_capacity.V2.sgd_threshold_two_term[alpha=2]", quick_seconds=2.8)
 def sgd_two_term_steep(settings: Settings) -> Curve:
     """V2: the two-term law at alpha = 2 (a steep head: the generic term is comparable to the
     head term at d = 256-4096, where the plain slope of p* is near -0.65). Eight replicas,
@@ -517,8 +539,8 @@ def sgd_two_term_steep(settings: Settings) -> Curve:
     return _two_term(settings, 2.0)
 
 
-@check("muon_capacity.sgd.one_step_recovered", name="muon_capacity.V2.sgd_one_step_recovered[alpha=1.1]",
-       quick_seconds=1.5)
+@check("muon_capacity.sgd.one_step_recovered", gpu=True, name="muon_capacity.V2.sgd_one_step_recovered[alpha=1.1]",
+       quick_seconds=0.9)
 def sgd_one_step_recovered(settings: Settings) -> Curve:
     """V2: one SGD step's capacity in rank units r* = (p*/p_1)^(-1/alpha) against
     min(d^(1/(2 alpha)), B^(1/alpha)) at B = infinity (Θ̃: ratio, hidden log power; runs of
@@ -528,8 +550,8 @@ def sgd_one_step_recovered(settings: Settings) -> Curve:
                       "SGD capacity r* = (p*/p_1)^(-1/alpha)")
 
 
-@check("muon_capacity.sgd.one_step_exponent", name="muon_capacity.V2.sgd_one_step_exponent[alpha=2]",
-       quick_seconds=3)
+@check("muon_capacity.sgd.one_step_exponent", gpu=True, name="muon_capacity.V2.sgd_one_step_exponent[alpha=2]",
+       quick_seconds=2.7)
 def sgd_one_step_exponent(settings: Settings) -> Curve:
     """V2: the exponent of one SGD step's capacity in d, 1/(2 alpha), read on r* at alpha = 2
     (runs of the two-term check; Θ̃, hidden log power). Inconclusive at CPU sizes; fails an
@@ -611,30 +633,35 @@ def _multi_step_runs(settings_key, steps: int):
     out = {k: np.zeros((R, len(grid), steps))
            for k in ("pstar", "rank", "count", "prefix", "mass", "mass_inf")}
     out.update({k: np.zeros((R, len(grid))) for k in ("loss", "eta_star", "loss_star")})
-    for j, d in enumerate(grid):
+
+    def task(jr):
+        j, r = jr
+        d = grid[j]
         K = int(0.12 * d ** (2 - r_**steps))
         n_items = max(3 * K, 16000)
         eta = math.sqrt(d)
-        for r in range(R):
-            mem = A.make_memory(d, alpha, n_items, _seed(settings, "multi_step", r, d), xp=xp)
-            memories = {}
+        mem = A.make_memory(d, alpha, n_items, _seed(settings, "multi_step", r, d), xp=xp)
+        memories = {}
 
-            def keep(t, W, obs, memories=memories):
-                memories[t] = W
+        def keep(t, W, obs):
+            memories[t] = W
 
-            runs = A.multi_step(mem, steps, K, c_lam=c_lam, kappa=kappa, eta=eta, on_step=keep)
-            for t, obs in enumerate(runs):
-                pstar = A.threshold_frequency(mem.p[:K], obs.recovered)
-                out["pstar"][r, j, t] = pstar
-                out["rank"][r, j, t] = _rank(pstar, float(mem.p[0]), alpha)
-                out["count"][r, j, t] = obs.count
-                out["prefix"][r, j, t] = max(obs.prefix, 1)
-                out["mass"][r, j, t] = obs.mass_unrec
-                out["mass_inf"][r, j, t] = obs.mass_unrec_inf
-            scan, at_eta = _population_loss(mem, memories[steps], eta, K)
-            out["loss"][r, j] = at_eta
-            out["eta_star"][r, j] = _eta_star(scan)
-            out["loss_star"][r, j] = float(scan.min())
+        runs = A.multi_step(mem, steps, K, c_lam=c_lam, kappa=kappa, eta=eta, on_step=keep)
+        per_step = []
+        for obs in runs:
+            pstar = A.threshold_frequency(mem.p[:K], obs.recovered)
+            per_step.append((pstar, _rank(pstar, float(mem.p[0]), alpha), obs.count,
+                             max(obs.prefix, 1), obs.mass_unrec, obs.mass_unrec_inf))
+        scan, at_eta = _population_loss(mem, memories[steps], eta, K)
+        return per_step, (at_eta, _eta_star(scan), float(scan.min()))
+
+    tasks = [(j, r) for j in reversed(range(len(grid))) for r in range(R)]
+    for (j, r), (per_step, last) in zip(tasks, _map(task, tasks, settings)):
+        for t, values in enumerate(per_step):
+            for k, v in zip(("pstar", "rank", "count", "prefix", "mass", "mass_inf"), values):
+                out[k][r, j, t] = v
+        for k, v in zip(("loss", "eta_star", "loss_star"), last):
+            out[k][r, j] = v
     return np.array(grid, dtype=float), out
 
 
@@ -664,8 +691,8 @@ def _multi_step_threshold(settings: Settings, t: int, steps: int | None = None) 
     )
 
 
-@check("muon_capacity.muon.multi_step_threshold_frequency", name="muon_capacity.V4.multi_step_threshold[t=2]",
-       quick_seconds=6)
+@check("muon_capacity.muon.multi_step_threshold_frequency", gpu=True, name="muon_capacity.V4.multi_step_threshold[t=2]",
+       quick_seconds=2.2)
 def multi_step_threshold_2(settings: Settings) -> Curve:
     """V4: after t = 2 thresholded Muon steps, p* ~ d^-(alpha a_2), a_2 = 2 - (1 - 1/(2 alpha))^2.
 
@@ -706,7 +733,7 @@ def _mass_check(settings: Settings, t: int) -> Curve:
     )
 
 
-@check("muon_capacity.muon.unrecovered_mass", name="muon_capacity.V5.unrecovered_mass[t=1]", quick_seconds=0.2)
+@check("muon_capacity.muon.unrecovered_mass", gpu=True, name="muon_capacity.V5.unrecovered_mass[t=1]", quick_seconds=2.2)
 def unrecovered_mass(settings: Settings) -> Curve:
     """V5: the unrecovered frequency mass after t steps scales like d_t^(1 - alpha) (Θ̃).
 
@@ -716,8 +743,8 @@ def unrecovered_mass(settings: Settings) -> Curve:
     return _mass_check(settings, 1)
 
 
-@check("muon_capacity.muon.multi_step_recovered", name="muon_capacity.V8.multi_step_recovered[t=2]",
-       quick_seconds=0.2)
+@check("muon_capacity.muon.multi_step_recovered", gpu=True, name="muon_capacity.V8.multi_step_recovered[t=2]",
+       quick_seconds=2.2)
 def multi_step_recovered(settings: Settings) -> Curve:
     """V8: the capacity in rank units r*_t = (p*_t/p_1)^(-1/alpha) after t = 2 thresholded
     steps, against min(d^(2 - (1 - 1/(2 alpha))^t), B^(1/alpha)) at B = infinity (Θ̃: ratio,
@@ -734,8 +761,8 @@ def multi_step_recovered(settings: Settings) -> Curve:
     )
 
 
-@check("muon_capacity.muon.multi_step_exponent", name="muon_capacity.V8.multi_step_exponent[t=1]",
-       quick_seconds=0.2)
+@check("muon_capacity.muon.multi_step_exponent", gpu=True, name="muon_capacity.V8.multi_step_exponent[t=1]",
+       quick_seconds=2.1)
 def multi_step_exponent(settings: Settings) -> Curve:
     """V8: the exponent a_1 = 2 - (1 - 1/(2 alpha)) of the capacity after the first thresholded
     step (floor lambda_0 of the schedule), read on r*_1 (runs of V4; Θ̃, hidden log power)."""
@@ -750,8 +777,8 @@ def multi_step_exponent(settings: Settings) -> Curve:
     )
 
 
-@check("muon_capacity.muon.multi_step_loss", name="muon_capacity.V9.multi_step_loss[t=2]",
-       quick_seconds=0.2)
+@check("muon_capacity.muon.multi_step_loss", gpu=True, name="muon_capacity.V9.multi_step_loss[t=2]",
+       quick_seconds=2.2)
 def multi_step_loss(settings: Settings) -> Curve:
     """V9: the population cross-entropy after t = 2 thresholded Muon steps with the schedule's
     learning rate sqrt(d), against the bound d_t^(1 - alpha) (an upper bound up to logs: the
@@ -801,20 +828,29 @@ def _information_runs(settings_key):
     R = 5 if settings.full else 3
     xp = _xp(settings)
     out = {k: np.zeros((R, len(grid), steps)) for k in ("rank", "count")}
-    for j, d in enumerate(grid):
+
+    def task(jr):
+        j, r = jr
+        d = grid[j]
         K = int(_INFO["c_K"] * d**2)
         n_items = max(3 * K, 2000)
-        for r in range(R):
-            mem = A.make_memory(d, alpha, n_items, _seed(settings, "information", r, d), xp=xp)
-            for t, obs in enumerate(A.multi_step(mem, steps, K, c_lam=_MS["c_lam"], kappa=_MS["kappa"])):
-                pstar = A.threshold_frequency(mem.p[:K], obs.recovered)
-                out["rank"][r, j, t] = _rank(pstar, float(mem.p[0]), alpha)
-                out["count"][r, j, t] = obs.count
+        mem = A.make_memory(d, alpha, n_items, _seed(settings, "information", r, d), xp=xp)
+        res = []
+        for obs in A.multi_step(mem, steps, K, c_lam=_MS["c_lam"], kappa=_MS["kappa"]):
+            pstar = A.threshold_frequency(mem.p[:K], obs.recovered)
+            res.append((_rank(pstar, float(mem.p[0]), alpha), obs.count))
+        return res
+
+    tasks = [(j, r) for j in reversed(range(len(grid))) for r in range(R)]
+    for (j, r), res in zip(tasks, _map(task, tasks, settings)):
+        for t, (rank, count) in enumerate(res):
+            out["rank"][r, j, t] = rank
+            out["count"][r, j, t] = count
     return np.array(grid, dtype=float), out
 
 
-@check("muon_capacity.information_limit", name="muon_capacity.V11.information_limit[t=6]",
-       quick_seconds=2)
+@check("muon_capacity.information_limit", gpu=True, name="muon_capacity.V11.information_limit[t=6]",
+       quick_seconds=2.4)
 def information_limit(settings: Settings) -> Curve:
     """V11: the capacity the thresholded steps converge to grows like d^2 (Θ̃, hidden log
     power). Six steps at d = 45-181 (the capacity stops growing after 3-4 steps at these d:
@@ -901,22 +937,31 @@ def _batch_runs(settings_key, method: str, size_name: str):
     xp = _xp(settings)
     pstar = np.zeros((R, len(grid), Bs.size))
     prefix = np.zeros_like(pstar)
-    for j, d in enumerate(grid):
+
+    def task(jr):
+        j, r = jr
+        d = grid[j]
         if method == "muon":
             K, floor = int(0.6 * d ** (1 + 1 / (2 * alpha))), 64
             n_items = max(3 * K, size["min_items"])
         else:
             K, floor, n_items = 200, 32, _SGD_BATCH_ITEMS
-        for r in range(R):
-            mem = A.make_memory(d, alpha, n_items, _seed(settings, f"batch_{method}", r, d), xp=xp)
-            for b, B in enumerate(Bs):
-                k_b = _scored(mem.p, int(B), K, floor)
-                if method == "muon":
-                    obs = A.observe(mem, A.one_step(mem, "muon", B=int(B), c_lam=c_lam), k_b)
-                else:
-                    obs = A.observe(mem, None, k_b, sgd_weights=A.batch_weights(mem, int(B)))
-                pstar[r, j, b] = A.threshold_frequency(mem.p[:k_b], obs.recovered)
-                prefix[r, j, b] = max(obs.prefix, 1)
+        mem = A.make_memory(d, alpha, n_items, _seed(settings, f"batch_{method}", r, d), xp=xp)
+        res = []
+        for B in Bs:  # the batches of one memory in order: they share its generator
+            k_b = _scored(mem.p, int(B), K, floor)
+            if method == "muon":
+                obs = A.observe(mem, A.one_step(mem, "muon", B=int(B), c_lam=c_lam), k_b)
+            else:
+                obs = A.observe(mem, None, k_b, sgd_weights=A.batch_weights(mem, int(B)))
+            res.append((A.threshold_frequency(mem.p[:k_b], obs.recovered), max(obs.prefix, 1)))
+        return res
+
+    tasks = [(j, r) for j in reversed(range(len(grid))) for r in range(R)]
+    for (j, r), res in zip(tasks, _map(task, tasks, settings)):
+        for b, (ps, pre) in enumerate(res):
+            pstar[r, j, b] = ps
+            prefix[r, j, b] = pre
     return np.array(grid, dtype=float), Bs.astype(float), pstar, prefix
 
 
@@ -1008,8 +1053,8 @@ def _critical_batch(settings: Settings, method: str, size_name: str | None = Non
     )
 
 
-@check("muon_capacity.muon.critical_batch", name="muon_capacity.V3.critical_batch[muon,alpha=1.5]",
-       quick_seconds=2)
+@check("muon_capacity.muon.critical_batch", gpu=True, name="muon_capacity.V3.critical_batch[muon,alpha=1.5]",
+       quick_seconds=2.7, full_size="d = 256..1024, 5 replicas, B/d^(1+1/(2 alpha)) in [2, 6]", h100_seconds=120)
 def muon_critical_batch(settings: Settings) -> Curve:
     """V3: the critical batch of one Muon step grows like d^(alpha + 1/2) (Θ̃), from
     B^(1/alpha) = d^(1 + 1/(2 alpha)), the crossing of the one-step capacity's branches.
@@ -1023,8 +1068,8 @@ def muon_critical_batch(settings: Settings) -> Curve:
     return _critical_batch(settings, "muon")
 
 
-@check("muon_capacity.sgd.critical_batch", name="muon_capacity.V3.critical_batch[sgd,alpha=1.1]",
-       quick_seconds=2.5)
+@check("muon_capacity.sgd.critical_batch", gpu=True, name="muon_capacity.V3.critical_batch[sgd,alpha=1.1]",
+       quick_seconds=3.4, full_size="d = 256..4096, 16 replicas", h100_seconds=60)
 def sgd_critical_batch(settings: Settings) -> Curve:
     """V3: the critical batch of one SGD step grows like sqrt(d), independent of alpha (our
     hypothesis, Θ̃). Declared log power 0 (``_SGD_BATCH_LOG_REASON``): at a fixed N the

@@ -97,6 +97,16 @@ def recipe(parameterization: str, optimizer: str, n: int, n0: int, *, n2=None, d
 # ------------------------------------------------------------------------------ table entries
 
 
+def _map(fn, indices, backend: str) -> list:
+    """``[fn(i) for i in indices]``, the largest grid points first on the CPU's worker threads
+    (one BLAS thread each); in order, one at a time, on the GPU."""
+    from .processes.blas_threads import map_tasks
+
+    order = list(reversed(list(indices)))
+    done = dict(zip(order, map_tasks(fn, order, workers=1 if backend == "cupy" else None)))
+    return [done[i] for i in sorted(done)]
+
+
 @functools.lru_cache(maxsize=16)
 def entry_run(sweep: str, optimizer: str, parameterization: str = "mup", seed: int = 0,
               full: bool = False, backend: str = "numpy") -> dict:
@@ -114,13 +124,18 @@ def entry_run(sweep: str, optimizer: str, parameterization: str = "mup", seed: i
     R = ENTRY_REPLICAS[bool(full)]
     root = np.random.SeedSequence([seed, 5, 7, {"sgd": 1, "adam": 2}[optimizer],
                                    list(SWEEPS).index(sweep)])
-    runs, shapes = [], []
-    for w, child in zip(grid, root.spawn(len(grid))):
-        d, n, m = to_shape(w)
-        var, lr = recipe(parameterization, optimizer, n, n0, n2=m, d=d, n2_0=m0, d0=d0)
-        runs.append(mlp_coordinates(MLPShape(d, n, C, n2=m), var, lr, optimizer=optimizer,
-                                    replicas=R, steps=1, seed=child, xp=xp))
-        shapes.append((d, n, m))
+    shapes = [to_shape(w) for w in grid]
+    recipes = [recipe(parameterization, optimizer, n, n0, n2=m, d=d, n2_0=m0, d0=d0)
+               for d, n, m in shapes]
+    children = root.spawn(len(grid))
+
+    def point(i):  # independent grid points (own seeds): worker threads on the CPU
+        d, n, m = shapes[i]
+        var, lr = recipes[i]
+        return mlp_coordinates(MLPShape(d, n, C, n2=m), var, lr, optimizer=optimizer,
+                               replicas=R, steps=1, seed=children[i], xp=xp)
+
+    runs = _map(point, range(len(grid)), backend)
     out = {key: np.stack([r[key] for r in runs], axis=1) for key in runs[0]}
     out["x"] = np.array(grid, dtype=float)
     out["shapes"] = tuple(shapes)
@@ -176,6 +191,20 @@ def entry_curve(key: str, sweep: str, settings: Settings, parameterization: str 
     )
 
 
+#: Quick-run seconds per check, measured (CPU seconds of one core, numba backend, seed 0;
+#: a shared simulation's cost split over the checks that read it): the engine's estimates.
+QUICK_SECONDS = {
+    "mup.hidden.init_var[fan_in]": 0.1, "mup.hidden.init_var[square]": 0.1,
+    "mup.hidden.lr_adam[fan_in]": 0.4, "mup.hidden.lr_adam[square]": 0.2,
+    "mup.hidden.lr_sgd[fan_in]": 0.1, "mup.hidden.lr_sgd[fan_out]": 0.1,
+    "mup.hidden.lr_sgd[square]": 0.1, "mup.input.init_var[input_dim]": 0.1,
+    "mup.input.init_var[square]": 0.1, "mup.input.lr_adam[square]": 0.3,
+    "mup.input.lr_sgd[square]": 0.1, "mup.output.init_var[fan_out]": 0.1,
+    "mup.output.init_var[square]": 0.1, "mup.output.lr_adam[square]": 0.3,
+    "mup.output.lr_sgd[fan_out]": 0.1, "mup.output.lr_sgd[square]": 0.1,
+}
+
+
 #: Where each entry is checked: the sweeps along which the law's expression is meaningful.
 ENTRY_SWEEPS = {
     "mup.input.init_var": ("square", "input_dim"),
@@ -196,7 +225,8 @@ def _register_entry(key: str, sweep: str):
 
     run.__doc__ = (f"The table entry {key} along the {_SWEEP_TEXT[sweep]}, measured with an "
                    "independent recipe before any update (see the module docstring).")
-    return check(key, name=f"{key}[{sweep}]", quick_seconds=0.5)(run)
+    return check(key, name=f"{key}[{sweep}]", gpu=True,
+                 quick_seconds=QUICK_SECONDS.get(f"{key}[{sweep}]", 0.5))(run)
 
 
 for _key, _sweeps in ENTRY_SWEEPS.items():
@@ -217,12 +247,16 @@ def simulate(parameterization: str, optimizer: str, seed: int = 0, full: bool = 
     xp = get_backend("cupy" if backend == "cupy" else "numpy").xp
     grid = _grid(full)
     root = np.random.SeedSequence([seed, 5, {"sgd": 1, "adam": 2}[optimizer]])
-    rows = []
-    for n, child in zip(grid, root.spawn(len(grid))):
-        var, lr = recipe(parameterization, optimizer, n, grid[0])
-        out = mlp_coord_check(MLPShape(D, n, C), var, lr, optimizer=optimizer,
-                              replicas=32 if full else REPLICAS, steps=3, seed=child, xp=xp)
-        rows.append(out["hidden"])
+    recipes = [recipe(parameterization, optimizer, n, grid[0]) for n in grid]
+    children = root.spawn(len(grid))
+
+    def point(i):  # independent widths (own seeds): worker threads on the CPU
+        var, lr = recipes[i]
+        return mlp_coord_check(MLPShape(D, grid[i], C), var, lr, optimizer=optimizer,
+                               replicas=32 if full else REPLICAS, steps=3, seed=children[i],
+                               xp=xp)["hidden"]
+
+    rows = _map(point, range(len(grid)), backend)
     return np.array(grid, dtype=float), np.stack(rows, axis=1)
 
 
@@ -242,13 +276,13 @@ def measure(optimizer: str, settings: Settings, data_parameterization: str = "mu
     )
 
 
-@check("mup.hidden.max_update", name="mup.coord_check.sgd", quick_seconds=3.0)
+@check("mup.hidden.max_update", name="mup.coord_check.sgd", quick_seconds=3.9, gpu=True)
 def coord_check_sgd(settings: Settings) -> Curve:
     """Width-independent hidden-coordinate updates under the TP5 μP table with SGD."""
     return measure("sgd", settings)
 
 
-@check("mup.hidden.max_update", name="mup.coord_check.adam", quick_seconds=60.0, full_only=True)
+@check("mup.hidden.max_update", name="mup.coord_check.adam", quick_seconds=60.0, full_only=True, gpu=True, full_size="n = 64..2048, 32 replicas", h100_seconds=60)
 def coord_check_adam(settings: Settings) -> Curve:
     """Width-independent hidden-coordinate updates under the TP5 μP table with Adam.
 

@@ -54,11 +54,14 @@ array([[1., 0.],
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 
 import numpy as np
 
 from scalinglaws.errors import DomainError, ParameterError
+
+from .blas_threads import single_blas_thread
 
 __all__ = [
     "METHODS",
@@ -184,7 +187,8 @@ def gradient(mem: Memory, weights: np.ndarray, center: bool = False):
     w = xp.asarray(weights[idx], dtype=mem.U.dtype)
     rows = xp.asarray(idx)
     Us, Es = mem.U[rows], mem.E[rows]
-    G = Us.T @ (Es * w[:, None])
+    with single_blas_thread():
+        G = Us.T @ (Es * w[:, None])
     if center:
         ubar = xp.mean(mem.U, axis=0)
         G = G - ubar[:, None] * xp.sum(Es * w[:, None], axis=0)[None, :]
@@ -193,7 +197,8 @@ def gradient(mem: Memory, weights: np.ndarray, center: bool = False):
 
 def _svd64(G, xp):
     G64 = xp.asarray(G, dtype=xp.float64)
-    return xp.linalg.svd(G64, full_matrices=False)
+    with single_blas_thread():
+        return xp.linalg.svd(G64, full_matrices=False)
 
 
 def muon_map(G, lam: float, xp=np):
@@ -229,9 +234,10 @@ def newton_schulz(G, steps: int, coeffs=NS_COEFFS, xp=np):
         raise DomainError("Newton-Schulz needs a nonzero G")
     tall = X.shape[0] > X.shape[1]
     X = (X.T if tall else X) / norm
-    for _ in range(steps):
-        A = X @ X.T
-        X = a * X + (b * A + c * (A @ A)) @ X
+    with single_blas_thread():
+        for _ in range(steps):
+            A = X @ X.T
+            X = a * X + (b * A + c * (A @ A)) @ X
     return X.T if tall else X
 
 
@@ -256,14 +262,17 @@ def newton_direction(mem: Memory, G, weights: np.ndarray, mu_rel: float = 1e-2):
     idx = np.flatnonzero(weights > 0)
     w = xp.asarray(weights[idx], dtype=xp.float64)
     Es = xp.asarray(mem.E[xp.asarray(idx)], dtype=xp.float64)
-    sigma_e = Es.T @ (Es * w[:, None])
-    evals = xp.linalg.eigvalsh(sigma_e)
+    with single_blas_thread():
+        sigma_e = Es.T @ (Es * w[:, None])
+        evals = xp.linalg.eigvalsh(sigma_e)
     mu = mu_rel * float(xp.median(evals))
     if not mu > 0:
         raise DomainError("the damping mu is not positive (median eigenvalue of Sigma_e is 0)")
     d = sigma_e.shape[0]
     # W (Sigma + mu I) = G  <=>  (Sigma + mu I) W^T = G^T (symmetric)
-    WT = xp.linalg.solve(sigma_e + mu * xp.eye(d, dtype=xp.float64), xp.asarray(G, dtype=xp.float64).T)
+    with single_blas_thread():
+        WT = xp.linalg.solve(sigma_e + mu * xp.eye(d, dtype=xp.float64),
+                             xp.asarray(G, dtype=xp.float64).T)
     return WT.T
 
 
@@ -465,6 +474,7 @@ def observe(mem: Memory, W, K: int, chunk: int = 2048, *, sgd_weights=None) -> O
     return Observation(rec, margin, int(rec.sum()), prefix, mass, float(mass_inf))
 
 
+@functools.lru_cache(maxsize=256)
 def _zipf_norms(alpha: float, n_items: int) -> tuple[float, float]:
     """(sum_{i<=N} i^-alpha, zeta(alpha)); the items beyond N of an infinite power law are never
     recovered, so their mass (zeta(alpha) - Z_N)/zeta(alpha) counts as unrecovered."""

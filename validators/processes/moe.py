@@ -141,13 +141,13 @@ def recipe_from_table(table, shape: MoEShape, base: MoEShape, *, lr: float,
     learning rate moves with the scales); Adam's epsilon likewise. ``table.flags`` supply the
     aggregation multiplier (an expression, evaluated at ``shape``) and ``shared_expert_init``.
     """
-    import sympy as sp
+    from scalinglaws.parameterization import _as_expr
 
     symbols = table.symbols
 
     def at(expr, s: MoEShape) -> float:
         values = {"N": s.N, "N_e": s.N_e, "M": s.M, "K": s.K, "D": s.D}
-        return float(sp.sympify(expr).xreplace({symbols[k]: v for k, v in values.items() if k in symbols}))
+        return float(_as_expr(expr, symbols).xreplace({symbols[k]: v for k, v in values.items() if k in symbols}))
 
     var, lrs, epss = {}, {}, {}
     for g in GROUPS:
@@ -158,7 +158,8 @@ def recipe_from_table(table, shape: MoEShape, base: MoEShape, *, lr: float,
         lrs[g] = lr * at(entries["lr"], shape) / at(entries["lr"], base)
         if "eps" in entries:
             epss[g] = eps * at(entries["eps"], shape) / at(entries["eps"], base)
-    agg_expr = sp.sympify(table.flags.get("aggregation", "1"), locals=dict(symbols))
+    # a table may come from a user's JSON file: its text goes through the restricted parser
+    agg_expr = _as_expr(table.flags.get("aggregation", "1"), symbols)
     return Recipe(var, lrs, aggregation=at(agg_expr, shape),
                   shared=bool(table.flags.get("shared_expert_init", False)),
                   optimizer=table.optimizer, eps=epss or None)
@@ -209,12 +210,27 @@ def _topk_mask(xp, r, k: int):
     M = r.shape[-1]
     if k >= M:
         return xp.ones_like(r)
-    order = xp.argsort(-r, axis=-1, kind="stable")
-    rank = xp.argsort(order, axis=-1, kind="stable")
-    return (rank < k).astype(r.dtype)
+    order = _argsort_stable(xp, -r)
+    rank = _argsort_stable(xp, order)
+    return _astype(xp, rank < k, r.dtype)
+
+
+def _argsort_stable(xp, a):
+    """Stable argsort on the last axis (``stable=True`` of the array API; ``kind="stable"``
+    for namespaces that predate it)."""
+    try:
+        return xp.argsort(a, axis=-1, stable=True)
+    except TypeError:
+        return xp.argsort(a, axis=-1, kind="stable")
+
+
+def _astype(xp, a, dtype):
+    return xp.astype(a, dtype) if hasattr(xp, "astype") else a.astype(dtype)
 
 
 def _T(xp, a):
+    if hasattr(xp, "matrix_transpose"):
+        return xp.matrix_transpose(a)
     return xp.swapaxes(a, -1, -2)
 
 
@@ -579,7 +595,8 @@ def moe_train_loss(shape: MoEShape, recipe: Recipe, *, replicas: int, batch: int
                 dead |= bad
                 # freeze diverged replicas at zero weights so they cannot overflow further
                 for g in GROUPS:
-                    keep = xp.asarray((~dead).astype(float)).reshape((-1,) + (1,) * (params[g].ndim - 1))
+                    keep = xp.reshape(xp.asarray((~dead).astype(float)),
+                                      (-1,) + (1,) * (params[g].ndim - 1))
                     params[g] = xp.where(keep > 0, params[g], 0.0)
                     grads[g] = xp.where(keep > 0, grads[g], 0.0)
                     if recipe.optimizer == "adam":
@@ -646,9 +663,9 @@ def mlp_coord_check(shape: MLPShape, var: Mapping[str, float], lr: Mapping[str, 
 
     def forward(x):
         z1 = xp.matmul(x, W["input"])
-        a1 = xp.maximum(z1, 0)
+        a1 = _relu(xp, z1)
         z2 = xp.matmul(a1, W["hidden"])
-        a2 = xp.maximum(z2, 0)
+        a2 = _relu(xp, z2)
         return z1, a1, z2, a2, xp.matmul(a2, W["output"])
 
     _, _, z2_0, _, f0 = forward(x_eval)
@@ -659,11 +676,11 @@ def mlp_coord_check(shape: MLPShape, var: Mapping[str, float], lr: Mapping[str, 
         t = xp.sign(xp.matmul(x, teacher))
         z1, a1, z2, a2, f = forward(x)
         df = (f - t) / batch
-        grads = {"output": xp.matmul(xp.swapaxes(a2, -1, -2), df)}
-        dz2 = xp.matmul(df, xp.swapaxes(W["output"], -1, -2)) * (z2 > 0)
-        grads["hidden"] = xp.matmul(xp.swapaxes(a1, -1, -2), dz2)
-        dz1 = xp.matmul(dz2, xp.swapaxes(W["hidden"], -1, -2)) * (z1 > 0)
-        grads["input"] = xp.matmul(xp.swapaxes(x, -1, -2), dz1)
+        grads = {"output": xp.matmul(_T(xp, a2), df)}
+        dz2 = _relu_back(xp, xp.matmul(df, _T(xp, W["output"])), z2)
+        grads["hidden"] = xp.matmul(_T(xp, a1), dz2)
+        dz1 = _relu_back(xp, xp.matmul(dz2, _T(xp, W["hidden"])), z1)
+        grads["input"] = xp.matmul(_T(xp, x), dz1)
         for g in W:
             if optimizer == "sgd":
                 W[g] = W[g] - lr[g] * grads[g]
@@ -680,6 +697,15 @@ def mlp_coord_check(shape: MLPShape, var: Mapping[str, float], lr: Mapping[str, 
         "output": to_numpy(_rms(xp, fT - f0)),
         "hidden_init": to_numpy(_rms(xp, z2_0)),
     }
+
+
+def _relu(xp, z):
+    return xp.where(z > 0, z, xp.zeros_like(z))
+
+
+def _relu_back(xp, dz, z):
+    """The backward signal through ReLU: ``dz`` where ``z > 0``, else 0."""
+    return xp.where(z > 0, dz, xp.zeros_like(dz))
 
 
 #: The MLP's groups: (input the group reads, output it writes).
@@ -724,9 +750,9 @@ def mlp_coordinates(shape: MLPShape, var: Mapping[str, float], lr: Mapping[str, 
 
     def forward():
         z1 = xp.matmul(x, W["input"])
-        a1 = xp.maximum(z1, 0)
+        a1 = _relu(xp, z1)
         z2 = xp.matmul(a1, W["hidden"])
-        a2 = xp.maximum(z2, 0)
+        a2 = _relu(xp, z2)
         return {"x": x, "z1": z1, "a1": a1, "z2": z2, "a2": a2, "f": xp.matmul(a2, W["output"])}
 
     s0 = forward()
@@ -742,8 +768,8 @@ def mlp_coordinates(shape: MLPShape, var: Mapping[str, float], lr: Mapping[str, 
     s = s0
     for k in range(steps):
         df = (s["f"] - target) / batch
-        dz2 = xp.matmul(df, _T(xp, W["output"])) * (s["z2"] > 0)
-        dz1 = xp.matmul(dz2, _T(xp, W["hidden"])) * (s["z1"] > 0)
+        dz2 = _relu_back(xp, xp.matmul(df, _T(xp, W["output"])), s["z2"])
+        dz1 = _relu_back(xp, xp.matmul(dz2, _T(xp, W["hidden"])), s["z1"])
         signal = {"input": dz1, "hidden": dz2, "output": df}
         for g in dims:
             a_in, _ = MLP_IO[g]
