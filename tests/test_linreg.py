@@ -498,3 +498,54 @@ def test_variance_local_slope_approaches_rate_from_below(a, b, gamma, asymptote)
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("n_sched", [1, 3])
+def test_numba_drivers_and_thread_counts_give_identical_numbers(n_sched, monkeypatch):
+    # every driver (serial, per-step prange, over-runs, adaptive default) and thread count
+    # gives the same bits: the chunked trace is added in a fixed order
+    p = L.PowerLawProblem(1.5, 2.0, d=(1 << 15) + 999, bin_width=0)
+    assert p.n_coords >= linreg_kernels._PARALLEL_MIN_COORDS
+    scheds = [L.polynomial(c / p.trace, 0.3) for c in (0.5, 0.3, 0.1)][:n_sched]
+    n = 300
+    etas = linreg_schedules._step_sizes(scheds, n)
+    rho = L.averaging_weights("uniform", n)
+    ck = L.default_checkpoints(n, 12)
+    args = (p.lam, p.mult, p.w2, p.sigma2, 2, etas, rho, ck)
+    before = numba.get_num_threads()
+    outs = []
+    old_block = linreg_kernels._BLOCK_WORK
+    try:
+        linreg_kernels._BLOCK_WORK = 16 * p.n_coords  # force many blocks, so probes happen
+        monkeypatch.setattr(linreg_kernels, "_idle_cores", lambda: True)  # probe even if loaded
+        for threads in (1, min(2, numba.config.NUMBA_NUM_THREADS)):
+            numba.set_num_threads(threads)
+            for mode in (None, False, True, "runs", "adaptive"):
+                outs.append(linreg_kernels._run_sgd_numba(*args, parallel=mode))
+    finally:
+        numba.set_num_threads(before)
+        linreg_kernels._BLOCK_WORK = old_block
+    assert len(linreg_kernels.last_log) > 10  # the adaptive driver ran in blocks
+    assert {m for m, _, _ in linreg_kernels.last_log} == {"serial", "parallel"}
+    for other in outs[1:]:
+        for x, y in zip(outs[0], other):
+            np.testing.assert_array_equal(x, y)
+    ref = L.expected_risk(p, scheds, n, checkpoints=ck, batch=2)
+    np.testing.assert_allclose(outs[0][0], np.atleast_2d(ref.risk_last), rtol=1e-10)
+    np.testing.assert_allclose(outs[0][1], np.atleast_2d(ref.risk_avg), rtol=1e-10)
+
+
+def test_sampled_draw_threads_do_not_change_the_numbers(monkeypatch):
+    from scalinglaws.validators.processes.linreg import sampled
+
+    p = L.PowerLawProblem(1.5, 2.25, d=16, sigma2=0.5, bin_width=0)
+    sched = L.constant(0.5 / p.trace)
+    runs = []
+    for threads in (1, 3):
+        monkeypatch.setattr(sampled, "DRAW_THREADS", threads)
+        runs.append(L.sample_risk(p, sched, 40, 24, seed=5, batch=2))
+    np.testing.assert_array_equal(runs[0].risk_last, runs[1].risk_last)
+    np.testing.assert_array_equal(runs[0].risk_avg, runs[1].risk_avg)
+    # and replica r's numbers do not depend on how many replicas run beside it
+    few = L.sample_risk(p, sched, 40, 5, seed=5, batch=2)
+    np.testing.assert_array_equal(few.risk_last, runs[0].risk_last[:5])

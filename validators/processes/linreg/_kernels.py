@@ -1,14 +1,32 @@
-r"""Numba kernels of the SGD expected-risk recursion (one fused compiled loop).
+r"""Numba kernels of the SGD expected-risk recursion (fused compiled loops).
 
 numba is not imported with this module: :func:`_sgd_kernels` jit-compiles the plain functions
 below on first use. :func:`_run_sgd_numba` is the ``numba_runner`` of SGD
 (:class:`~.methods._SGD`); it agrees with the numpy driver (:func:`~.recursion._run_numpy`) to
-~1e-13, and its result does not depend on the thread count.
+~1e-13, and its result does not depend on the thread count nor on the driver that ran it: every
+driver splits the coordinates into the same fixed chunks and adds the per-chunk partial sums of
+the trace in chunk order, so the serial driver, the per-step ``prange`` driver and the driver
+that runs independent schedules on different threads give bit-identical numbers.
+
+Threading (issue 20, the "thread cliff"). Within one run every step needs the trace of the
+previous one, so a per-step ``prange`` has one barrier per step. On a machine whose cores are
+busy with other work that barrier stalls (a thread descheduled for a time slice holds up every
+step: measured up to 9x slower than one thread). :func:`_run_sgd_numba` therefore
+
+* runs several schedules (``P > 1`` rows) on different threads, each one serial inside: one
+  parallel region for the whole run, no barrier per step;
+* runs a single schedule serially below ``_PARALLEL_MIN_COORDS`` coordinates, and above it in
+  blocks of steps: serially, and with the per-step driver only while the machine has idle cores
+  for its threads (1-minute load average) and a timed probe on a short block beats the serial
+  block; the probe is repeated at doubling intervals, so a machine that becomes loaded falls
+  back to one thread after one block, and a probe costs a small fraction of the run.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import time
 
 import numpy as np
 
@@ -16,13 +34,16 @@ from ..backend import require_backend
 
 _CHUNK = 2048  # coordinates per partial sum; fixed, so q does not depend on the thread count
 _PARALLEL_MIN_COORDS = 1 << 15  # below this a prange launch per step costs more than it saves
+_BLOCK_WORK = 1 << 24  # coordinate-steps per timed block of the adaptive driver (~10-20 ms)
+_FIRST_WAIT = 4  # serial blocks before the parallel driver is first probed (then doubled)
+_PROBE_FRACTION = 16  # a probe runs block // _PROBE_FRACTION steps
 
 # The numba kernels are plain functions here (numba is not imported with this module).
 # _sgd_kernels() jit-compiles them on first use; before that it points the globals below at the
 # compiled callees and at numba.prange, which numba resolves at compile time. Module-level
 # functions without closures keep numba's on-disk cache valid across processes.
 _prange = range
-_j_dot4 = _j_chunk_last = _j_chunk_avg = None
+_j_dot4 = _j_chunk_last = _j_chunk_avg = _j_block_serial = _j_trace_serial = None
 
 
 def _k_dot4(x, y):  # pragma: no cover - compiled by numba
@@ -62,23 +83,25 @@ def _k_chunk_avg(lam, ml, S, A, C, al, be, K, g, r1, r2, r3, om, r):  # pragma: 
     return _j_dot4(ml, S)
 
 
-def _k_sgd_driver(lam, ml, w2, etas, rho, do_avg, coef, inv_b, sigma2, ck, chunk, out_last, out_avg):  # pragma: no cover
-    n = lam.size
-    N = etas.size
-    S = w2.copy()
-    A = w2.copy()
-    C = w2.copy()
-    nch = (n + chunk - 1) // chunk
-    part = np.zeros(nch)
+def _k_trace(ml, X, part, chunk):  # pragma: no cover - compiled by numba
+    n = ml.size
+    nch = part.size
     for c in _prange(nch):
         lo = c * chunk
         hi = min(lo + chunk, n)
-        part[c] = _j_dot4(ml[lo:hi], S[lo:hi])
+        part[c] = _j_dot4(ml[lo:hi], X[lo:hi])
     q = 0.0
-    for c in range(nch):
+    for c in range(nch):  # fixed order: the same sum for any thread count
         q += part[c]
-    k = 0
-    for t in range(N):
+    return q
+
+
+def _k_sgd_block(lam, ml, S, A, C, part, etas, rho, t0, t1, do_avg, coef, inv_b, sigma2,
+                 ck, k, q, chunk, out_last, out_avg):  # pragma: no cover - compiled by numba
+    """Steps t0..t1-1 of one run, state (S, A, C, q, k) updated in place / returned."""
+    n = lam.size
+    nch = part.size
+    for t in range(t0, t1):
         e = etas[t]
         al = -2.0 * e
         be = coef * e * e
@@ -119,21 +142,43 @@ def _k_sgd_driver(lam, ml, w2, etas, rho, do_avg, coef, inv_b, sigma2, ck, chunk
             else:
                 out_avg[k] = 0.5 * q
             k += 1
+    return q, k
+
+
+def _k_sgd_runs(lam, ml, w2, etas, rho, do_avg, coef, inv_b, sigma2, ck, chunk,
+                out_last, out_avg):  # pragma: no cover - compiled by numba
+    """Independent runs (rows of etas) on different threads, each one serial inside."""
+    n = lam.size
+    N = etas.shape[1]
+    nch = (n + chunk - 1) // chunk
+    for p in _prange(etas.shape[0]):
+        S = w2.copy()
+        A = w2.copy()
+        C = w2.copy()
+        part = np.zeros(nch)
+        q = _j_trace_serial(ml, S, part, chunk)
+        _j_block_serial(lam, ml, S, A, C, part, etas[p], rho, 0, N, do_avg, coef, inv_b,
+                        sigma2, ck, 0, q, chunk, out_last[p], out_avg[p])
     return 0
+
+
+def _renamed(fn, g, name):
+    import types
+
+    out = types.FunctionType(fn.__code__, g, name)
+    out.__qualname__ = name
+    return out
 
 
 @functools.lru_cache(maxsize=None)
 def _sgd_kernels():
-    """Compile (once, lazily) the fused SGD recursion: a serial and a prange driver.
+    """Compile (once, lazily) the fused SGD recursion: serial and prange builds.
 
-    Both drivers split the coordinates into fixed chunks of ``_CHUNK``; each chunk returns its
-    partial sum of :math:`m_i\\lambda_i S_i` (4 interleaved accumulators, fixed order) and the
-    partials are added in chunk order. The result is therefore bit-identical for the serial
-    driver and the parallel one under any thread count. ``fastmath`` is off (IEEE float64).
+    Keys: ``"block"``/``"trace"`` (serial), ``"block_par"``/``"trace_par"`` (prange over
+    coordinate chunks, one barrier per step) and ``"runs"`` (prange over independent runs).
+    ``fastmath`` is off (IEEE float64).
     """
     require_backend("numba")
-    import types
-
     import numba
 
     g = globals()
@@ -141,40 +186,123 @@ def _sgd_kernels():
     g["_j_dot4"] = numba.njit(cache=True, inline="never")(_k_dot4)
     g["_j_chunk_last"] = numba.njit(cache=True, inline="never")(_k_chunk_last)
     g["_j_chunk_avg"] = numba.njit(cache=True, inline="never")(_k_chunk_avg)
-    serial = numba.njit(cache=True)(_k_sgd_driver)  # prange runs as range here
-    # a renamed copy, so the serial and parallel builds get separate cache entries
-    par_fn = types.FunctionType(_k_sgd_driver.__code__, g, "_k_sgd_driver_parallel")
-    par_fn.__qualname__ = "_k_sgd_driver_parallel"
-    parallel = numba.njit(cache=True, parallel=True)(par_fn)
-    return {"serial": serial, "parallel": parallel}
+    block = numba.njit(cache=True)(_k_sgd_block)  # prange runs as range here
+    trace = numba.njit(cache=True)(_k_trace)
+    g["_j_block_serial"] = block
+    g["_j_trace_serial"] = trace
+    # renamed copies, so the serial and parallel builds get separate cache entries
+    block_par = numba.njit(cache=True, parallel=True)(_renamed(_k_sgd_block, g, "_k_sgd_block_par"))
+    trace_par = numba.njit(cache=True, parallel=True)(_renamed(_k_trace, g, "_k_trace_par"))
+    runs = numba.njit(cache=True, parallel=True)(_k_sgd_runs)
+    return {"block": block, "trace": trace, "block_par": block_par, "trace_par": trace_par,
+            "runs": runs}
+
+
+def _idle_cores():
+    """Whether the machine has a core idle for each extra numba thread (1-minute load average).
+
+    Our own running thread counts about 1 in the load average.
+    """
+    from numba import get_num_threads
+
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # pragma: no cover - no load average on this platform
+        return True
+    return load + get_num_threads() - 1 <= (os.cpu_count() or 1) - 0.5
+
+
+def _adaptive_single(kernels, args, N, n):
+    """One run in timed blocks: per-step prange while it beats the serial driver, else serial.
+
+    Same numbers as either driver alone (bit for bit). Returns the per-block log
+    ``[(driver, steps, seconds), ...]`` for the benchmarks.
+    """
+    lam, ml, S, A, C, part, etas, rho, do_avg, coef, inv_b, sigma2, ck, chunk, ol, oa = args
+    q = kernels["trace"](ml, S, part, chunk)
+    k = 0
+    block = max(1, _BLOCK_WORK // max(n, 1))
+    probe = max(1, block // _PROBE_FRACTION)
+    t = 0
+    rate = {"serial": None, "parallel": None}  # seconds per step, latest block of each
+    mode, wait, backoff = "serial", _FIRST_WAIT, 2 * _FIRST_WAIT
+    log = []
+    while t < N:
+        if mode == "serial" and wait <= 0 and _idle_cores():
+            mode = "parallel"  # (re-)probe on a short block
+            t1 = min(N, t + probe)
+        else:
+            t1 = min(N, t + block)
+        drv = kernels["block_par" if mode == "parallel" else "block"]
+        t_start = time.perf_counter()
+        q, k = drv(lam, ml, S, A, C, part, etas, rho, t, t1, do_avg, coef, inv_b, sigma2, ck, k,
+                   q, chunk, ol, oa)
+        dt = time.perf_counter() - t_start
+        log.append((mode, t1 - t, dt))
+        rate[mode] = dt / (t1 - t)
+        t = t1
+        if mode == "parallel":
+            if rate["parallel"] >= rate["serial"]:
+                mode, wait, backoff = "serial", backoff, 2 * backoff
+        else:
+            wait -= 1
+            if wait <= 0 and not _idle_cores():
+                wait, backoff = backoff, 2 * backoff
+    return log
+
+
+#: per-block log of the last single-run adaptive call (driver, steps, seconds); for benchmarks
+last_log: list = []
 
 
 def _run_sgd_numba(lam, mult, w2, sigma2, batch, etas, rho, ck, parallel=None):
-    """Fused numba SGD recursion; one compiled call per row of ``etas``.
+    """Fused numba SGD recursion; ``etas`` has one row per run.
 
-    ``parallel=None`` uses the prange driver from ``_PARALLEL_MIN_COORDS`` coordinates on when
-    numba has more than one thread. On a machine whose cores are busy with other work the
-    per-step barrier of the prange driver can make it slower than the serial one; call
-    ``numba.set_num_threads(1)`` there.
+    ``parallel``: ``None`` (default) chooses by the work per step and the machine's load (see
+    the module docstring): several rows run on separate threads, one row of at least
+    ``_PARALLEL_MIN_COORDS`` coordinates runs adaptively; ``False`` forces the serial driver,
+    ``True`` the per-step prange driver for every row, ``"runs"`` the over-runs driver. The
+    numbers are the same whatever the choice and the thread count.
     """
     kernels = _sgd_kernels()
     from numba import get_num_threads as numba_threads
+
     n = lam.size
-    if parallel is None:  # numba.set_num_threads(1) selects the serial driver
-        parallel = n >= _PARALLEL_MIN_COORDS and numba_threads() > 1
-    driver = kernels["parallel" if parallel else "serial"]
     lam = np.ascontiguousarray(lam, dtype=np.float64)
     ml = np.ascontiguousarray(mult * lam, dtype=np.float64)
     w2 = np.ascontiguousarray(w2, dtype=np.float64)
     do_avg = rho is not None
     rho_arr = np.ascontiguousarray(rho if do_avg else np.zeros(1), dtype=np.float64)
     ck = np.ascontiguousarray(ck, dtype=np.int64)
-    P = etas.shape[0]
+    etas = np.ascontiguousarray(etas, dtype=np.float64)
+    P, N = etas.shape
     out_last = np.empty((P, ck.size))
     out_avg = np.empty((P, ck.size))
+    coef, inv_b, s2 = 1.0 + 1.0 / batch, 1.0 / batch, float(sigma2)
+    threads = numba_threads()
+    if parallel is None:
+        if threads > 1 and P > 1:
+            parallel = "runs"
+        elif threads > 1 and n >= _PARALLEL_MIN_COORDS:
+            parallel = "adaptive"
+        else:
+            parallel = False
+    if parallel == "runs":
+        kernels["runs"](lam, ml, w2, etas, rho_arr, do_avg, coef, inv_b, s2, ck, _CHUNK,
+                        out_last, out_avg)
+        return out_last, out_avg
+    nch = (n + _CHUNK - 1) // _CHUNK
     for p in range(P):
-        driver(
-            lam, ml, w2, np.ascontiguousarray(etas[p]), rho_arr, do_avg,
-            1.0 + 1.0 / batch, 1.0 / batch, float(sigma2), ck, _CHUNK, out_last[p], out_avg[p],
-        )
+        S, A, C = w2.copy(), w2.copy(), w2.copy()
+        part = np.zeros(nch)
+        if parallel == "adaptive":
+            global last_log
+            last_log = _adaptive_single(
+                kernels, (lam, ml, S, A, C, part, etas[p], rho_arr, do_avg, coef, inv_b, s2, ck,
+                          _CHUNK, out_last[p], out_avg[p]), N, n)
+            continue
+        key = "_par" if parallel else ""
+        q = kernels["trace" + key](ml, S, part, _CHUNK)
+        kernels["block" + key](lam, ml, S, A, C, part, etas[p], rho_arr, 0, N, do_avg, coef,
+                               inv_b, s2, ck, 0, q, _CHUNK, out_last[p], out_avg[p])
     return out_last, out_avg

@@ -131,8 +131,10 @@ def expected_risk(
     batch : int
         Minibatch size :math:`B`.
     backend : {"numpy", "numba"}
-        ``"numba"`` runs one fused compiled loop (prange over coordinate chunks above 32768
-        coordinates, with a thread-count-independent reduction); both agree to ~1e-13.
+        ``"numba"`` runs one fused compiled loop: several schedules run on separate threads;
+        one schedule of more than 32768 coordinates uses a prange over coordinate chunks only
+        while that beats one thread on the machine as loaded now (see :mod:`._kernels`); the
+        reduction is thread-count independent, and numpy and numba agree to ~1e-13.
     method : {"sgd", "hb", "asgd", "genmom"}
         The optimizer: SGD, heavy ball (:class:`_HeavyBall`), ASGD (:class:`_ASGD`) or
         generalized momentum with step-dependent coefficients (:class:`_GenMom`: SGD-M, DANA);

@@ -9,6 +9,8 @@ exact recursion (:mod:`.recursion`) at small scale.
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -76,6 +78,25 @@ def _rng_family(xp) -> str:
 
 _BLOCK_NUMBERS = 1 << 21  # random numbers per block (16 MB of float64: stays in L3)
 _MIN_CALL_NUMBERS = 2048  # but at least this many per generator call (call overhead)
+#: threads that fill the per-replica draws (numpy generators release the GIL while filling);
+#: each replica's numbers come from its own generator whatever the thread count
+DRAW_THREADS = min(4, os.cpu_count() or 1)
+
+
+def _fill(gens, view, threads):
+    """Fill ``view[r]`` from ``gens[r]`` for every replica, on ``threads`` threads."""
+    if threads <= 1 or len(gens) < 2 * threads:
+        for r, g in enumerate(gens):
+            g.standard_normal(out=view[r])
+        return
+    bounds = np.linspace(0, len(gens), threads + 1).astype(int)
+
+    def part(i):
+        for r in range(bounds[i], bounds[i + 1]):
+            gens[r].standard_normal(out=view[r])
+
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(part, range(threads)))
 
 
 def sample_risk(
@@ -178,8 +199,7 @@ def sample_risk(
                 blk = ns.stack([g.standard_normal((count, B, d + 1)) for g in gens])
             else:
                 view = buf[:, :count]
-                for r, g in enumerate(gens):
-                    g.standard_normal(out=view[r])
+                _fill(gens, view, DRAW_THREADS)
                 blk = ns.asarray(view)
             return blk[..., :d], blk[..., d]
 
