@@ -1,0 +1,273 @@
+r"""Scaling laws and weight spectra of shallow networks in the feature-learning regime.
+
+Defilippis, Xu, Girardin, Troiani, Erba, Zdeborová, Loureiro, Krzakala, *Scaling Laws and
+Spectra of Shallow Neural Networks in the Feature Learning Regime*, arXiv:2509.24882 (v2, 2026).
+
+Model. A **diagonal** two-layer network :math:`f(x) = \sum_i a_i w_i x_i` trained with weight
+decay is LASSO on :math:`\theta = a \odot w` (:math:`\min_{aw = c}(a^2 + w^2)/2 = |c|`); a
+**quadratic** network :math:`f(x) = d^{-1/2}(x^\top S x - \operatorname{tr} S)`,
+:math:`S = BB^\top`, trained with weight decay on :math:`B` is a PSD program with a trace
+(nuclear-norm) penalty, i.e. matrix compressed sensing. Teacher with a power-law profile:
+:math:`\theta^*_k = k^{-\gamma}` (diagonal), eigenvalues :math:`s_k \propto k^{-\gamma}`
+(quadratic). The paper derives, from the state evolution of AMP for LASSO and for matrix
+compressed sensing, a phase diagram of the excess-risk exponents in the (sample complexity, weight
+decay) plane and relates each phase to the spectrum of the trained weights.
+
+The laws below are the **LASSO (diagonal-network) side** of that phase diagram, in our
+normalisation (summed loss :math:`\tfrac12\sum_\mu (y_\mu - \theta\cdot x_\mu)^2 +
+\lambda\lVert\theta\rVert_1`, :math:`x \sim N(0, I_d)`, label noise :math:`\Delta`, excess risk
+:math:`R = \lVert\hat\theta - \theta^*\rVert^2`, effective threshold :math:`t \approx \lambda/n`):
+
+==========================  ===========================================  =====================
+regime (our naming)         where                                         :math:`R`
+==========================  ===========================================  =====================
+over-regularised plateau    bias-dominated, :math:`1 \ll k_t \ll n, d`    :math:`(\lambda/n)^{2-1/\gamma}`
+tuned penalty               :math:`\lambda \approx \lambda^*(n)`, k ≪ d   :math:`n^{-(1-1/(2\gamma))}` (logs)
+parametric (d-limited)      every coordinate active, :math:`n \gg d`      :math:`d\Delta/n`
+interpolation peak          :math:`\lambda \to 0^+`                       maximal at :math:`n = d`
+==========================  ===========================================  =====================
+
+with :math:`k_t = (n/\lambda)^{1/\gamma}` the number of coordinates the threshold keeps (the
+LASSO analogue of the learned rank, :data:`active_set`), and the trained weights' rank-ordered
+head :math:`|\hat\theta|_{(k)} \propto k^{-\gamma}` for :math:`k \ll k_t`.
+
+Provenance. Only the paper's abstract and first lines could be read (arXiv HTML, summary pages);
+its phase boundaries, exponent formulas, figures and normalisation were **not** read. A
+third party (emergentmind.com) quotes the paper's conjecture that the state evolution predicts
+the ERM excess risk up to a factor :math:`1 + o(1)` beyond proportional asymptotics (status
+``transcribed``); the diagonal-network/LASSO equivalence is stated in the abstract and in
+third-party summaries (``transcribed``). Every exponent is **our** derivation from the LASSO
+state evolution (heuristic balance of bias and variance of the soft threshold, see
+``scalinglaws.derivations.shallow_phases``), confirmed by our state-evolution runs
+(``derived``); the interpolation-peak location is ours from the state evolution (``hypothesis``).
+Whether the paper's phase diagram uses the same scalings (it likely writes :math:`n = d^{\ell}`,
+:math:`\lambda = d^{\kappa}`) is unverified: translate before comparing with its figures.
+
+Of the quadratic network only the equivalence with the trace-penalised PSD program is encoded
+(:data:`quadratic_equivalence`). Not encoded (not done): its exponents, the learned-rank exponent
+:math:`\rho_{\mathrm{eff}}` and the eigenvalue-density tail of the trained :math:`S`; the
+process module has the PSD ERM (:func:`scalinglaws.validators.processes.lasso.psd_erm`) for a
+later check.
+"""
+
+from sympy import Integer, Interval, Rational, oo
+
+from scalinglaws.law import Paper
+
+__all__ = ["paper"]
+
+paper = Paper(
+    "shallow_phases",
+    arxiv="2509.24882",
+    version=2,
+    title="Scaling Laws and Spectra of Shallow Neural Networks in the Feature Learning Regime",
+    authors="Defilippis, Xu, Girardin, Troiani, Erba, Zdeborová, Loureiro, Krzakala",
+    year=2025,
+    summary=(
+        "Diagonal networks with weight decay are LASSO and quadratic networks are nuclear-norm "
+        "matrix compressed sensing; their state evolution gives a phase diagram of excess-risk "
+        "exponents in (sample complexity, weight decay), tied to the spectrum of the trained "
+        "weights (power-law heads, rank shrinking with the decay)."
+    ),
+    conventions=(
+        "Our normalisation (the paper's was not read): x ~ N(0, I_d), y = theta*.x + sqrt(Delta) "
+        "xi, teacher theta*_k = k^-gamma (k = 1..d, unnormalised, random signs), n samples; LASSO "
+        "objective with the loss SUMMED over samples, 1/2 sum_mu (y_mu - theta.x_mu)^2 + lam "
+        "||theta||_1 (a per-sample mean loss has penalty lam/n); excess risk R = ||theta_hat - "
+        "theta*||^2 (= test MSE minus Delta). Diagonal network f(x) = sum_i a_i w_i x_i with decay "
+        "lam/2 (||a||^2 + ||w||^2). Predictions from the LASSO state evolution at finite d "
+        "(scalinglaws.validators.processes.lasso)."
+    ),
+)
+
+gamma = paper.param(
+    "gamma", "teacher power-law exponent, theta*_k = k^-gamma (||theta*|| finite: gamma > 1/2)",
+    domain=Interval.open(Rational(1, 2), oo), latex=r"\gamma",
+)
+n = paper.param("n", "number of samples", latex="n")
+lam = paper.param("lam", "weight decay / LASSO penalty (summed-loss convention)",
+                  latex=r"\lambda")
+d = paper.param("d", "input dimension (width of the diagonal network)", latex="d")
+Delta = paper.param("Delta", "label-noise variance", domain=Interval(0, oo), latex=r"\Delta")
+k = paper.param("k", "rank index of the sorted trained weights |theta_hat|_(k)", latex="k")
+
+_SE = ("Our derivation from the LASSO state evolution (soft threshold at t ~ lam/n on "
+       "theta*_k + tau Z): not read in the paper, whose phase-diagram formulas were not "
+       "available; see derivations.shallow_phases")
+
+lasso_equivalence = paper.law(
+    "lasso_equivalence",
+    quantity=(
+        "minimum of the diagonal-network objective 1/2 sum (y - sum_i a_i w_i x_i)^2 + lam/2 "
+        "(||a||^2 + ||w||^2), as a fraction of the LASSO minimum with penalty lam ||theta||_1"
+    ),
+    symbol=r"\min L_{\mathrm{diag}} / \min L_{\mathrm{LASSO}}",
+    expr=Integer(1),
+    kind="exact",
+    where="abstract ('leveraging connections with ... LASSO') and third-party summaries; the "
+          "reduction min_{a w = c} (a^2 + w^2)/2 = |c| (AM-GM) is ours",
+    status="transcribed",
+    tags={"equivalence", "diagonal", "lasso"},
+    notes=(
+        "Read only in the abstract and secondary summaries; the one-line proof (AM-GM per "
+        "coordinate) is ours. Checked by training the diagonal network (L-BFGS on (a, w) from a "
+        "random start) and solving the LASSO by FISTA on the same data."
+    ),
+)
+
+quadratic_equivalence = paper.law(
+    "quadratic_equivalence",
+    quantity=(
+        "minimum over B (width m >= d, second layer fixed) of the quadratic-network objective "
+        "d^-2 sum (y - (x^T B B^T x - ||B||_F^2)/sqrt(d))^2 + lam ||B||_F^2 / d, as a fraction "
+        "of the minimum of the convex PSD program with the trace (nuclear-norm) penalty "
+        "lam tr(S)/d"
+    ),
+    symbol=r"\min L_{\mathrm{quad}} / \min L_{\mathrm{PSD}}",
+    expr=Integer(1),
+    kind="exact",
+    where="abstract ('connections with matrix compressed sensing') and third-party summaries; "
+          "the reduction ||B||_F^2 = tr(B B^T), S = B B^T for m >= d (Burer-Monteiro) is ours",
+    status="transcribed",
+    tags={"equivalence", "quadratic", "nuclear_norm"},
+    notes=(
+        "Normalisation (1/d^2 loss, lam tr S / d) from the same group's follow-up code "
+        "(SPOC-group/WidthQuadraticNetworks, as transcribed in our digest), not from this paper. "
+        "Needs the second layer fixed and decay on the first layer only; with a trained readout "
+        "under decay the induced penalty is a Schatten-2/3 quasi-norm instead. Checked at d = 6: "
+        "L-BFGS on B against accelerated proximal gradient with eigenvalue soft-thresholding."
+    ),
+)
+
+se_conjecture = paper.law(
+    "se_conjecture",
+    quantity=(
+        "ratio of the ERM excess risk of LASSO (= the diagonal network) to the state-evolution "
+        "prediction R_{n,d}, at finite n, d (beyond proportional asymptotics)"
+    ),
+    symbol=r"R(\hat\theta) / \mathsf{R}_{n,d}",
+    expr=Integer(1),
+    kind="exact",
+    where="Section 'Non-asymptotic state evolution', Conjecture (diagonal networks), as quoted "
+          "by emergentmind.com; not read first-hand",
+    status="transcribed",
+    tags={"state_evolution", "conjecture", "lasso"},
+    notes=(
+        "The paper states this as a conjecture (probability 1 - o(1), multiplicative 1 + o(1) "
+        "error, fixed lam > 0, Delta >= 0) for both the ERM and the Bayes-optimal risk; we check "
+        "the ERM side only, as the mean over independent replicas at d = 200."
+    ),
+)
+
+plateau_risk = paper.law(
+    "plateau_risk",
+    quantity="excess risk of LASSO in the over-regularised (bias-dominated) plateau",
+    symbol=r"R_{\mathrm{plateau}}",
+    expr=(lam / n) ** (2 - 1 / gamma),
+    kind="theta",
+    where=_SE,
+    status="derived",
+    tags={"phase", "exponent", "plateau", "lasso"},
+    scale_vars=("n", "lam"),
+    notes=(
+        "Valid while 1 << k_t = (n/lam)^(1/gamma) << min(n, d) and lam^2 >> n (Delta + R) (the "
+        "threshold dominates the noise): the kept coordinates pay t^2 each, the dropped ones "
+        "their squared value, sum = Theta(t^(2 - 1/gamma)). Conditions in these notes, not in a "
+        "regime, because the engine evaluates a regime at a representative value of the scale "
+        "variable. State evolution, Delta = 0, d = 10^7: local slopes in n -> -(2 - 1/gamma) "
+        "(-0.667 at gamma = 0.75, -1.600 at gamma = 2.5)."
+    ),
+)
+
+active_set = paper.law(
+    "active_set",
+    quantity=(
+        "number of non-zero LASSO weights (the diagonal network's learned 'rank') in the plateau"
+    ),
+    symbol=r"k_t",
+    expr=(n / lam) ** (1 / gamma),
+    kind="theta",
+    where=_SE,
+    status="derived",
+    tags={"phase", "spectrum", "rank", "lasso"},
+    scale_vars=("n", "lam"),
+    notes=(
+        "Coordinate k survives the threshold t ~ lam/n when k^-gamma > t; the rank shrinks like "
+        "lam^(-1/gamma) as the decay grows (the LASSO analogue of the quadratic network's "
+        "learned rank d^rho_eff, which is not encoded). Same validity as plateau_risk."
+    ),
+)
+
+tuned_risk = paper.law(
+    "tuned_risk",
+    quantity="excess risk of LASSO at the best penalty, min_lam R, with d >> the kept set",
+    symbol=r"R^*",
+    expr=n ** (-(1 - 1 / (2 * gamma))),
+    kind="theta_log",
+    where=_SE,
+    status="derived",
+    tags={"phase", "exponent", "tuned", "lasso"},
+    scale_vars=("n",),
+    notes=(
+        "Balance of the variance k tau^2 log(d/k) (tau^2 ~ Delta/n, universal threshold) with the "
+        "bias sum_{j > k} j^-2gamma ~ k^(1 - 2gamma): k* ~ (n / log)^(1/(2 gamma)), R* ~ (log / "
+        "n)^(1 - 1/(2 gamma)); Delta > 0. Checked on the state evolution along d = 100 "
+        "n^(1/(2 gamma)) (d/k* then grows only like a power of ln n): extrapolated local slopes "
+        "-0.500 [-0.5002, -0.4997] (gamma = 1) and -0.750 [-0.751, -0.748] (gamma = 2). Along d "
+        "= 10 n instead, log(d/k*) ~ (1 - 1/(2 gamma)) ln n bends the local slopes (-0.47 at n = "
+        "1e5, gamma = 1) over the whole affordable range."
+    ),
+)
+
+parametric_risk = paper.law(
+    "parametric_risk",
+    quantity="excess risk of LASSO when every coordinate is active (d-limited, n >> d)",
+    symbol=r"R_{\mathrm{param}}",
+    expr=d * Delta / n,
+    kind="theta",
+    where=_SE,
+    status="derived",
+    tags={"phase", "exponent", "parametric", "lasso"},
+    scale_vars=("n", "d"),
+    notes=(
+        "n >> d and lam^2 << n Delta (the threshold below the noise and below theta*_d): "
+        "least-squares variance Delta d/(n - d) plus the bias d (lam/n)^2, which is smaller."
+    ),
+)
+
+interpolation_peak = paper.law(
+    "interpolation_peak",
+    quantity="sample size n at which the LASSO excess risk is largest, for a vanishing penalty",
+    symbol=r"n_{\mathrm{peak}}",
+    expr=d,
+    kind="exact",
+    where="ours, from the LASSO state evolution (lam -> 0+); the paper's abstract mentions "
+          "crossovers and plateaus, the peak itself was not read",
+    status="hypothesis",
+    tags={"phase", "interpolation", "lasso"},
+    notes=(
+        "At lam -> 0 the estimator tends to least squares for n > d and to the minimum-l1 "
+        "interpolator for n < d; the state-evolution risk at Delta > 0 peaks at n = d (d = 200, "
+        "lam = 0.1 and 0.01: the peak on a grid of step 10 sits at n = 200; d = 100, lam = 0.1, "
+        "grid step 4: at n = 100)."
+    ),
+)
+
+weight_head = paper.law(
+    "weight_head",
+    quantity="k-th largest trained weight |theta_hat|_(k) of the diagonal network (LASSO), k << k_t",
+    symbol=r"|\hat\theta|_{(k)}",
+    expr=k ** (-gamma),
+    kind="theta",
+    where="ours (soft threshold of theta*_k + tau Z: the head copies the teacher); the "
+          "abstract links power-law tails of trained weight spectra to generalisation, the "
+          "paper's statement was not read",
+    status="derived",
+    tags={"spectrum", "power_law", "lasso"},
+    scale_vars=("k",),
+    notes=(
+        "E|theta_hat_k| = k^-gamma - t + O(tau) for k^-gamma >> t, tau: a power-law head with the "
+        "teacher's exponent, cut at k_t by exact zeros. Diagonal-network analogue of the "
+        "quadratic network's power-law head of the trained S's eigenvalues (not encoded)."
+    ),
+)

@@ -1,0 +1,149 @@
+"""Tests of the shallow_phases paper: the LASSO process (state evolution, FISTA, the diagonal
+network, the PSD program), and the laws' registration."""
+
+import numpy as np
+import pytest
+
+import scalinglaws as sl
+from scalinglaws.validators.processes import lasso as L
+from scalinglaws.validators.processes.fixed_point import FixedPointError
+
+
+def test_laws_registered_with_honest_status():
+    laws = {law.key: law for law in sl.laws(paper="shallow_phases")}
+    assert len(laws) == 9
+    for key, law in laws.items():
+        assert law.reference.status in {"transcribed", "derived", "hypothesis"}, key
+    plateau = laws["shallow_phases.plateau_risk"]
+    assert plateau.exponent("n").subs({plateau.params["gamma"].symbol: 1}) == -1
+    assert float(laws["shallow_phases.tuned_risk"].evaluate(gamma=1, n=100)) == pytest.approx(0.1)
+
+
+def test_teacher_quadrature_matches_exact_sums():
+    exact = L.power_law_teacher(1.5, 50_000, exact=50_000)
+    binned = L.power_law_teacher(1.5, 50_000, exact=500, ratio=1.01)
+    assert binned.d == 50_000 and exact.d == 50_000
+    assert len(binned.theta) < 2000
+    for t in (1e-3, 1e-4):
+        tau = 1e-4
+        e = L._sums(exact, tau, t)
+        b = L._sums(binned, tau, t)
+        assert b[1] == pytest.approx(e[1], rel=1e-3)
+        assert b[0] == pytest.approx(e[0], rel=2e-2)
+
+
+def test_soft_threshold_moments_against_sampling():
+    rng = np.random.default_rng(0)
+    theta, tau, t = np.array([0.0, 0.3, 1.0]), 0.2, 0.25
+    z = rng.standard_normal((400_000, 1))
+    u = theta + tau * z
+    est = np.sign(u) * np.maximum(np.abs(u) - t, 0)
+    P, mse, mean_abs = L.soft_threshold_moments(theta, tau, t)
+    np.testing.assert_allclose(P, (est != 0).mean(0), atol=3e-3)
+    np.testing.assert_allclose(mse, ((est - theta) ** 2).mean(0), rtol=1e-2, atol=1e-4)
+    np.testing.assert_allclose(mean_abs, np.abs(est).mean(0), rtol=1e-2, atol=1e-4)
+
+
+def test_state_evolution_is_a_fixed_point_and_calibrated():
+    teacher = L.power_law_teacher(1.0, 300)
+    p = L.state_evolution(teacher, 150, 2.0, 0.1)
+    P, mse, _ = L.soft_threshold_moments(teacher.theta, p.tau, p.t)
+    assert p.converged
+    assert 150 * p.tau ** 2 == pytest.approx(0.1 + mse.sum(), rel=1e-10)
+    assert p.t * (150 - P.sum()) == pytest.approx(2.0, rel=1e-10)
+    # warm-started path agrees with cold solves
+    path = L.state_evolution_path(teacher, n=[100, 150, 200], lam=2.0, delta=0.1)
+    assert path[1].risk == pytest.approx(p.risk, rel=1e-9)
+    # fixed-threshold solve gives back the penalty
+    q = L.state_evolution_at_threshold(teacher, 150, p.t, 0.1, tau2_0=1.01 * p.tau ** 2)
+    assert q.lam == pytest.approx(2.0, rel=1e-8) and q.risk == pytest.approx(p.risk, rel=1e-8)
+
+
+def test_state_evolution_limits():
+    # all coordinates active, tiny penalty: R -> Delta d / (n - d)
+    teacher = L.power_law_teacher(1.0, 50)
+    p = L.state_evolution(teacher, 5000, 1e-3, 1.0)
+    assert p.risk == pytest.approx(50 / 4950, rel=1e-3)
+    # huge penalty: everything thresholded, R = ||theta*||^2
+    q = L.state_evolution(teacher, 100, 1e6, 0.1)
+    assert q.risk == pytest.approx(teacher.norm2, rel=1e-6)
+    assert q.active < 1e-6
+
+
+def test_tuned_risk_beats_fixed_penalties():
+    teacher = L.power_law_teacher(1.0, 2000)
+    best = L.tuned_risk(teacher, 1000, 1.0)
+    for lam in (best.lam / 3, best.lam * 3):
+        assert L.state_evolution(teacher, 1000, lam, 1.0).risk > best.risk
+    with pytest.raises(ValueError):
+        L.tuned_risk(teacher, 1000, 0.0)
+
+
+def test_fista_reaches_the_lasso_optimum():
+    rng = np.random.default_rng(3)
+    X, y, _ = L.sample_problem(rng, L.power_law_teacher(1.0, 30).dense(), 20, 0.1)
+    theta, _ = L.fista(X, y, 0.5, tol=1e-13, max_iter=50_000)
+    # KKT: |X^T(y - X theta)| <= lam, equality with sign on the support
+    g = X.T @ (y - X @ theta)
+    assert np.all(np.abs(g) <= 0.5 + 1e-6)
+    on = theta != 0
+    np.testing.assert_allclose(g[on], 0.5 * np.sign(theta[on]), atol=1e-6)
+    # the batched solver agrees
+    tb, _ = L.fista_batched(X[None], y[None], 0.5, tol=1e-13, max_iter=50_000)
+    np.testing.assert_allclose(tb[0], theta, atol=1e-7)
+
+
+def test_erm_replicas_reproducible_and_independent():
+    teacher = L.power_law_teacher(1.0, 40)
+    a = L.erm_risks(teacher, 60, 1.0, 0.1, replicas=3, seed=4)
+    b = L.erm_risks(teacher, 60, 1.0, 0.1, replicas=3, seed=4)
+    c = L.erm_risks(teacher, 60, 1.0, 0.1, replicas=3, seed=5)
+    np.testing.assert_array_equal(a, b)
+    assert len(set(a.tolist())) == 3 and not np.allclose(a, c)
+
+
+def test_diagonal_network_is_lasso():
+    rng = np.random.default_rng(1)
+    X, y, _ = L.sample_problem(rng, L.power_law_teacher(1.0, 15).dense(), 25, 0.1)
+    a, w, f = L.diagonal_network_erm(X, y, 1.0, rng=rng)
+    theta, _ = L.fista(X, y, 1.0, tol=1e-13, max_iter=50_000)
+    assert f == pytest.approx(L.lasso_objective(X, y, theta, 1.0), rel=1e-7)
+    np.testing.assert_allclose(a * w, theta, atol=1e-4)
+    np.testing.assert_allclose(np.abs(a), np.abs(w), atol=1e-3)   # balanced at the optimum
+
+
+def test_psd_erm_is_psd_and_fits_without_penalty():
+    rng = np.random.default_rng(2)
+    S_star = L.quadratic_teacher(1.0, 6, rng)
+    assert np.sum(np.linalg.eigvalsh(S_star) ** 2) == pytest.approx(6.0)
+    X, y = L.sample_quadratic_problem(rng, S_star, 400, 0.0)
+    S, ev, _ = L.psd_erm(X, y, 1e-6, max_iter=3000, tol=1e-12)
+    assert ev.min() >= -1e-12
+    assert np.linalg.norm(S - S_star) / np.linalg.norm(S_star) < 2e-2
+    # a large trace penalty shrinks the rank
+    _, ev_big, _ = L.psd_erm(X, y, 60.0, max_iter=3000, tol=1e-10)
+    assert np.count_nonzero(ev_big > 1e-10) < np.count_nonzero(ev > 1e-10)
+
+
+def test_quadratic_network_reaches_the_psd_minimum():
+    rng = np.random.default_rng(5)
+    X, y = L.sample_quadratic_problem(rng, L.quadratic_teacher(1.0, 5, rng), 80, 0.1)
+    B, f = L.quadratic_network_erm(X, y, 3.0, width=5, rng=rng)
+    S, ev, _ = L.psd_erm(X, y, 3.0, max_iter=20000, tol=1e-13)
+    assert L.psd_objective(X, y, B @ B.T, 3.0) == pytest.approx(f, rel=1e-12)
+    assert f == pytest.approx(L.psd_objective(X, y, S, 3.0), rel=1e-8)
+    np.testing.assert_allclose(B @ B.T, S, atol=1e-4)
+
+
+def test_fixed_point_error_propagates():
+    teacher = L.power_law_teacher(1.0, 50)
+    with pytest.raises(FixedPointError):
+        L.state_evolution(teacher, 100, 1.0, 0.1, max_iter=1, tol=1e-15)
+
+
+def test_every_law_has_a_quick_check():
+    from scalinglaws.validators.engine import checks as C
+
+    quick = {c.law_key for c in C.all_checks()
+             if c.paper == "shallow_phases" and not c.full_only}
+    assert quick == {law.key for law in sl.laws(paper="shallow_phases")}
