@@ -147,7 +147,9 @@ def test_latex_structure(laws, kwargs):
     first, second = latex.splitlines()[:2]
     assert first.startswith("% needs \\usepackage{")  # what to paste into the preamble
     assert second.startswith(r"\begin{table}") and latex.rstrip().endswith(r"\end{table}")
-    assert latex.count(r"\begin{tabular}") == latex.count(r"\end{tabular}") == 1
+    # fit="auto": the natural layout and the trial one are tabulars, the final one a tabularx
+    assert latex.count(r"\begin{tabular}") == latex.count(r"\end{tabular}") == 2
+    assert latex.count(r"\begin{tabularx}") == latex.count(r"\end{tabularx}") == 1
     assert r"\caption{Caption}" in latex and r"\label{tab:x}" in latex
     # the trial tabular and the final tabularx (fit="auto") both have one column per column
     trial = re.search(r"\\begin\{tabular\}\{(.*)\}\\slTableBody", latex).group(1)
