@@ -1059,7 +1059,8 @@ class _ArrayFunction:
 
 
 #: Functions the numpy backend takes from scipy.special (numpy has none of them).
-_SCIPY_FUNCTIONS = (sp.zeta, sp.gamma, sp.loggamma, sp.polygamma, sp.erf, sp.erfc, sp.beta)
+_SCIPY_FUNCTIONS = (sp.zeta, sp.gamma, sp.loggamma, sp.polygamma, sp.erf, sp.erfc, sp.beta,
+                    sp.RisingFactorial)
 
 
 def _float_array(xp, key: str, name: str, value):

@@ -78,3 +78,10 @@ def test_a_stalled_oscillation_is_damped():
     # residual (it never grows); halving on a stall converges to 1
     r = solve_fixed_point(lambda x: 2.0 - x, np.array([0.0]), max_iter=200)
     assert r.converged and abs(r.x[0] - 1.0) < 1e-11 and r.damping < 1.0
+
+
+def test_a_slow_monotone_approach_keeps_its_damping():
+    # contraction factor 0.995: the residual shrinks by 0.5 % a step, steps all point one way;
+    # this is slow convergence, not a stall, and must not be damped further
+    r = solve_fixed_point(lambda x: 0.995 * x + 0.005, np.array([0.0]), tol=1e-10, max_iter=20000)
+    assert r.converged and r.damping == 1.0 and r.iterations < 6000

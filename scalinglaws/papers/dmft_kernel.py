@@ -68,6 +68,7 @@ conserved_quantity = paper.law(
               "along gradient flow, at any width"),
     symbol="K(t)",
     expr=sqrt(K0**2 - 4 * gamma0**2 * f0**2 + 4 * gamma0**2 * f**2),
+    regime=K0 >= 2 * gamma0 * Abs(f0),  # every initialisation: K0 = mean(a^2 + h^2) >= 2|mean(a h)|
     kind="exact",
     where=_WHERE,
     status="derived",
@@ -85,6 +86,7 @@ output_ode = paper.law(
     quantity="rate df/dt of the output: the exact one-dimensional ODE given (f0, K0)",
     symbol=r"\dot f",
     expr=sqrt(K0**2 - 4 * gamma0**2 * f0**2 + 4 * gamma0**2 * f**2) * (y - f),
+    regime=K0 >= 2 * gamma0 * Abs(f0),  # as for conserved_quantity
     kind="exact",
     where=_WHERE,
     status="derived",

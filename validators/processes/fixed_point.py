@@ -10,7 +10,7 @@ module solves them by the damped iteration
 
 and says how it went: the number of iterations, the final residual
 :math:`\\lVert F(x) - x\\rVert_\\infty / \\max(1, \\lVert x\\rVert_\\infty)`, and the residual history.
-When the residual grows, or stalls for five iterations, the damping :math:`\\eta_k` is halved
+When the residual grows, or oscillates without shrinking for five iterations, the damping :math:`\\eta_k` is halved
 (down to ``min_damping``); when it shrinks steadily the damping recovers towards its initial
 value. An iteration that does not
 reach ``tol`` within ``max_iter`` raises :class:`FixedPointError` with the last residual; it
@@ -139,7 +139,7 @@ def solve_fixed_point(update: Callable, x0, *, damping: float = 1.0, tol: float 
     x, unflatten = _flatten(x0)
     if not np.all(np.isfinite(x)):
         raise ValueError("x0 must be finite")
-    eta, history, previous, stalled = float(damping), [], np.inf, 0
+    eta, history, previous, stalled, last_step = float(damping), [], np.inf, 0, None
     residual = np.inf
     for iteration in range(1, int(max_iter) + 1):
         fx, _ = _flatten(update(unflatten(x.copy())))
@@ -155,9 +155,12 @@ def solve_fixed_point(update: Callable, x0, *, damping: float = 1.0, tol: float 
         if residual <= tol:
             x = fx
             return FixedPointResult(unflatten(x), True, iteration, residual, eta, np.array(history))
-        # growth halves the damping at once; a stall (an oscillation that neither grows nor
-        # shrinks, a contraction factor near -1) halves it after a few iterations
-        stalled = stalled + 1 if residual >= 0.99 * previous else 0
+        # growth halves the damping at once; an oscillation that neither grows nor shrinks
+        # (successive steps pointing back and forth, a contraction factor near -1) halves it
+        # after five iterations; a slow monotone approach (steps in one direction) is left alone
+        oscillating = last_step is not None and float(np.dot(step, last_step)) < 0
+        stalled = stalled + 1 if (residual >= 0.99 * previous and oscillating) else 0
+        last_step = step
         if (residual > previous or stalled >= 5) and eta > min_damping:
             eta, stalled = max(min_damping, eta / 2), 0
         elif residual < 0.5 * previous:
