@@ -39,6 +39,20 @@ def _solve_V():
     return eq, pos[0]
 
 
+def _stable_V(Vs):
+    """The root ``Vs`` rewritten without cancellation (as the law writes it), and proved equal
+    to it on both signs of B = lam + alpha Delta - Delta."""
+    B = lam + alpha * Delta - Delta
+    S = sp.sqrt(B**2 + 4 * lam * Delta)
+    stable = (2 * sp.Max(-B, 0) + 4 * lam * Delta / (S + sp.Abs(B))) / (2 * lam)
+    plain = (S - B) / (2 * lam)
+    assert sp.simplify(plain - Vs) == 0
+    for sign in (1, -1):  # B >= 0: |B| = B, max(-B, 0) = 0; B < 0: |B| = -B, max(-B, 0) = -B
+        branch = stable.xreplace({sp.Abs(B): sign * B, sp.Max(-B, 0): (1 - sign) // 2 * -B})
+        assert sp.simplify(sp.radsimp(branch - plain)) == 0, sign
+    return stable
+
+
 def _solve_m(Vs):
     s = 2 * rho - 1
     b = s * (1 - m)
@@ -66,14 +80,16 @@ def _solve_q(Vs, ms):
 def derive_V():
     eq, Vs = _solve_V()
     return Derivation("gmm_glm.ridge_V", "V from its quadratic (positive root)",
-                      [("V equation", eq)], Vs)
+                      [("V equation", eq), ("positive root", Vs),
+                       ("written without cancellation (equal for either sign of B)",
+                        _stable_V(Vs))], _stable_V(Vs))
 
 
 def derive_m():
     _, Vs = _solve_V()
     eq, ms = _solve_m(Vs)
     return Derivation("gmm_glm.ridge_m", "m equation, linear in m, with the V equation",
-                      [("m equation", eq), ("solution in V", ms)], ms.subs(V, Vs))
+                      [("m equation", eq), ("solution in V", ms)], ms.subs(V, _stable_V(Vs)))
 
 
 def _q_closed(Vs, ms):
@@ -101,7 +117,7 @@ def derive_b():
     _, ms = _solve_m(Vs)
     return Derivation("gmm_glm.ridge_b", "intercept equation b = (2 rho - 1)(1 - m)",
                       [("b equation", (2 * rho - 1) * (1 - m))],
-                      ((2 * rho - 1) * (1 - m)).subs(m, ms).subs(V, Vs))
+                      ((2 * rho - 1) * (1 - m)).subs(m, ms).subs(V, _stable_V(Vs)))
 
 
 def derive_error():

@@ -20,7 +20,7 @@ reproduces the authors' stored theory curves; they live in
 isotropic covariance, and its limits, are ours (``derived``).
 """
 
-from sympy import Interval, erfc, sqrt
+from sympy import Abs, Interval, Max, erfc, sqrt
 
 from scalinglaws.law import Paper
 
@@ -58,7 +58,10 @@ def _Q(x):
 
 _c = 4 * rho * (1 - rho)
 _B = lam + alpha * Delta - Delta
-V_expr = (-_B + sqrt(_B**2 + 4 * lam * Delta)) / (2 * lam)
+# The positive root (sqrt(B^2 + 4 lam Delta) - B)/(2 lam), written without cancellation:
+# sqrt(B^2 + 4 lam Delta) - B = 2 max(-B, 0) + 4 lam Delta/(sqrt(B^2 + 4 lam Delta) + |B|), two
+# non-negative terms (the plain form lost 9 digits in float64 at alpha = 655, lam = 0.02).
+V_expr = (2 * Max(-_B, 0) + 4 * lam * Delta / (sqrt(_B**2 + 4 * lam * Delta) + Abs(_B))) / (2 * lam)
 m_expr = _c * alpha * V_expr / (Delta * (1 + V_expr) + _c * alpha * V_expr)
 q_expr = (_c * alpha * V_expr**2 * (1 - m_expr) ** 2 * (1 + _c * alpha / Delta)
           / ((1 + V_expr) ** 2 - alpha * V_expr**2))
