@@ -90,6 +90,24 @@ def test_dask_records_equal_local_records(client, tmp_path):
     assert other[0]["verdict"]["measured"] != local["d.plain"]["verdict"]["measured"]
 
 
+def test_every_run_submits_under_keys_of_its_own(client, tmp_path, monkeypatch):
+    """Dask returns the result still held under a key: a second run (another seed) that reused
+    the first run's keys got the first run's numbers (seen once in CI)."""
+    keys = []
+    submit = client.submit
+
+    def recording(*args, **kwargs):
+        keys.append(kwargs.get("key"))
+        return submit(*args, **kwargs)
+
+    monkeypatch.setattr(client, "submit", recording)
+    check = _synthetic("d.keys")
+    held = [list(verify_mod.run_checks([check], Settings(backend="numpy", seed=s),
+                                       tmp_path / str(s), client=client)) for s in (1, 2)]
+    assert len(keys) == 2 and None not in keys and keys[0] != keys[1]
+    assert held[0][0]["verdict"]["measured"] != held[1][0]["verdict"]["measured"]
+
+
 def test_task_map_fans_out_only_inside_a_dask_task(client):
     assert not in_dask_task()
     here = task_map(lambda k: (k * k, in_dask_task()), range(5))

@@ -120,11 +120,14 @@ def run_on_dask(client, pending, settings, run_one):
     an error record (retried by the next run). Closing the generator cancels what is left."""
     import traceback
 
+    import uuid
+
     distributed = _distributed()
     futures = {}
+    run = uuid.uuid4().hex  # a key never reused: Dask hands back a result still held under a key
     for item, path, stamp in pending:
         future = client.submit(_remote, _reference(item), settings, stamp, run_one, pure=False,
-                               key=f"scalinglaws-verify-{item.name}-{id(item):x}-{len(futures)}")
+                               key=f"scalinglaws-verify-{item.name}-{run}-{len(futures)}")
         futures[future] = (item, path, stamp)
     try:
         for future in distributed.as_completed(list(futures)):
