@@ -70,28 +70,30 @@ def _coordinate(seed: int) -> int:
     return int(np.argmin(h))
 
 
-def _vanilla_fixed_point(settings: Settings, phase: int) -> Value:
-    seed, e64, e32 = _both(settings, "vanilla")
+def _fixed_point(settings: Settings, mode: str, phase: int) -> Value:
+    """One coordinate of the iterate at the end of ``phase`` under ``mode`` weight decay."""
+    seed, e64, e32 = _both(settings, mode)
     h, a = _problem(seed)
     i = _coordinate(seed)
+    decay = {"lam0": LAM0} if mode == "vanilla" else {"lam": LAM}
     return Value(
         e64[phase, i], ops.precision_interval(e64[phase, i], e32[phase, i]), method=_TWO,
-        point={"eta": ETAS[phase], "h": float(h[i]), "a": float(a[i]), "lam0": LAM0},
+        point={"eta": ETAS[phase], "h": float(h[i]), "a": float(a[i]), **decay},
         relative=True, deterministic=True,
-        notes=_notes("vanilla") + f"; coordinate {i} at the end of phase {phase + 1}.",
+        notes=_notes(mode) + f"; coordinate {i} at the end of phase {phase + 1}.",
     )
 
 
 @check("swd.vanilla_fixed_point", name="swd.vanilla_fixed_point[eta=0.1]", quick_seconds=0.3)
 def vanilla_fixed_point_high(settings: Settings) -> Value:
     """Vanilla-WD fixed point eta h a/(eta h + lam0) at the end of the eta = 0.1 phase."""
-    return _vanilla_fixed_point(settings, 0)
+    return _fixed_point(settings, "vanilla", 0)
 
 
 @check("swd.vanilla_fixed_point", name="swd.vanilla_fixed_point[eta=0.02]", quick_seconds=0.1)
 def vanilla_fixed_point_low(settings: Settings) -> Value:
     """Vanilla-WD fixed point at the end of the annealed eta = 0.02 phase."""
-    return _vanilla_fixed_point(settings, 1)
+    return _fixed_point(settings, "vanilla", 1)
 
 
 @check("swd.vanilla_phase_gap", quick_seconds=0.1)
@@ -138,28 +140,16 @@ def vanilla_gradient_norm_low(settings: Settings) -> Value:
     return _gradient_ratio(settings, "vanilla", 1)
 
 
-def _coupled_fixed_point(settings: Settings, phase: int) -> Value:
-    seed, e64, e32 = _both(settings, "coupled")
-    h, a = _problem(seed)
-    i = _coordinate(seed)
-    return Value(
-        e64[phase, i], ops.precision_interval(e64[phase, i], e32[phase, i]), method=_TWO,
-        point={"eta": ETAS[phase], "h": float(h[i]), "a": float(a[i]), "lam": LAM},
-        relative=True, deterministic=True,
-        notes=_notes("coupled") + f"; coordinate {i} at the end of phase {phase + 1}.",
-    )
-
-
 @check("swd.coupled_fixed_point", name="swd.coupled_fixed_point[eta=0.1]", quick_seconds=0.3)
 def coupled_fixed_point_high(settings: Settings) -> Value:
     """Coupled-WD fixed point h a/(h + lam) at the end of the eta = 0.1 phase."""
-    return _coupled_fixed_point(settings, 0)
+    return _fixed_point(settings, "coupled", 0)
 
 
 @check("swd.coupled_fixed_point", name="swd.coupled_fixed_point[eta=0.02]", quick_seconds=0.1)
 def coupled_fixed_point_low(settings: Settings) -> Value:
     """The same fixed point after annealing to eta = 0.02 (schedule-free)."""
-    return _coupled_fixed_point(settings, 1)
+    return _fixed_point(settings, "coupled", 1)
 
 
 @check("swd.coupled_gradient_norm", quick_seconds=0.1)

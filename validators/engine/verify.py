@@ -77,6 +77,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="skip the checks whose process cannot run on the requested backend (default: run "
         "them on the nearest CPU backend and say so in their record and the report)",
     )
+    parser.add_argument(
+        "--jobs", type=_jobs, default=None, metavar="N",
+        help="run the checks on N worker processes of this machine, one thread each (default: "
+        "the number of CPUs, at most 4; 1 runs them in this process); the records do not "
+        "depend on N",
+    )
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--dask", nargs="?", type=_workers, const=0, default=None, metavar="N",
@@ -100,6 +106,16 @@ def _workers(text: str) -> int:
         ) from None
     if not 1 <= value <= 1024:
         raise argparse.ArgumentTypeError(f"expected 1 to 1024 workers, got {value}")
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {text!r}") from None
+    if not 1 <= value <= 256:
+        raise argparse.ArgumentTypeError(f"expected 1 to 256 processes, got {value}")
     return value
 
 
@@ -260,22 +276,40 @@ def _run_one(item, settings: Settings, stamp: dict) -> dict:
         )
 
 
+def _registered(item) -> bool:
+    from .checks import _CHECKS
+
+    return _CHECKS.get(item.name) is item
+
+
 def run_checks(checks, settings: Settings, out: Path, *, fresh=False, progress=None,
-               client=None):
+               client=None, jobs: int = 1):
     """Run ``checks`` (reusing finished results in ``out`` unless ``fresh``); yield results.
 
-    Locally (``client=None``) the checks run one after the other and are yielded in order.
-    With a ``dask.distributed.Client`` they run as Dask tasks and are yielded as they finish
-    (finished records first); each record is written here as soon as it arrives, so closing the
-    generator early (an interrupt) keeps every finished check and cancels the rest.
+    Locally (``client=None``, ``jobs=1``) the checks run one after the other and are yielded in
+    order. With ``jobs > 1`` the registered checks run on that many worker processes
+    (:mod:`.processes_pool`; a run expected to take under ``MIN_SECONDS`` stays here), with a
+    ``dask.distributed.Client`` as Dask tasks; either way they are yielded as they finish
+    (finished records first) and each record is written here as soon as it arrives, so closing
+    the generator early (an interrupt) keeps every finished check and cancels the rest. The
+    records do not depend on ``jobs`` or on the number of Dask workers.
     """
+    from .processes_pool import MIN_SECONDS
+
     check_dir = out / "checks"
     pending = []
+    pooled = set()
+    if client is None and jobs > 1:
+        waiting = [item for item in checks if _registered(item) and (fresh or _load_previous(
+            check_dir / f"{_safe_name(item.name)}.json", settings, fingerprint(item)) is None)]
+        expected = sum(float(item.quick_seconds) for item in waiting)
+        if len(waiting) >= 2 and (settings.full or expected >= MIN_SECONDS):
+            pooled = {item.name for item in waiting}
     for index, item in enumerate(checks, 1):
         path = check_dir / f"{_safe_name(item.name)}.json"
         stamp = fingerprint(item)
         previous = None if fresh else _load_previous(path, settings, stamp)
-        if previous is None and client is not None:
+        if previous is None and (client is not None or item.name in pooled):
             pending.append((item, path, stamp))
             continue
         if progress:
@@ -289,17 +323,30 @@ def run_checks(checks, settings: Settings, out: Path, *, fresh=False, progress=N
             progress.done(result)
         yield result
     if pending:
-        from .distributed import run_on_dask
+        if client is not None:
+            from .distributed import run_on_dask
 
-        done = len(checks) - len(pending)
-        for item, path, record in run_on_dask(client, pending, settings, _run_one):
-            done += 1
-            result = CheckResult(record)
-            _write_atomic(path, json.dumps(result, indent=1, allow_nan=False))
+            finished = run_on_dask(client, pending, settings, _run_one)
+            where = "dask"
+        else:
+            from .processes_pool import run_in_processes
+
+            finished = run_in_processes(pending, settings, jobs)
+            where = f"{jobs} jobs"
             if progress:
-                progress.start(done, len(checks), item, resumed=False, remote=True)
-                progress.done(result)
-            yield result
+                progress.parallel = jobs
+        done = len(checks) - len(pending)
+        try:
+            for item, path, record in finished:
+                done += 1
+                result = CheckResult(record)
+                _write_atomic(path, json.dumps(result, indent=1, allow_nan=False))
+                if progress:
+                    progress.start(done, len(checks), item, resumed=False, remote=where)
+                    progress.done(result)
+                yield result
+        finally:
+            finished.close()
 
 
 def measured_seconds(out: Path, checks, settings: Settings) -> dict[str, float]:
@@ -337,6 +384,7 @@ class _Progress:
         self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self.estimates = dict(estimates or {})
         self.tick = tick
+        self.parallel = 1  # checks running at once (worker processes of --jobs)
         self.total_expected = None
         self.expected_done = 0.0
         self.spent = 0.0
@@ -365,12 +413,18 @@ class _Progress:
         self._last_expected, self._resumed = expect, bool(resumed)
         fraction = self.expected_done / self.total_expected
         measured = "measured" if item.name in self.estimates else "estimate"
-        what = "resumed" if resumed else "dask" if remote else f"~{expect:.0f}s {measured}"
+        if resumed:
+            what = "resumed"
+        elif remote:  # ran elsewhere: "dask", "2 jobs"
+            what = remote if isinstance(remote, str) else "dask"
+        else:
+            what = f"~{expect:.0f}s {measured}"
         left = ""
         if self.expected_done > 0 and self.spent > 0:
             # scale what is left by how the run has gone so far against the expectations
             pace = self.spent / self.expected_done
-            left = f", {_duration(pace * (self.total_expected - self.expected_done))} left"
+            left = pace * (self.total_expected - self.expected_done) / self.parallel
+            left = f", {_duration(left)} left"
         self._line = f"[{self._bar(fraction)}] {index}/{total} {item.name} ({what}{left})"
         self._started = time.perf_counter()
         self._write(self._line)
@@ -620,8 +674,11 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     results = []
     try:
+        from .processes_pool import default_jobs
+
+        jobs = args.jobs if getattr(args, "jobs", None) else default_jobs()
         for result in run_checks(checks, settings, out, fresh=args.fresh, progress=progress,
-                                 client=client):
+                                 client=client, jobs=jobs):
             results.append(result)
     except KeyboardInterrupt:
         sys.stderr.write(

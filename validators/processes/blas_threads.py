@@ -92,9 +92,13 @@ def single_blas_thread():
 
 
 def default_workers() -> int:
-    """Worker threads for independent tasks: the CPUs this process may run on, at most 4."""
+    """Worker threads for independent tasks: the CPUs this process may run on, at most 4
+    (1 in a worker process of ``verify --jobs``, which sets ``SCALINGLAWS_TASK_WORKERS``)."""
     import os
 
+    forced = os.environ.get("SCALINGLAWS_TASK_WORKERS", "")
+    if forced.isdigit() and int(forced) >= 1:
+        return int(forced)
     try:
         n = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
