@@ -706,10 +706,13 @@ class Law:
         """
         self._check_names(values)
         subs = {self.params[k].symbol: self.params[k].check(v) for k, v in values.items()}
-        _guard_powers(self.key, (self.expr, self.regime), subs, values)
+        # the regime first: a point outside it is a RegimeError even where the law's own
+        # powers would overflow (the law need not make sense there)
+        _guard_powers(self.key, (self.regime,), subs, values)
         for condition in self.conditions:
             if _decide(condition, subs) is not True:  # undecidable: a failure, never a guess
                 raise RegimeError(self.key, condition, values)
+        _guard_powers(self.key, (self.expr,), subs, values)
         return subs
 
     def in_regime(self, **values) -> bool:

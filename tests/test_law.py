@@ -547,3 +547,20 @@ def test_table_cells_say_why_there_is_no_number():
         "no value (digits not confirmed: too close to a singularity)"
     assert cells["exponent"].rows[0]["value"] == "no value (an exponent beyond 10**90)"
     assert cells["singular"].rows[0]["value"] == "5.60517"
+
+
+def test_outside_the_regime_is_a_regime_error_even_where_the_law_overflows():
+    """The regime is decided before the law's powers are guarded: N**a at a = 10**100 has an
+    exponent beyond 10**90, but a < 2 already excludes the point."""
+    from scalinglaws.errors import EvaluationError, RegimeError
+
+    p = _paper()
+    a = p.param("a", "an exponent", domain=sp.Interval.open(0, sp.oo))
+    N = p.param("N", "a size", domain=sp.Interval.open(0, sp.oo))
+    law = p.law("steep", quantity="y", expr=N**a, regime=a < 2, where="Eq. 3", status="derived")
+    assert law.in_regime(a=10**100, N=3) is False
+    with pytest.raises(RegimeError):
+        law.check(a=10**100, N=3)
+    wide = p.law("steep_everywhere", quantity="y", expr=N**a, where="Eq. 3", status="derived")
+    with pytest.raises(EvaluationError, match="beyond 10\\*\\*90"):
+        wide.check(a=10**100, N=3)
