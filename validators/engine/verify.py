@@ -385,6 +385,7 @@ class _Progress:
         self.estimates = dict(estimates or {})
         self.tick = tick
         self.parallel = 1  # checks running at once (worker processes of --jobs)
+        self.unplanned = False
         self.total_expected = None
         self.expected_done = 0.0
         self.spent = 0.0
@@ -393,7 +394,10 @@ class _Progress:
         self._stop = None
 
     def expected(self, item) -> float:
-        """The check's expected seconds: measured in an earlier run, else its estimate."""
+        """The check's expected seconds: measured in an earlier run, else its estimate (1 for
+        every check when the run was not planned)."""
+        if self.unplanned:
+            return 1.0
         return self.estimates.get(item.name, float(item.quick_seconds))
 
     def plan(self, checks) -> None:
@@ -408,7 +412,7 @@ class _Progress:
         if self.total_expected is None:  # not planned: every check counts the same
             self.total_expected = float(total)
             self.estimates = {}
-            self.expected = lambda item: 1.0
+            self.unplanned = True
         expect = self.expected(item)
         self._last_expected, self._resumed = expect, bool(resumed)
         fraction = self.expected_done / self.total_expected
