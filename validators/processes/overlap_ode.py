@@ -72,7 +72,7 @@ __all__ = [
 
 @dataclasses.dataclass(frozen=True)
 class OverlapTrajectory:
-    """Times ``t`` (n,) and overlaps ``overlaps[name]`` of shape (n, *shape) along them.
+    """Times ``t`` (n,) and overlaps ``overlaps[name]`` of shape ``(n, *shape)`` along them.
 
     ``trajectory["Q"]`` is a shortcut for ``trajectory.overlaps["Q"]``; ``status`` and
     ``message`` are the solver's.
@@ -126,7 +126,10 @@ def integrate_overlaps(rhs: Callable, y0: Mapping[str, np.ndarray], t_max: float
     rtol, atol, max_step
         Solver tolerances and largest step.
 
-    Raises :class:`~scalinglaws.errors.DomainError` if the solver fails.
+    Raises
+    ------
+    DomainError
+        If the solver fails.
     """
     if not t_max > 0:
         raise ParameterError(f"t_max must be positive, got {t_max!r}")
