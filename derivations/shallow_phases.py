@@ -146,7 +146,107 @@ def weight_head() -> Derivation:
         lead, notes="The noise tau only adds O(tau^2/theta_k).")
 
 
+# ---- the quadratic network -----------------------------------------------------------------------
+
+lamq = _P["lamq"].symbol
+
+
+def _quad_threshold():
+    """Effective spectral threshold t = 2 lamq / m_hat with m_hat -> 8 alpha = 8 n / d^2."""
+    return 2 * lamq / (8 * n / d ** 2)
+
+
+def quad_plateau_risk() -> Derivation:
+    """Bias of the spectral soft threshold on s_k = sqrt(d) k^-gamma, per unit of d."""
+    t = _quad_threshold()
+    k_eff = (sp.sqrt(d) / t) ** (1 / gamma)
+    bias = (k_eff * t ** 2
+            + sp.integrate(d * _x ** (-2 * gamma), (_x, _c, sp.oo), conds="none").subs(_c, k_eff)
+            ) / d
+    bias = sp.simplify(bias)
+    result = drop_constants(sp.powsimp(sp.expand_power_base(bias, force=True), force=True),
+                            n, lamq, d)
+    result = sp.simplify(sp.powsimp(result, force=True))
+    result = sp.powsimp(sp.expand_power_base(result, force=True), force=True)
+    return Derivation(
+        "shallow_phases.quad_plateau_risk", "bias of the spectral threshold, quadratic network",
+        [("threshold t = 2 lamq / m_hat, m_hat = 8 alpha (sigma -> 0)", t),
+         ("kept directions s_k > t, s_k = sqrt(d) k^-gamma", k_eff),
+         ("R ~ (k_eff t^2 + sum_{k > k_eff} s_k^2) / d", bias),
+         ("power-law reading in n, lamq, d", result)],
+        result,
+        notes="Heuristic: the GOE bulk (radius ~ sqrt(2 (mse + Delta/2) d / n) sqrt(d)) is "
+              "neglected against t; the normalisation zeta(2 gamma) of s_k is a constant; the "
+              "factor 2 of the excess risk is a constant.")
+
+
+def rho_eff() -> Derivation:
+    t = _quad_threshold()
+    k_eff = sp.powsimp(sp.expand_power_base((sp.sqrt(d) / t) ** (1 / gamma), force=True),
+                       force=True)
+    result = drop_constants(k_eff, n, lamq, d)
+    result = sp.powsimp(sp.expand_power_base(sp.simplify(result), force=True), force=True)
+    return Derivation(
+        "shallow_phases.rho_eff", "teacher directions above the spectral threshold",
+        [("threshold", t), ("s_k = sqrt(d) k^-gamma > t", k_eff),
+         ("power-law reading (= d^rho_eff)", result)],
+        result, notes="Noise bulk below the threshold: the kept set is the learned rank.")
+
+
+def quad_tuned_risk() -> Derivation:
+    """Variance k (Delta/2) d/n (rank-k projection of the GOE noise, per unit of d) + bias
+    k^(1 - 2 gamma) (tail of s_k^2 / d), minimised over k."""
+    R = _x * Delta * d / (2 * n) + sp.integrate(_x ** (-2 * gamma), (_x, _x, sp.oo),
+                                                 conds="none")
+    R = sp.simplify(R)
+    k_star = sp.solve(sp.Eq(sp.diff(R, _x), 0), _x)[0]
+    R_star = sp.simplify(R.subs(_x, k_star))
+    result = drop_constants(sp.expand(sp.powsimp(sp.expand_power_base(R_star, force=True),
+                                                 force=True)), n, d)
+    result = sp.simplify(sp.powsimp(result, force=True))
+    return Derivation(
+        "shallow_phases.quad_tuned_risk", "bias-variance balance at the best spectral threshold",
+        [("R(k) = k Delta d/(2 n) + int_k^oo x^-2gamma dx", R), ("optimal rank", k_star),
+         ("R*", R_star), ("power-law reading in n, d (Delta constant)", result)],
+        result,
+        notes="Heuristic: the noise variance Delta/2 + R is replaced by Delta/2 (R << Delta).")
+
+
+def quad_parametric_risk() -> Derivation:
+    """All directions active, lamq -> 0: sigma = (sigma + 1/4)/(2 alpha) and
+    mse = (mse + Delta/2)/(2 alpha)."""
+    mse, alpha = sp.symbols("mse alpha", positive=True)
+    sol = sp.solve(sp.Eq(mse, (mse + Delta / 2) / (2 * alpha)), mse)[0]
+    R = sp.simplify(2 * sol)
+    R_n = R.subs(alpha, n / d ** 2)
+    lead = sp.simplify(sp.limit(R_n * n, n, sp.oo) / n)
+    result = drop_constants(lead, n, d, Delta)
+    return Derivation(
+        "shallow_phases.quad_parametric_risk", "least squares in the quadratic state evolution",
+        [("mse = q_hat/m_hat^2 = (mse + Delta/2)/(2 alpha)", sol), ("R = 2 mse", R),
+         ("alpha = n/d^2, leading order", lead), ("power-law reading", result)],
+        result, notes="||Z||_F^2/d -> 1 for the GOE; the pole at alpha = 1/2 is the "
+                      "interpolation point n = d^2/2.")
+
+
+def quad_weight_head() -> Derivation:
+    s_k = k ** (-gamma)
+    head = s_k - _t
+    lead = sp.limit(head, _t, 0)
+    return Derivation(
+        "shallow_phases.quad_weight_head", "soft threshold of a spike far above the bulk",
+        [("eigenvalue of S_hat for a spike s_k >> t, bulk", head),
+         ("k << rank (t k^gamma -> 0)", lead)],
+        lead, notes="Teacher normalisation sqrt(d/zeta(2 gamma)) is a constant; the BBP "
+                    "shift q_hat/(m_hat^2 s_k) is of lower order for s_k above the bulk.")
+
+
 DERIVATIONS = {
+    "shallow_phases.quad_plateau_risk": quad_plateau_risk,
+    "shallow_phases.rho_eff": rho_eff,
+    "shallow_phases.quad_tuned_risk": quad_tuned_risk,
+    "shallow_phases.quad_parametric_risk": quad_parametric_risk,
+    "shallow_phases.quad_weight_head": quad_weight_head,
     "shallow_phases.lasso_equivalence": lasso_equivalence,
     "shallow_phases.quadratic_equivalence": quadratic_equivalence,
     "shallow_phases.plateau_risk": plateau_risk,

@@ -3,15 +3,16 @@ network, the PSD program), and the laws' registration."""
 
 import numpy as np
 import pytest
+from scalinglaws.validators.processes import lasso as L
+from scalinglaws.validators.processes import matrix_sensing as MS
+from scalinglaws.validators.processes.fixed_point import FixedPointError
 
 import scalinglaws as sl
-from scalinglaws.validators.processes import lasso as L
-from scalinglaws.validators.processes.fixed_point import FixedPointError
 
 
 def test_laws_registered_with_honest_status():
     laws = {law.key: law for law in sl.laws(paper="shallow_phases")}
-    assert len(laws) == 9
+    assert len(laws) == 14
     for key, law in laws.items():
         assert law.reference.status in {"transcribed", "derived", "hypothesis"}, key
     plateau = laws["shallow_phases.plateau_risk"]
@@ -147,3 +148,73 @@ def test_every_law_has_a_quick_check():
     quick = {c.law_key for c in C.all_checks()
              if c.paper == "shallow_phases" and not c.full_only}
     assert quick == {law.key for law in sl.laws(paper="shallow_phases")}
+
+
+# ---- the quadratic network: matrix-sensing state evolution ---------------------------------------
+
+def test_matrix_sensing_se_is_a_fixed_point():
+    s = MS.power_law_spectrum(1.0, 20)
+    assert float(s @ s) == pytest.approx(20.0)
+    Z = MS.goe_draws(20, 3, seed=1)
+    p = MS.state_evolution(s, 600, 0.2, 0.1, Z=Z, tol=1e-12)
+    assert p.converged
+    qh, mh = MS._hats((p.q, p.m, p.sigma), 600 / 400, 0.1, 1.0)
+    q, m, sig, rank, spec = MS._denoise(s, Z, qh, mh, 0.2)
+    assert (q, m, sig) == pytest.approx((p.q, p.m, p.sigma), rel=1e-9)
+    assert p.mse == pytest.approx(1.0 + p.q - 2 * p.m) and p.risk == pytest.approx(2 * p.mse)
+    assert np.all(np.diff(p.spectrum) <= 0) and np.all(p.spectrum >= 0)
+    assert rank == p.rank == pytest.approx(np.count_nonzero(spec > 0), abs=1)
+
+
+def test_matrix_sensing_se_limits():
+    s = MS.power_law_spectrum(1.0, 30)
+    # huge decay: S_hat = 0, R = 2 Q0 = 2
+    big = MS.state_evolution(s, 2000, 1e6, 0.1, draws=2, seed=0)
+    assert big.rank == 0 and big.risk == pytest.approx(2.0, rel=1e-12)
+    # vanishing decay, every direction kept: R = Delta zf / (2 alpha - 1) with zf = ||Z||_F^2/d
+    # of the draws, up to the bias of the threshold, O(lamq / alpha)
+    Z = MS.goe_draws(30, 2, seed=0)
+    zf = np.mean([np.sum(z * z) for z in Z]) / 30
+    for alpha in (50, 200):
+        p = MS.state_evolution(s, alpha * 900, 1e-4, 1.0, Z=Z)
+        assert p.rank == 30
+        assert p.risk * (2 * alpha - 1) / zf == pytest.approx(1.0, abs=1e-3)
+
+
+def test_matrix_sensing_rank_at_a_staircase_midpoint():
+    # at large alpha the threshold lamq d^2/(4n) sits between s_3 and s_4: rank 3
+    s = MS.power_law_spectrum(2.0, 40)
+    lam = 100.0
+    n = lam * 40 ** 2 / (4 * np.sqrt(s[2] * s[3]))
+    p = MS.state_evolution(s, n, lam, 0.0, draws=2, seed=0)
+    assert p.rank == 3
+    # the kept eigenvalues copy the teacher's, shifted down by about the threshold
+    t = lam * 40 ** 2 / (4 * n)
+    np.testing.assert_allclose(p.spectrum[:3], s[:3] - t, rtol=0.05)
+
+
+def test_matrix_sensing_reproducible_and_seeded():
+    s = MS.power_law_spectrum(1.5, 16)
+    a = MS.state_evolution(s, 300, 0.3, 0.1, draws=2, seed=3)
+    b = MS.state_evolution(s, 300, 0.3, 0.1, draws=2, seed=3)
+    c = MS.state_evolution(s, 300, 0.3, 0.1, draws=2, seed=4)
+    assert a.risk == b.risk and a.risk != c.risk
+
+
+def test_matrix_sensing_tuned_grid():
+    s = MS.power_law_spectrum(2.0, 20)
+    lams = np.logspace(-1, 1, 9)
+    lam, R, pts = MS.tuned_risk_grid(s, 2000, 1.0, lams, draws=2, seed=0)
+    assert lams[0] < lam < lams[-1]
+    assert R <= min(p.risk for p in pts if p is not None) + 1e-12
+    with pytest.raises(ValueError):
+        MS.tuned_risk_grid(s, 2000, 1.0, np.logspace(2, 3, 4), draws=2, seed=0)
+
+
+def test_matrix_sensing_erm_replicas():
+    s = MS.power_law_spectrum(1.0, 8)
+    a = MS.erm_replicas(s, 200, 0.5, 0.1, replicas=2, seed=0, max_iter=2000, tol=1e-10)
+    b = MS.erm_replicas(s, 200, 0.5, 0.1, replicas=2, seed=0, max_iter=2000, tol=1e-10)
+    assert [r.risk for r in a] == [r.risk for r in b] and a[0].risk != a[1].risk
+    for r in a:
+        assert r.spectrum.min() >= -1e-12 and 0 < r.rank <= 8
