@@ -152,6 +152,42 @@ def schedule_crossing() -> Derivation:
                       [("p_t = x", sp.Eq(sched, x)), ("solve for s", sp.Eq(s, root))], root)
 
 
+def fast_spectral_gain() -> Derivation:
+    """The code's polynomial correction is the second-order Taylor polynomial of
+    s_n^p = (1 + e)^(p/2), e = s_n^2 - 1, around e = 0 (A = X_n X_n^T has eigenvalues s_n^2)."""
+    s_n = _P["s_n"].symbol
+    e = sp.Symbol("e", real=True)
+    exact = (1 + e) ** (p / 2)
+    series = sp.series(exact, e, 0, 3).removeO()
+    result = sp.expand(series.subs(e, s_n**2 - 1))
+    steps = [
+        ("target singular-value map on the normalised spectrum", s_n**p),
+        ("in terms of e = s_n^2 - 1 (eigenvalues of A - I)", exact),
+        ("second-order Taylor polynomial in e", series),
+        ("back in s_n", result),
+    ]
+    return Derivation("dynmuon.fast_spectral_gain",
+                      "Fast-Spectral = second-order Taylor polynomial of s_n^p", steps, result,
+                      notes="Ours: the code's comment calls it a 'polynomial correction'.")
+
+
+def lr_adjustment() -> Derivation:
+    """The adjustment that makes the RMS-to-RMS operator norm of the step equal the learning
+    rate, for an update with spectral norm 1 (the polar factor)."""
+    fo, fi = _P["fan_out"].symbol, _P["fan_in"].symbol
+    k = sp.Symbol("k", positive=True)
+    rms_norm = sp.sqrt(fi / fo) * k  # ||k U V^T||_(RMS->RMS) = sqrt(fan_in/fan_out) ||.||_2
+    (root,) = sp.solve(sp.Eq(rms_norm, 1), k)
+    steps = [
+        ("||Delta W||_(RMS->RMS) = sqrt(fan_in/fan_out) ||Delta W||_2, ||k U V^T||_2 = k",
+         rms_norm),
+        ("RMS operator norm 1 per unit learning rate", sp.Eq(k, root)),
+    ]
+    return Derivation("dynmuon.lr_adjustment", "learning-rate factor for RMS operator norm 1",
+                      steps, root, notes="The code's comment: 'Adjust from spectral norm 1 to "
+                      "RMS operator norm 1' (arXiv:2310.17813).")
+
+
 DERIVATIONS = {
     "dynmuon.mode_contraction": mode_contraction,
     "dynmuon.mode_noise_gain": mode_noise_gain,
@@ -160,9 +196,30 @@ DERIVATIONS = {
     "dynmuon.stability_step": stability_step,
     "dynmuon.small_step_floor": small_step_floor,
     "dynmuon.schedule_crossing": schedule_crossing,
+    "dynmuon.fast_spectral_gain": fast_spectral_gain,
+    "dynmuon.lr_adjustment": lr_adjustment,
 }
 
 NOT_DERIVED = {
     "dynmuon.shaping": "A definition of the operator (the paper's choice), not a consequence.",
     "dynmuon.p_schedule": "A definition of the schedule (the paper's choice), not a consequence.",
 }
+NOT_DERIVED.update({
+    "dynmuon.anchored_exponent": (
+        "The released optimizer's branch rule (Algorithm 1's positive anchoring), a design "
+        "choice read in the code, not a consequence."),
+    "dynmuon.stage_rule.early_best_p": (
+        "An empirical and modelling claim (best p over a window) with no closed form; the best "
+        "p of the mode model is a numeric argmin (validators/processes/spectral_shaping.py)."),
+    "dynmuon.stage_rule.late_best_p": (
+        "An empirical and modelling claim (best p over a window) with no closed form; the best "
+        "p of the mode model is a numeric argmin."),
+    "dynmuon.late_p_batch_trend": (
+        "An empirical trend of the paper's LM runs; in the mode model the best p is a numeric "
+        "argmin with no closed form."),
+    "dynmuon.late_p_label_noise_trend": (
+        "Ours: a sign of a numeric argmin of the mode model; no closed form."),
+    "dynmuon.noise_curvature_exponent": "An empirical fit on the paper's LM training.",
+    **{f"dynmuon.best_late_p.batch_{b}": "An empirical best grid value of the paper's LM runs."
+       for b in (2, 16, 128)},
+})

@@ -412,12 +412,53 @@ TABLE_DERIVATIONS = _table_derivations()
 #: Derivations in the shared registry's sense (exact landing): none yet, see TABLE_DERIVATIONS.
 DERIVATIONS: dict = {}
 
+def _depth_factor(rule: str, quantity: str) -> Derivation:
+    """The depth factor of the hidden Adam learning rate or epsilon implied by a branch
+    multiplier L^-alpha, from the first Adam step of a deep residual network (sizes as in the
+    module docstring: aligned sums of n terms grow like n).
+
+    Each branch's gradient entries carry the multiplier: L^-alpha |g| |h| with |g| ~ 1/N, |h| ~ 1
+    (coordinates). Adam's first step moves entries by eta (sign-like), so branch l moves the
+    stream by L^-alpha eta N (a sum over N aligned inputs), and the L branches add coherently
+    (they all descend the same loss): L^(1-alpha) eta N. Setting that to 1 and dividing by the
+    value at L = 1 gives the depth factor of the learning rate; the epsilon follows the gradient
+    entries' depth factor.
+    """
+    alpha = {"depth_mup": sp.Rational(1, 2), "completep": _ONE}[rule]
+    eta = sp.Symbol("eta", positive=True)
+    grad_entry = L**-alpha * (1 / N) * _ONE
+    branch_move = L**-alpha * eta * N
+    stream_move = L * branch_move
+    steps = [
+        ("branch multiplier", L**-alpha),
+        ("gradient entry of a hidden weight: L^-alpha |g| |h|, |g| ~ 1/N, |h| ~ 1", grad_entry),
+        ("one sign-like Adam step moves a branch's output by", branch_move),
+        ("L branches add coherently", stream_move),
+    ]
+    if quantity == "hidden_lr":
+        (eta_star,) = sp.solve(sp.Eq(stream_move, 1), eta)
+        factor = sp.simplify(eta_star / eta_star.subs(L, 1))
+        steps += [("Theta(1) stream update: eta =", eta_star), ("depth factor eta(L)/eta(1)", factor)]
+    else:
+        factor = sp.simplify(grad_entry / grad_entry.subs(L, 1))
+        steps += [("epsilon follows the gradient entries: eps(L)/eps(1)", factor)]
+    return Derivation(f"moe_mssp.depth_rule.{rule}.adam.{quantity}",
+                      f"depth factor of the hidden Adam {quantity[7:]} under alpha = {alpha}",
+                      steps, factor,
+                      notes="Ours (the depth rules' papers derive it in their own terms).")
+
+
+DERIVATIONS.update({
+    f"moe_mssp.depth_rule.{rule}.adam.{q}": functools.partial(_depth_factor, rule, q)
+    for rule in ("depth_mup", "completep") for q in ("hidden_lr", "hidden_eps")
+})
+
 NOT_DERIVED = {
-    "moe_mssp.depth.branch_multiplier_sqrt": (
+    "moe_mssp.depth_rule.depth_mup.branch_multiplier": (
         "A depth rule from other papers (1/sqrt(L) branch multiplier), registered as a documented "
         "choice; its derivation is in those papers and is not redone here."
     ),
-    "moe_mssp.depth.branch_multiplier_completep": (
+    "moe_mssp.depth_rule.completep.branch_multiplier": (
         "A depth rule from another paper (CompleteP, 1/L), registered as a documented choice; not "
         "derived here."
     ),
@@ -434,6 +475,7 @@ _OBSERVABLE_REASON = (
 NOT_DERIVED.update({
     f"moe_mssp.{name}": _OBSERVABLE_REASON
     for name in ("mssp.init_term", "mup.init_term", "sgd.output_change_ratio",
+                 "sgd.mssp.output_change", "sgd.mup.output_change",
                  "adam.mssp.output_change", "adam.output_change_ratio",
                  "i.mup.router_propagating", "ii.adam.mup.propagating_term")
 })
@@ -457,3 +499,18 @@ NOT_DERIVED.update({
         "simulation only."
     ),
 })
+
+# The Transformer-MoE tables: each entry's MLP-MoE counterpart (same role) is derived in
+# TABLE_DERIVATIONS; tests/test_moe_mssp.py checks the two have the same exponent along the
+# regime's co-scaling.
+NOT_DERIVED.update({
+    key: (f"An entry of the authors' Transformer-MoE table (transformer-moe-experiments/"
+          f"scaling.py) written differently from the MLP-MoE code; its MLP-MoE counterpart {cover} "
+          "(same role, same exponent along the regime's co-scaling) is derived in "
+          "TABLE_DERIVATIONS.")
+    for key, (_check, cover) in _paper_module.TRANSFORMER_COVER.items()
+})
+NOT_DERIVED["moe_mssp.transformer.topk.aggregation"] = (
+    "The Transformer code's aggregation multiplier (base_top_k/K)^alpha at the released alpha = "
+    "1: a transcription; with K = M/2 it is the MLP tables' 1/M (derived there) up to a constant."
+)

@@ -318,6 +318,86 @@ def muon_map() -> Derivation:
     )
 
 
+# ---------------------------------------------------------------- Newton in its own right (ours)
+
+_WHITEN = (
+    "damped Newton at W = 0: W ~ G (Sigma_e + mu I)^-1 whitens the inputs; for Gaussian "
+    "embeddings this equalises the top d singular directions of G as the polar map does, so "
+    "the threshold is Muon's (heuristic, ours)"
+)
+
+
+def newton_one_step() -> Derivation:
+    dv = one_step_recovered()
+    return Derivation(
+        "muon_capacity.newton.one_step_recovered", "one damped Newton step: Muon's one-step capacity (ours)",
+        dv.steps + ((_WHITEN, dv.result),), dv.result,
+        notes="Hypothesis: the whitening argument is ours; checked by simulation (V6).",
+    )
+
+
+def newton_one_step_exponent() -> Derivation:
+    dv = one_step_exponent()
+    return Derivation(
+        "muon_capacity.newton.one_step_exponent", "exponent of the one-step Newton capacity (ours)",
+        dv.steps + ((_WHITEN, dv.result),), dv.result,
+    )
+
+
+def newton_threshold() -> Derivation:
+    dv = muon_threshold()
+    return Derivation(
+        "muon_capacity.newton.threshold_frequency", "Newton's threshold frequency p_(d_1) (ours)",
+        dv.steps + ((_WHITEN, dv.result),), dv.result,
+    )
+
+
+# ------------------------------------------------------------------------ multi-step SGD (ours)
+
+
+@functools.lru_cache(maxsize=None)
+def _sgd_multi():
+    p1 = sp.Symbol("p_1", positive=True)
+    signal = sp.Symbol("p_i") * t  # an active item accumulates p_i per step
+    interference = p1 / sp.sqrt(d)  # frozen head weight ~ p_1 (recovered at t = 1), overlap 1/sqrt(d)
+    (pstar,) = sp.solve(sp.Eq(_pstar * t, interference), _pstar)
+    (rank,) = sp.solve(sp.Eq(p1 * _r_rank ** (-alpha), pstar), _r_rank)
+    rank = sp.powsimp(sp.expand_power_base(rank, force=True), force=True)
+    steps = [
+        ("thresholded SGD: an item still in the gradient has the score", signal),
+        ("recovered items stop accumulating: the largest wrong score stays the head's", interference),
+        ("threshold: p* t = p_1/sqrt(d) (up to sqrt(2 ln d_t) from the max over frozen items)",
+         sp.Eq(_pstar, pstar)),
+        ("rank with p_r = p_1 r^-alpha at the threshold", sp.Eq(_r_rank, rank)),
+    ]
+    return steps, pstar, rank, p1
+
+
+def sgd_multi_step_threshold() -> Derivation:
+    steps, pstar, _, p1 = _sgd_multi()
+    result = sp.simplify(pstar / p1)
+    return Derivation(
+        "muon_capacity.sgd.multi_step_threshold_frequency", "threshold frequency after t thresholded SGD steps (ours)",
+        steps[:3] + [("drop the constant p_1", result)], result,
+        notes="Heuristic; the sqrt(2 ln d_t) of the maximum over the d_t frozen competitors is the "
+        "hidden log (kind theta_log).",
+    )
+
+
+def sgd_multi_step() -> Derivation:
+    steps, _, rank, _ = _sgd_multi()
+    cap_step, cap = _batch_cap()
+    limit = information_limit().result
+    result = sp.Min(rank, limit, cap)
+    return Derivation(
+        "muon_capacity.sgd.multi_step_recovered", "capacity after t thresholded SGD steps (ours)",
+        steps + [("the generic competitors grow with the signal: the information limit caps it", limit),
+                 cap_step, ("the smallest of the three", result)],
+        result,
+        notes="Heuristic; the d^2 cap is the information limit of the multi-step Muon result.",
+    )
+
+
 DERIVATIONS = {
     "muon_capacity.muon.multi_step_exponent": multi_step_exponent,
     "muon_capacity.muon.multi_step_recovered": multi_step_recovered,
@@ -337,6 +417,11 @@ DERIVATIONS = {
     "muon_capacity.muon.map": muon_map,
     "muon_capacity.sgd.threshold_frequency_two_term": sgd_two_term,
     "muon_capacity.muon.newton_schulz_recovered": newton_schulz_recovered,
+    "muon_capacity.newton.one_step_recovered": newton_one_step,
+    "muon_capacity.newton.one_step_exponent": newton_one_step_exponent,
+    "muon_capacity.newton.threshold_frequency": newton_threshold,
+    "muon_capacity.sgd.multi_step_threshold_frequency": sgd_multi_step_threshold,
+    "muon_capacity.sgd.multi_step_recovered": sgd_multi_step,
 }
 
 NOT_DERIVED = {

@@ -154,3 +154,68 @@ def test_multipass_sgd_without_reuse_matches_the_recursion():
 def test_every_anytime_law_has_a_quick_check():
     checked = {c.law_key for c in select_checks(("anytime",)) if not c.full_only}
     assert checked == {law.key for law in sl.laws(paper="anytime")}
+
+
+# ---------------------------------------------------------------------------- issue 21
+
+
+def test_figure3_gap_law_signs():
+    law = sl.law("anytime.sqrt_vs_constant_exponent_gap")
+    assert float(law.evaluate(a=1.5, b=3.0)) == pytest.approx(1 / 3)  # b = 2a: 1/(2a)
+    assert float(law.evaluate(a=1.5, b=1.5)) == pytest.approx(-1 / 6)  # b = a: constant wins
+    assert float(law.evaluate(a=2.0, b=3.0)) == pytest.approx(0.0)  # sign change at b = 2a - 1
+    assert law.status == "derived"
+    # the difference of the two schedules' rates (anytime.polynomial_schedule_rate_exponent)
+    rate = sl.law("anytime.polynomial_schedule_rate_exponent")
+    for a_, b_ in ((1.5, 3.0), (1.5, 1.5), (2.0, 3.5)):
+        gap = float(rate.evaluate(a=a_, b=b_, gamma=0.5)) - float(rate.evaluate(a=a_, b=b_,
+                                                                                  gamma=0))
+        assert gap == pytest.approx(float(law.evaluate(a=a_, b=b_)))
+
+
+def test_ema_equivalence_law_and_richardson():
+    law = sl.law("anytime.ema_polynomial_equivalence")
+    assert float(law.evaluate(f=25)) == pytest.approx(25 * math.log(2))
+    assert lands(D.DERIVATIONS["anytime.ema_polynomial_equivalence"]())
+    # c(N) = c + A / N on horizons in ratio 4: the extrapolation recovers c, inside its interval
+    ns = V.EMA_HORIZONS[False]
+    cs = tuple(17.0 - 300.0 / n for n in ns)
+    value, (lo, hi) = V._richardson(cs)
+    assert value == pytest.approx(17.0, rel=1e-9) and lo <= 17.0 <= hi
+
+
+def test_ema_weights_match_polynomial_weights_far_from_the_start():
+    from scalinglaws.validators.processes.linreg import averaging_weights
+
+    f, N = 25.0, 4000
+    rho_e = averaging_weights(("ema", f), N)
+    rho_p = averaging_weights(("poly", f * math.log(2)), N)
+    t = np.arange(1, N + 1)
+    c = f * math.log(2)
+    late = t > 4 * c
+    # both are c/t to leading order; they differ by c^2/(2 t^2) (the EMA's second order)
+    assert np.max(np.abs(rho_e - rho_p)[late] * t[late] ** 2) < 0.6 * c**2
+    assert abs(rho_p[-1] - rho_e[-1]) * N**2 == pytest.approx(c**2 / 2, rel=0.05)
+
+
+def test_theorem1_bound_decreases_and_smoothing_is_a_bounded_change():
+    from scalinglaws.validators.processes.linreg_bounds import binned_spectrum, theorem1_bound
+
+    lam, lw2, mult = V._general_spectrum(*V.GENERAL)
+    eta = 0.5 / float(np.sum(mult * lam))
+    ns = [2**10, 2**12, 2**14]
+    raw = [theorem1_bound(lam, lw2, mult, 1.0, eta, 0.0, n) for n in ns]
+    smooth = [theorem1_bound(lam, lw2, mult, 1.0, eta, 0.0, n, smooth=True) for n in ns]
+    assert raw[0] > raw[1] > raw[2]
+    assert all(0.5 < s / r < 2.0 for s, r in zip(smooth, raw))
+    lam2, lw22, mult2 = binned_spectrum(lambda i: i ** -2.0, lambda i: i ** -3.0, 10**8)
+    assert float(np.sum(mult2)) == 10**8
+    with pytest.raises(sl.errors.DomainError):
+        binned_spectrum(lambda i: i ** 0.5, lambda i: i ** -3.0, 100)  # increasing spectrum
+
+
+@pytest.mark.slow
+def test_general_spectrum_check_measures_risk_over_bound():
+    curve = _check("anytime.general_spectrum_bound[gamma=0]").run(NUMBA)
+    assert curve.deterministic and np.all(curve.y < 1)  # the bound (unit constants) holds
+    assert curve.window[0] > curve.x[0]  # judged only where k* >= K_STAR_MIN

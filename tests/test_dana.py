@@ -301,3 +301,107 @@ def test_schedule_checks_read_what_the_process_runs():
     (c,) = select_checks(("dana.delta_schedule[process]",))
     m = c.measure(Settings())
     assert m.predict.level and m.x[0] >= m.point["delta"] - 1
+
+
+# ---- issue 21: the other loss-curve shapes, the table outside the pure-point region -----------
+
+
+def _grid():
+    """(alpha, beta) points of the plane, boundaries included (2a = 1, 2b = 1, b = a,
+    2(a + b) = 1, a = 1/4)."""
+    values = [0.05, 0.25, 0.3, 0.45, 0.5, 0.55, 0.7, 1.0, 1.5, 2.0, 3.0]
+    betas = [-0.9, -0.5, -0.25, 0.0, 0.2, 0.25, 0.45, 0.5, 0.55, 0.7, 1.0, 1.5, 2.0, 3.0]
+    return [(a, b) for a in values for b in betas]
+
+
+def test_the_phase_family_covers_the_plane_once():
+    """Every point of the (alpha, beta) plane, boundaries included, lies in exactly one law
+    of dana.decaying_eta (the paper's only family), and the law is the expected region's."""
+    def expected(a, b):
+        if a + b <= 0.5:
+            return "dana.decaying.eta_no_power_law"
+        if a <= 0.5:
+            return "dana.decaying.eta_highdim_bound"
+        if b <= 0.5:
+            return "dana.decaying.eta"
+        return "dana.decaying.eta_ac" if b < a else "dana.decaying.eta_noise"
+
+    for a, b in _grid():
+        res = sl.phase("dana", alpha=a, beta=b)
+        assert [law.key for law in res.laws] == [expected(a, b)], (a, b)
+    # the loss-curve shape laws have the same regions as the family's members
+    shape = {"dana.decaying.eta": "dana.decaying.loss", "dana.decaying.eta_ac": "dana.decaying.loss_ac",
+             "dana.decaying.eta_noise": "dana.decaying.loss_noise",
+             "dana.decaying.eta_highdim_bound": "dana.decaying.loss_highdim"}
+    for a, b in _grid():
+        key = expected(a, b)
+        if key in shape:
+            law = sl.law(shape[key])
+            point = {k: v for k, v in dict(alpha=a, beta=b, t=10.0, d=100).items() if k in law.params}
+            assert law.in_regime(**point), (a, b)
+    assert sl.phase("dana", alpha=1.0, beta=1.0).laws[0].key == "dana.decaying.eta_noise"
+    assert sl.phase("dana", alpha=1.0, beta=0.5).laws[0].key == "dana.decaying.eta"
+
+
+def test_compute_optimal_table_is_continuous_across_phases():
+    """The DANA-decaying exponents of neighbouring phases agree on the shared boundaries, and
+    reduce to the 4+3 SGD exponents at s = 1 (checked through the SGD laws of plrf_phases)."""
+    law = sl.law
+    for a in (0.7, 1.0, 1.5, 3.0):
+        # 2 beta = 1: pure-point vs F_ac (approached from the F_ac side)
+        b = 0.5 + 1e-9
+        assert float(law("dana.decaying.eta_ac").evaluate(alpha=a, beta=b)) == pytest.approx(
+            float(law("dana.decaying.eta").evaluate(alpha=a, beta=0.5 - 1e-9)), rel=1e-6)
+        assert float(law("dana.decaying.xi_ac").evaluate(alpha=a, beta=b)) == pytest.approx(
+            float(law("dana.decaying.xi").evaluate(alpha=a, beta=0.5 - 1e-9)), rel=1e-6)
+        # beta = alpha: F_ac vs noise
+        assert float(law("dana.decaying.eta_ac").evaluate(alpha=a, beta=a - 1e-9)) == pytest.approx(
+            float(law("dana.decaying.eta_noise").evaluate(alpha=a, beta=a)), rel=1e-6)
+        assert float(law("dana.decaying.xi_ac").evaluate(alpha=a, beta=a - 1e-9)) == pytest.approx(
+            float(law("dana.decaying.xi_noise").evaluate(alpha=a, beta=a)), rel=1e-6)
+
+
+def test_outscaling_gain_sign_and_values():
+    """The gain is the difference of the two tables (DANA-decaying minus the 4+3 SGD laws),
+    positive exactly above the high-dimensional line, 0 below it."""
+    law = sl.law
+    sgd = {"Ia": "plrf_phases.eta_Ia", "II": "plrf_phases.eta_II", "III": "plrf_phases.eta_III"}
+    dec = {"Ia": "dana.decaying.eta", "II": "dana.decaying.eta_ac", "III": "dana.decaying.eta_noise"}
+    for a, b in _grid():
+        if a + b <= 0.5:
+            continue
+        gain = float(law("dana.outscaling.decaying_gain").evaluate(alpha=a, beta=b))
+        if a <= 0.5:
+            assert gain == 0.0
+            continue
+        assert gain > 0, (a, b)
+        ph = "Ia" if b < 0.5 else ("II" if b < a else "III")
+        if ph == "Ia" and b < 0.5:
+            want = float(law(dec[ph]).evaluate(alpha=a, beta=b)) - float(law(sgd[ph]).evaluate(alpha=a, beta=b))
+            assert gain == pytest.approx(want, rel=1e-9)
+        elif ph != "Ia" and b > 0.5:
+            want = float(law(dec[ph]).evaluate(alpha=a, beta=b)) - float(law(sgd[ph]).evaluate(alpha=a, beta=b))
+            assert gain == pytest.approx(want, rel=1e-9), (a, b)
+
+
+def test_highdim_dana_decaying_is_sgd_like_on_the_ode():
+    """Below the line, with the authors' high-dimensional schedule, DANA-decaying's excess loss
+    stays within a factor 1.5 of SGD's (alpha = 0.4, beta = 0.3, d = 500): no outscaling."""
+    p = O.PLRFProblem(0.4, 0.3, 500)
+    sgd = O.solve(p, O.sgd(p), 1e4, dt=0.05)
+    dana = O.solve(p, O.dana_decaying(p, c3=1.0 / p.trace_K), 1e4, dt=0.05)
+    m = sgd.t >= 100
+    r = (dana.risk[m] - p.p_inf) / (sgd.risk[m] - p.p_inf)
+    assert 1 / 1.5 < r.min() and r.max() < 1.5
+    # while above the line (alpha = 1.5) DANA-decaying is far ahead by t = 1e4
+    q = O.PLRFProblem(1.5, 0.3, 500)
+    s2 = O.solve(q, O.sgd(q), 1e4, dt=0.05)
+    d2 = O.solve(q, O.dana_decaying(q), 1e4, dt=0.05)
+    assert (d2.risk[-1] - q.p_inf) < 0.5 * (s2.risk[-1] - q.p_inf)
+
+
+def test_batch_kappa3_reduces_to_the_batch_one_schedule():
+    law = sl.law
+    assert float(law("dana.batch.kappa3").evaluate(kappa_b=0, alpha=1.5)) == pytest.approx(1 / 3)
+    assert float(law("dana.batch.kappa1").evaluate(kappa_b=0.2, alpha=1.5)) == 0.0
+    assert float(law("dana.batch.kappa1").evaluate(kappa_b=0.1, alpha=0.3)) == pytest.approx(0.3)

@@ -72,11 +72,81 @@ def test_table_renders():
 
 
 def test_depth_rules_are_documented_choices():
-    for key in ("moe_mssp.depth.branch_multiplier_sqrt", "moe_mssp.depth.branch_multiplier_completep"):
+    for rule in ("depth_mup", "completep"):
+        key = f"moe_mssp.depth_rule.{rule}.branch_multiplier"
         item = sl.law(key)
-        assert item.status == "transcribed" and "choice" in item.tags
+        assert item.status == "authors_code" and "choice" in item.tags
+        assert item.reference.arxiv == "2505.01618"
         assert key in DM.NOT_DERIVED
-    assert sl.law("moe_mssp.depth.branch_multiplier_sqrt").exponent("L") == sp.Rational(-1, 2)
+    assert sl.law("moe_mssp.depth_rule.depth_mup.branch_multiplier").exponent("L") == sp.Rational(-1, 2)
+    # the old keys (which read as MSSP prescriptions) are gone
+    for old in ("moe_mssp.depth.branch_multiplier_sqrt", "moe_mssp.depth.branch_multiplier_completep"):
+        with pytest.raises(sl.UnknownKeyError):
+            sl.law(old)
+
+
+@pytest.mark.parametrize("rule,alpha", [("depth_mup", sp.Rational(1, 2)), ("completep", 1)])
+def test_depth_rule_learning_rate_and_epsilon(rule, alpha):
+    """Hidden Adam lr ~ L^(alpha - 1), epsilon ~ L^-alpha (the CompleteP code's alpha family),
+    derived from the first Adam step; a shifted exponent does not land."""
+    from scalinglaws.derivations import check as lands_exactly
+
+    Lsym = sp.Symbol("L", positive=True, integer=True)
+    lr = sl.law(f"moe_mssp.depth_rule.{rule}.adam.hidden_lr").expr
+    eps = sl.law(f"moe_mssp.depth_rule.{rule}.adam.hidden_eps").expr
+    assert sp.simplify(lr.subs("L", Lsym) - Lsym ** (alpha - 1)) == 0
+    assert sp.simplify(eps.subs("L", Lsym) - Lsym ** (-alpha)) == 0
+    for q in ("hidden_lr", "hidden_eps"):
+        d = DM.DERIVATIONS[f"moe_mssp.depth_rule.{rule}.adam.{q}"]()
+        assert lands_exactly(d)
+        law_L = sl.law(f"moe_mssp.depth_rule.{rule}.branch_multiplier").params["L"].symbol
+        assert not lands_exactly(d, target=d.result * law_L ** sp.Rational(1, 7))
+
+
+def test_residual_depth_process_first_step():
+    """The process behind the depth checks: the unit learning rate is 1 / the L1 norm of the
+    output's Jacobian in the hidden weights (checked against a finite difference of a sign step),
+    and the same seed shares the input and readout across depths."""
+    from scalinglaws.validators.processes.residual_depth import first_adam_step
+
+    N, L, alpha = 16, 4, 1.0
+    out = first_adam_step(N=N, L=L, alpha=alpha, replicas=1, seed=3)
+    rng = np.random.default_rng(np.random.SeedSequence(3).spawn(1)[0])
+    x = rng.standard_normal(N)
+    x *= np.sqrt(N) / np.linalg.norm(x)
+    w = rng.standard_normal(N)
+    W = rng.standard_normal((L, N, N)) / np.sqrt(N)
+
+    def forward(W):
+        h = x
+        for ell in range(L):
+            h = h + L**-alpha * (W[ell] @ h)
+        return w @ h / N
+
+    eps = 1e-6
+    grads = np.zeros_like(W)
+    for idx in np.ndindex(W.shape):
+        Wp = W.copy()
+        Wp[idx] += eps
+        grads[idx] = (forward(Wp) - forward(W)) / eps
+    step = 1e-5
+    change = forward(W + step * np.sign(grads)) - forward(W)
+    assert change / step == pytest.approx(1 / out["unit_lr"][0], rel=1e-3)
+    other = first_adam_step(N=N, L=2 * L, alpha=alpha, replicas=1, seed=3)
+    assert other["unit_lr"][0] != out["unit_lr"][0]
+
+
+def test_depth_checks_pass_and_reject_a_shifted_exponent(monkeypatch):
+    from scalinglaws.validators.engine import Settings, judge, select_checks
+
+    (chk,) = select_checks(("moe_mssp.depth_rule.depth_mup.adam.hidden_lr",))
+    m = chk.measure(Settings())
+    v = judge(chk, m, Settings())
+    assert v.outcome == "pass" and v.negative_control["rejected"]
+    law = sl.law("moe_mssp.depth_rule.depth_mup.adam.hidden_lr")
+    Lsym = law.params["L"].symbol
+    monkeypatch.setattr(law, "expr", Lsym ** sp.Rational(-1, 4))
+    assert judge(chk, m, Settings()).outcome == "fail"
 
 
 # ---- derivations --------------------------------------------------------------------------------
@@ -84,7 +154,7 @@ def test_depth_rules_are_documented_choices():
 
 def test_every_law_is_derived_or_excused():
     keys = {item.key for item in sl.laws(paper="moe_mssp")}
-    assert keys == set(KEYS) | set(DM.NOT_DERIVED)
+    assert keys == set(KEYS) | set(DM.NOT_DERIVED) | set(DM.DERIVATIONS)
 
 
 @pytest.fixture(scope="module")
@@ -418,7 +488,8 @@ def test_lr_transfer_checks_name_the_transfer_laws_and_bounds():
     assert law.kind == "upper" and law.status == "hypothesis"
     assert float(law.evaluate(M=4, K=4)) == 1
     assert "moe_mssp.ii.mup.lr_transfer" not in {i.key for i in sl.laws(paper="moe_mssp")}
-    for par, kind, status in (("mssp", "upper", "transcribed"), ("mup", "lower", "hypothesis")):
+    # MSSP: the abstract read in the arXiv announcement text (issue 21: transcribed -> paper)
+    for par, kind, status in (("mssp", "upper", "paper"), ("mup", "lower", "hypothesis")):
         law = sl.law(f"moe_mssp.ii.{par}.optimal_loss_slope")
         assert law.kind == kind and law.status == status
         assert float(law.evaluate(M=4, K=4)) == 0
@@ -623,3 +694,44 @@ def test_simulation_does_not_depend_on_the_worker_threads(monkeypatch):
     for key, value in serial.items():
         if isinstance(value, np.ndarray):
             np.testing.assert_array_equal(value, threaded[key], err_msg=key)
+
+
+# ---- the Transformer-MoE tables (issue 21) --------------------------------------------------------
+
+
+def test_transformer_tables_match_the_mlp_exponents_and_name_real_checks():
+    """Every Transformer entry is a law: the MLP-MoE law where the code writes the same
+    expression (tagged with the Transformer table), else a Transformer-only law whose exponent
+    along the regime's co-scaling is its MLP counterpart's and whose covering check exists."""
+    names = {c.name for c in select_checks(("moe_mssp",))}
+    assert 5 <= len(P.TRANSFORMER_COVER) <= 12  # few Transformer-only laws (coverage budget)
+    for key, (chk, cover) in P.TRANSFORMER_COVER.items():
+        item = sl.law(key)
+        for tag in (t for t in item.tags if t.startswith("table=transformer.")):
+            regime = tag.split(".")[1]
+            e = P.reduced_exponent(item.expr, regime)
+            e_mlp = P.reduced_exponent(sl.law(cover).expr, cover.split(".")[1].upper())
+            assert e == e_mlp, key
+        assert chk in names and item.unchecked_reason == "table"
+        assert item.status == "authors_code" and "optimizer=adam" not in item.tags
+    for regime, par in (("I", "mup"), ("II", "mup"), ("II", "mssp"), ("III", "mup"),
+                        ("III", "mssp")):
+        table = P.transformer_table(regime, par)
+        assert len(table) == (20 if regime == "I" else 21)
+        for (g, q), key in table.items():
+            assert f"table=transformer.{regime}.adam.{par}" in sl.law(key).tags
+    # what the code says, entry by entry where the tables differ from one another
+    t2 = P.transformer_table("II", "mssp")
+    assert sl.law(t2[("expert_down", "init_var")]).expr == P.M / P.N_e
+    assert sl.law(P.transformer_table("II", "mup")[("expert_down", "init_var")]).expr == 1 / P.N_e
+    assert sl.law(t2[("expert_down", "lr")]).expr == 1
+    assert sl.law(t2[("hidden", "eps")]).expr == 1 / P.N
+    t3 = P.transformer_table("III", "mssp")
+    assert sl.law(t3[("expert_down", "eps")]).expr == 1 / (P.N * P.M)
+    assert sl.law(t3[("expert_down", "lr")]).expr == 1 / P.N
+    assert sl.law(t3[("experts", "shared_init")]).expr == 1
+    assert sl.law(P.transformer_table("III", "mup")[("experts", "shared_init")]).expr == 0
+    assert sl.law(P.transformer_table("I", "mup")[("router", "init_var")]).expr == P.N**-2
+    assert sl.law("moe_mssp.transformer.topk.aggregation").expr == 1 / P.K
+    with pytest.raises(sl.UnknownKeyError):
+        P.transformer_table("I", "mssp")  # no MSSP Transformer config in Regime I

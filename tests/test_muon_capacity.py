@@ -114,8 +114,10 @@ def test_critical_batch_and_exponents():
 
 def test_bad_points_raise_clear_errors():
     law = sl.law("muon_capacity.muon.critical_batch")
-    with pytest.raises(DomainError):
-        law.evaluate(d=256, alpha=1.0)  # alpha > 1: summable frequencies
+    with pytest.raises(sl.RegimeError):  # alpha > 1: summable frequencies (a regime since issue 21)
+        law.evaluate(d=256, alpha=1.0)
+    with pytest.raises(DomainError):  # alpha > 0: the domain
+        law.evaluate(d=256, alpha=0.0)
     with pytest.raises(ParameterError):
         law.evaluate(d=256)
     with pytest.raises(DomainError):  # at least one Newton-Schulz step
@@ -291,7 +293,10 @@ def test_batches_and_observables():
     with pytest.raises(ParameterError):
         A.one_step(mem, "adam")
     with pytest.raises(DomainError):
-        A.make_memory(32, 1.0, 100, 0)
+        A.make_memory(32, 0.0, 100, 0)
+    flat = A.make_memory(32, 0.9, 100, 0)  # alpha <= 1: a fixed number of items (issue 21)
+    assert flat.p.sum() == pytest.approx(1.0) and np.all(np.diff(flat.p) < 0)
+    assert A.observe(flat, A.one_step(flat, "sgd"), 50).mass_unrec_inf == 1.0
     with pytest.raises(DomainError):
         A.observe(mem, A.one_step(mem, "sgd"), 5000)
 
@@ -563,3 +568,57 @@ def test_simulations_do_not_depend_on_the_worker_threads(monkeypatch):
     for a, b in zip(*runs):
         np.testing.assert_array_equal(a, b)
     assert np.isfinite(runs[0][2]).all()
+
+
+# ---------------------------------------------------------------------------- issue 21
+
+
+def test_alpha_at_most_one_is_in_the_domain_and_only_our_sgd_laws_cover_it():
+    laws = sl.laws(paper="muon_capacity")
+    extended = {"muon_capacity.sgd.one_step_exponent", "muon_capacity.sgd.threshold_frequency_two_term"}
+    for law in laws:
+        if "alpha" not in law.params:
+            continue
+        values = {"alpha": 0.9, "d": 256, "B": 10**6, "t": 2, "N": 1000, "k": 3}
+        values = {k: v for k, v in values.items() if k in law.params}
+        assert law.in_regime(**values) == (law.key in extended), law.key
+    two = sl.law("muon_capacity.sgd.threshold_frequency_two_term")
+    N, d = 1000, 512
+    for alpha in (0.9, 1.1):  # the two-term law at a fixed N on both sides of alpha = 1
+        H = lambda s: float(np.sum(np.arange(1, N + 1.0) ** -s))  # noqa: E731
+        direct = (1 / math.sqrt(d) + math.sqrt(2 * math.log(N) * H(2 * alpha)) / d) / H(alpha)
+        assert float(two.evaluate(d=d, N=N, alpha=alpha)) == pytest.approx(direct, rel=1e-12)
+    with pytest.raises(sl.RegimeError):  # zeta(1) - zeta(1, N + 1): undefined as written
+        two.evaluate(d=d, N=N, alpha=1)
+    checks = {c.name for c in select_checks(("muon_capacity",))}
+    for name in ("V2.sgd_threshold_two_term[alpha=0.9]", "V2.sgd_threshold_two_term[alpha=1.1]",
+                 "V2.sgd_one_step_exponent[alpha=0.9]", "V2.sgd_one_step_exponent[alpha=1.1]"):
+        assert f"muon_capacity.{name}" in checks
+
+
+def test_newton_and_multi_step_sgd_laws():
+    muon = sl.law("muon_capacity.muon.one_step_recovered")
+    newton = sl.law("muon_capacity.newton.one_step_recovered")
+    assert sp.simplify(newton.expr - muon.expr) == 0 and newton.status == "hypothesis"
+    assert sl.law("muon_capacity.newton.threshold_frequency").expr == sl.law(
+        "muon_capacity.muon.threshold_frequency").expr
+    ms = sl.law("muon_capacity.sgd.multi_step_recovered")
+    one = sl.law("muon_capacity.sgd.one_step_recovered")
+    pt = dict(d=256, alpha=1.5, B=10**20)
+    assert float(ms.evaluate(t=1, **pt)) == pytest.approx(float(one.evaluate(**pt)))
+    assert float(ms.evaluate(t=10**9, **pt)) == pytest.approx(256.0**2)  # the information limit
+    thr = sl.law("muon_capacity.sgd.multi_step_threshold_frequency")
+    assert thr.exponent("t") == -1 and thr.kind == "theta_log"
+    for key in ("newton.one_step_recovered", "sgd.multi_step_recovered"):
+        assert lands(D.DERIVATIONS[f"muon_capacity.{key}"]())
+
+
+def test_thresholded_sgd_threshold_falls_with_steps():
+    """The multi-step SGD process (V12's): at fixed d the threshold frequency falls roughly like
+    1/t (the law up to a log), far faster than not at all and slower than 1/t^2."""
+    mem = A.make_memory(128, 1.5, 1000, np.random.SeedSequence(3))
+    obs = A.multi_step(mem, 8, 120, method="sgd")
+    ps = np.array([A.threshold_frequency(mem.p[:120], o.recovered) for o in obs])
+    assert np.all(np.diff(ps[[0, 3, 7]]) < 0)
+    slope = np.polyfit(np.log(np.arange(1, 9)), np.log(ps), 1)[0]
+    assert -1.5 < slope < -0.5

@@ -22,8 +22,8 @@ def test_issue_point_is_the_II_III_boundary():
 
 @pytest.mark.parametrize("point, key", [
     ((1.0, 0.4), "eta_Ia"), ((0.4, 0.3), "eta_Ib"), ((1.25, 0.75), "eta_II"),
-    ((1.0, 2.0), "eta_III"), ((0.1, 1.0), "eta_Ic_bound"), ((0.4, 1.0), "eta_IV_bound"),
-    ((0.2, 0.1), "eta_no_power_law"),
+    ((1.0, 2.0), "eta_III"), ((0.1, 1.0), "eta_Ic"), ((0.4, 1.0), "eta_IVb"),
+    ((0.27, 1.0), "eta_IVa"), ((0.2, 0.1), "eta_no_power_law"),
 ])
 def test_phase_inside(point, key):
     res = sl.phase("plrf_phases", alpha=point[0], beta=point[1])
@@ -365,3 +365,129 @@ def test_divergence_threshold_of_the_ode_is_the_kernel_norm_condition():
     assert root <= m.ci[0] <= root * (1 + 1e-4)
     assert m.ci[1] / m.ci[0] - 1 < 0.03
     assert m.point["trK"] == pytest.approx(lam.sum()) and m.value < 2 / lam.sum()
+
+
+# ---- issue 21: every region answers; Ic, IVa, IVb; r*, r*/d*; the full curve -------------------
+
+
+def test_every_point_of_a_grid_lands_in_exactly_one_phase_or_on_a_boundary():
+    from fractions import Fraction as Fr
+
+    from scalinglaws.papers.plrf_phases import PHASE_NAMES
+
+    alphas = [Fr(k, 40) for k in range(1, 81)]  # 0.025 .. 2, boundaries 1/4, 1/2 included
+    betas = [Fr(k, 20) for k in range(-19, 61)]  # -0.95 .. 3, boundaries 1/2 and beta = alpha
+    counts = {}
+    for a in alphas:
+        for b in betas + [a]:
+            names = phases_at(a, b)
+            assert names, (a, b)
+            assert set(names) <= set(PHASE_NAMES)
+            counts[len(names)] = counts.get(len(names), 0) + 1
+    assert counts[1] > 4000 and max(counts) <= 5  # interiors, boundaries, corners (5 at (1/2, 1/2))
+
+
+@pytest.mark.parametrize("point", [
+    (0.1, 0.5), (0.25, 0.5), (0.25, 0.7), (0.5, 0.5), (0.5, 0.9), (0.4, 0.5), (0.2, 0.3),
+    (0.7, 0.7), (1.0, 0.5), (0.3, 0.2), (0.1, 0.45), (0.6, -0.1), (1.5, 3.0), (0.05, 2.0),
+])
+def test_phase_answers_agree_with_the_geometry_and_on_boundaries(point):
+    res = sl.phase("plrf_phases", alpha=point[0], beta=point[1])
+    names = phases_at(*point)
+    keys = {("plrf_phases.eta_" + n) if n != "none" else "plrf_phases.eta_no_power_law"
+            for n in names}
+    assert {l.key for l in res.laws} == keys
+    assert res.on_boundary == (len(names) > 1)
+    values = {sp.nsimplify(l.subs(alpha=point[0], beta=point[1])) for l in res.laws}
+    assert len(values) == 1, values
+
+
+def test_iv_split_is_where_the_noise_exponent_changes_sign():
+    from scalinglaws.papers.plrf_phases import ALPHA_IV_SPLIT
+
+    a_c = float(sl.law("plrf_phases.alpha_IV_split").evaluate(beta=1.0))
+    assert a_c == pytest.approx(1 - 2 ** -0.5) == pytest.approx(float(ALPHA_IV_SPLIT))
+    assert phases_at(0.29, 1.0) == ("IVa",) and phases_at(0.3, 1.0) == ("IVb",)
+    # eta is continuous across the line, xi jumps (except at 2 beta = 1)
+    e = {k: float(sl.law(f"plrf_phases.{k}").evaluate(
+        alpha=a_c + (1e-9 if k.endswith("b") else -1e-9), beta=1.0))
+        for k in ("eta_IVa", "eta_IVb", "xi_IVa", "xi_IVb")}
+    assert e["eta_IVa"] == pytest.approx(e["eta_IVb"], abs=1e-6)
+    assert e["eta_IVb"] == pytest.approx(a_c, abs=1e-6)
+    assert e["xi_IVa"] > e["xi_IVb"] + 0.1
+
+
+@pytest.mark.parametrize("phase, point", [
+    ("Ia", (1.0, 0.4)), ("Ib", (0.4, 0.2)), ("Ic", (0.2, 0.7)), ("II", (1.25, 0.75)),
+    ("III", (1.0, 2.0)), ("IVa", (0.27, 1.0)), ("IVb", (0.4, 0.7)),
+])
+def test_rstar_and_tokens_per_parameter_follow_xi(phase, point):
+    a, b = point
+    xi = float(sl.law(f"plrf_phases.xi_{phase}").evaluate(alpha=a, beta=b))
+    assert float(sl.law(f"plrf_phases.rstar_{phase}").evaluate(alpha=a, beta=b)) == pytest.approx(1 - xi)
+    assert float(sl.law(f"plrf_phases.tokens_per_param_{phase}").evaluate(alpha=a, beta=b)) == (
+        pytest.approx(1 - 2 * xi))
+
+
+def test_below_line_exponents_at_the_checked_points():
+    # hand values of the derived formulas (not the code's): Ic at (0.2, 0.7), IVa at (0.27, 1)
+    ev = lambda k, a, b: float(sl.law(f"plrf_phases.{k}").evaluate(alpha=a, beta=b))  # noqa: E731
+    assert ev("eta_Ic", 0.2, 0.7) == pytest.approx(0.2 * 0.8 / 0.72)
+    assert ev("xi_Ic", 0.2, 0.7) == pytest.approx(0.8 / 1.44)
+    assert ev("eta_IVa", 0.27, 1.0) == pytest.approx(0.46 * 1.54 / 2.38)
+    assert ev("xi_IVa", 0.27, 1.0) == pytest.approx(0.73 / 1.19)
+    assert ev("eta_IVb", 0.4, 0.7) == pytest.approx(0.4)
+    # the bounds stay valid above the exponents
+    for k, (a, b) in (("Ic", (0.2, 0.7)), ("IV", (0.4, 0.7))):
+        bound = ev(f"eta_{k}_bound", a, b)
+        exact = ev("eta_Ic" if k == "Ic" else "eta_IVb", a, b)
+        assert exact < bound
+
+
+@pytest.mark.parametrize("alpha, beta, d", [(1.0, 0.6, 400), (1.0, 2.0, 800), (0.4, 0.7, 800),
+                                            (1.5, 0.3, 400), (0.3, 0.3, 1600)])
+def test_plrf_curve_matches_the_deterministic_equivalent(alpha, beta, d):
+    from scalinglaws.validators.processes import plrf_curve as C
+    from scalinglaws.validators.processes import powerlaw_ode as P
+
+    curve = C.plrf_curve(alpha, beta, d, 1e7, ac="finite" if 2 * beta > 1 and 2 * alpha > 1 else None)
+    prob = P.PLRFProblem(alpha, beta, d)
+    ode = P.solve(prob, P.sgd(prob), 1e7, dt=0.02)
+    r = np.geomspace(1, 1e7, 15)
+    ratio = curve.at(r) / ode.at(r)
+    assert np.all(np.abs(ratio - 1) < 0.01), ratio
+    assert curve.floor == pytest.approx(prob.p_inf, rel=0.01)
+
+
+def test_plrf_curve_asymptotic_ac_weight_shows_the_finite_size_crossover():
+    from scalinglaws.validators.processes import plrf_curve as C
+
+    # zeta(2b)/d against d^-1 sum_{k<=d} k^-2b: near 2b = 1 the two differ by ~ d^-(2b-1)
+    gaps = []
+    for d in (200, 3200):
+        a = C.plrf_curve(1.0, 0.6, d, 1e3, ac=True).risk[-1]
+        f = C.plrf_curve(1.0, 0.6, d, 1e3, ac="finite").risk[-1]
+        gaps.append(a / f - 1)
+    assert gaps[0] > 0.1 and gaps[0] > 5 * gaps[1] > 0  # 22 % at d = 200, 2 % at d = 3200
+
+
+def test_forcing_ac_below_the_line_is_a_plateau_of_order_d_minus_2alpha():
+    from scalinglaws.validators.processes import plrf_curve as C
+
+    alpha, beta = 0.3, 1.0
+    vals = []
+    for d in (1000, 16000):
+        g = C.default_step(alpha, d)
+        early, late = C.forcing_ac(alpha, beta, d, [1.0, 1e-3 * d ** (2 * alpha) / g], g)
+        assert late == pytest.approx(early, rel=0.05)  # flat while gamma r << d^(2 alpha)
+        vals.append(late)
+    assert np.log(vals[0] / vals[1]) / np.log(16) == pytest.approx(2 * alpha, abs=0.05)
+
+
+def test_loss_terms_four_term_reading_is_close_to_the_volterra_curve():
+    from scalinglaws.validators.processes import plrf_curve as C
+
+    c = C.plrf_curve(1.0, 0.4, 3200, 1e5)
+    r = np.geomspace(100, 1e4, 5)
+    ratio = c.at(r) * (1 - c.knorm) / C.loss_terms(1.0, 0.4, 3200, r, c.gamma)
+    assert np.all(np.abs(ratio - 1) < 0.1), ratio

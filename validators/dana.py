@@ -33,6 +33,13 @@ the process's gamma_3 against c3/d. The hyperparameter schedules (gamma_3 of DAN
 Delta(t)) are checked on what the processes run; the friction threshold by where the
 late-time exponent of DANA-decaying stops depending on the friction (a finding: 1.26 and 1.31 at
 beta = 0.3 and 0.45, not the code comment's 1.867 and 1.967).
+
+Issue 21 (outside the pure-point region): DANA-decaying's F_ac-, noise- and high-dimensional
+loss-curve shapes are judged as the ratio of the ODE's excess loss to the law (LawCurve) in
+windows where one term dominates; their compute-optimal exponents on small IsoFLOP frontiers
+(factor-2 d grid, dt = 0.05); the outscaling gain as the slope of the ratio of the measured
+DANA and SGD frontiers (never the law's own pieces); the stability limit on c3 by bisection
+for divergence across d; DANA-constant's horizon as the loss minimum across d.
 """
 
 from __future__ import annotations
@@ -432,8 +439,9 @@ def _make_friction(alpha: float, beta: float):
     windows t in [1e4, 1e5] and [1e5, 1e6] (the drift of the local exponents)."""
     check("dana.friction_threshold", name=f"dana.friction_threshold[decaying,b={beta:g}]",
           quick_seconds=1.0,
-          known_failure="the measured threshold is 1.26 (beta = 0.3) and 1.31 (beta = 0.45), "
-          "not the code comment's 1.867 and 1.967 (see the law's notes)")(run)
+          known_failure="the measured threshold is 1.24 (beta = 0.3) and 1.29 (beta = 0.45) on "
+          "the BDF2 ODE (1.26 and 1.31 with the earlier step rule), not the code comment's "
+          "1.867 and 1.967 (see the law's notes)")(run)
     return run
 
 
@@ -559,3 +567,330 @@ def report_figures(records, plots_dir):
         plt.close(fig)
         out.append(("IsoFLOP frontiers: SGD vs DANA-constant vs DANA-decaying", "dana_isoflop.png"))
     return out
+
+
+# ------------------------------------------- DANA-decaying outside the pure-point region (issue 21)
+
+#: Points of the shape checks: (alpha, beta, d, t window). F_ac-dominated: the late segment,
+#: after the pure-point part has decayed and far above the floor; noise-dominated: the early
+#: segment before F_ac (which carries 1/d) takes over; high-dimensional: before the floor.
+SHAPE_POINTS = {
+    "ac": ((1.5, 1.0, 2000, (1e5, 1e6)), (1.5, 0.6, 2000, (1e5, 1e6))),
+    "noise": ((1.5, 2.0, 8000, (30.0, 200.0)),),
+    "highdim": ((0.4, 0.3, 8000, (1e2, 3e3)), (0.4, 0.7, 8000, (30.0, 1e3))),
+}
+#: ODE grid points kept per window (the engine evaluates the law at each one)
+SHAPE_POINTS_PER_WINDOW = 10
+_SHAPE_LAW = {"ac": "dana.decaying.loss_ac", "noise": "dana.decaying.loss_noise",
+              "highdim": "dana.decaying.loss_highdim"}
+
+
+@functools.lru_cache(maxsize=16)
+def _highdim_curve(name: str, alpha: float, beta: float, d: int, t_max: float):
+    """The authors' high-dimensional schedule (colabs/DANADecayHighD.ipynb): gamma_3 =
+    (1+t)^-1/(2 alpha)/tr K (c3 = 1/tr K), the process's gamma_2 = 0.375/tr K."""
+    from .processes import powerlaw_ode as O
+
+    p = O.PLRFProblem(alpha, beta, d)
+    opt = O.sgd(p) if name == "sgd" else O.dana_decaying(p, c3=1.0 / p.trace_K)
+    return O.solve(p, opt, t_max, dt=DT)
+
+
+def _make_shape(region: str, alpha: float, beta: float, d: int, window, full_only=False):
+    def run(settings: Settings) -> Curve:
+        dd = 4 * d if settings.full else d
+        if region == "highdim":
+            c = _highdim_curve("dana_decaying", alpha, beta, dd, window[1])
+        else:
+            c = _curve("dana_decaying", alpha, beta, dd, window[1])
+        t, ex = c.t[1:], c.risk[1:] - c.problem.p_inf
+        m = np.flatnonzero((t >= window[0]) & (t <= window[1]))
+        m = m[:: max(1, len(m) // SHAPE_POINTS_PER_WINDOW)]  # the law is evaluated per point
+        t, ex = t[m], ex[m]
+        return Curve(
+            t, ex, LawCurve(tuple({"t": float(x), "d": dd} for x in t)),
+            point={"alpha": alpha, "beta": beta}, window=window, xlabel="t (iterations)",
+            ylabel="P - F_0", label=f"DANA-decaying, {region}, d = {dd}", backend=BACKEND,
+            notes=f"DANA-decaying ODE (dt = {DT}), alpha = {alpha}, beta = {beta}, d = {dd}, "
+            f"window {window}; P - F_0 from {ex[0] / c.problem.p_inf:.3g} F_0 to "
+            f"{ex[-1] / c.problem.p_inf:.3g} F_0; local slopes "
+            + ", ".join(f"{v:.3f}" for v in (np.diff(np.log(ex)) / np.diff(np.log(t)))[::5])
+            + "." + (" High-dimensional schedule: gamma_3 = (1+t)^-1/(2 alpha)/tr K."
+                     if region == "highdim" else ""),
+            extra={"optimizer": "dana_decaying"},
+        )
+
+    run.__doc__ = f"""DANA-decaying's {region} loss-curve shape on the ODE at alpha = {alpha},
+    beta = {beta}, d = {d}: the ratio of P - F_0 to the law along t in {window} (LawCurve).
+
+    Inconclusive at the quick size (measured with the repository's engine): over one decade of
+    t the engine admits a correction slower than t^-0.1 and cannot extrapolate the ratio's
+    slope. ``--full`` runs d x 4; a window of several decades in which one term dominates
+    (d >~ 1e5-1e6 for the noise shape, whose window ends where the F_ac term, ~ 1/d, takes
+    over) would settle it; the engine names no settle size for such slow corrections."""
+    check(_SHAPE_LAW[region], name=f"{_SHAPE_LAW[region]}[a={alpha:g},b={beta:g}]",
+          quick_seconds=0.4, full_only=full_only)(run)
+    return run
+
+
+#: The first point of each region is a quick check; the second (near a boundary: 2 beta = 1 for
+#: the F_ac shape, 2 beta > 1 below the line) runs with --full only (quick-time budget: the
+#: engine evaluates the law symbolically at every grid point, ~0.1 s each).
+SHAPE_CHECKS = {(r, pt[:2]): _make_shape(r, *pt, full_only=i > 0)
+                for r, pts in SHAPE_POINTS.items() for i, pt in enumerate(pts)}
+
+
+# ---------------------------------------- compute-optimal outside the pure-point region, outscaling
+
+#: IsoFLOP points outside the pure-point region: (alpha, beta) -> region of the law
+CO_POINTS = {(1.5, 1.0): "ac", (1.5, 2.0): "noise"}
+
+
+def co_sizes(full: bool) -> tuple:
+    """Model sizes of the IsoFLOP frontiers outside the pure-point region: 25 * 2^k up to
+    3200 (quick) or 25 * 2^(k/2) up to 6400 (full)."""
+    if full:
+        return tuple(int(round(25 * 2 ** (k / 2))) for k in range(17))
+    return tuple(25 * 2**k for k in range(8))
+
+
+#: log-time step of the quick IsoFLOP curves outside the pure-point region (the cost of a curve
+#: is its number of steps; BDF2's error at 0.05 is well below the exponents' resolution here)
+DT_CO = 0.05
+
+
+@functools.lru_cache(maxsize=64)
+def _co_curve_at(name: str, alpha: float, beta: float, d: int, t_max: float, dt: float):
+    from .processes import powerlaw_ode as O
+
+    p = O.PLRFProblem(alpha, beta, d)
+    return O.solve(p, _optimizer(name, p), t_max, dt=dt)
+
+
+@functools.lru_cache(maxsize=16)
+def _frontier_at(name: str, alpha: float, beta: float, full: bool):
+    from .processes import powerlaw_ode as O
+
+    f_max = 1e13 if full else 1e12
+    dt = DT if full else DT_CO
+    curves = [_co_curve_at(name, alpha, beta, d, f_max / d, dt) for d in co_sizes(full)]
+    return O.interior_frontier(curves, n_flops=40)
+
+
+def _make_co_out(which: str, alpha: float, beta: float):
+    region = CO_POINTS[(alpha, beta)]
+    key = f"dana.decaying.{which}_{region}"
+
+    def run(settings: Settings) -> Curve:
+        fr = _frontier_at("dana_decaying", alpha, beta, settings.full)
+        m = fr.interior
+        f = fr.flops[m]
+        y = fr.d_star[m] if which == "xi" else fr.loss_star[m]
+        hi = float(f.max())
+        return Curve(
+            f, y, LawValue(sign=+1 if which == "xi" else -1),
+            point={"alpha": alpha, "beta": beta}, window=(hi / 100.0, hi),
+            xlabel="compute f = t d", ylabel="d*" if which == "xi" else "P*",
+            label=f"DANA-decaying IsoFLOP frontier ({region})", backend=BACKEND,
+            notes=f"IsoFLOP envelope of DANA-decaying ODE curves at d = "
+            f"{int(fr.d_grid[0])}..{int(fr.d_grid[-1])} ({len(fr.d_grid)} sizes), alpha = {alpha}, "
+            f"beta = {beta}; interior budgets only; window = upper two decades.",
+            extra={"optimizer": "dana_decaying"},
+        )
+
+    run.__doc__ = f"""Compute-optimal {which} of DANA-decaying at alpha = {alpha}, beta = {beta}
+    from the IsoFLOP envelope of the ODE (quick: d = 25 * 2^k up to 3200, f <= 1e12, dt = 0.05).
+
+    Inconclusive at the quick size: on a factor-2 d grid d*(f) ripples (as it did for the
+    pure-point checks before their grid was refined), and the interior frontier spans about
+    two decades. ``--full`` refines the grid to a factor sqrt 2 (to 6400) and f to 1e13;
+    settling needs the fine grid of dana.*_isoflop (2^(1/4)) over a longer compute range."""
+    check(key, name=f"{key}_isoflop", quick_seconds=0.7 if which == "eta" else 0.05)(run)
+    return run
+
+
+CO_OUT_CHECKS = {(w, pt): _make_co_out(w, *pt) for pt in CO_POINTS for w in ("xi", "eta")}
+
+
+def _gain_curve(front_dana, front_sgd, alpha, beta, note) -> Curve:
+    """P*_DANA(f) / P*_SGD(f) on the budgets where both frontiers are interior."""
+    fd, pd = front_dana.flops[front_dana.interior], front_dana.loss_star[front_dana.interior]
+    fs, ps = front_sgd.flops[front_sgd.interior], front_sgd.loss_star[front_sgd.interior]
+    m = (fd >= fs.min()) & (fd <= fs.max())
+    if m.sum() < 8:
+        raise RuntimeError("the two frontiers share fewer than 8 interior budgets")
+    f = fd[m]
+    ratio = pd[m] / np.exp(np.interp(np.log(f), np.log(fs), np.log(ps)))
+    hi = float(f.max())
+    return Curve(
+        f, ratio, LawValue(sign=-1), point={"alpha": alpha, "beta": beta},
+        window=(max(float(f.min()), hi / 100.0), hi), xlabel="compute f = t d",
+        ylabel="P*_DANA-dec / P*_SGD", label="outscaling: DANA-decaying over SGD",
+        backend=BACKEND,
+        notes="Ratio of the two measured IsoFLOP frontiers (ODE), SGD's interpolated in "
+        "log-log at DANA's budgets; its log-slope is -(eta_DANA - eta_SGD). " + note,
+    )
+
+
+@check("dana.outscaling.decaying_gain", name="dana.outscaling.decaying_gain[a=1.5,b=0.3]",
+       quick_seconds=0.1)
+def outscaling_pure_point(settings: Settings) -> Curve:
+    """The exponent gain of DANA-decaying over SGD, measured as the slope of the ratio of the
+    two IsoFLOP frontiers of the compute-optimal checks (pure-point point alpha = 1.5,
+    beta = 0.3; shared cached curves). Never compared with the law's own pieces: both
+    exponents come from the measured frontiers.
+
+    Inconclusive at the quick size for the reason the two frontier checks are (a correction
+    slower than f^-0.1 stays admissible over two decades of f); a longer compute range at the
+    same grid density would settle it."""
+    return _gain_curve(_frontier("dana_decaying", settings.full), _frontier("sgd", settings.full),
+                       ALPHA, BETA, "Frontiers of dana.decaying.eta_isoflop and dana.sgd.eta_isoflop.")
+
+
+@check("dana.outscaling.decaying_gain", name="dana.outscaling.decaying_gain[a=1.5,b=1]",
+       quick_seconds=0.2)
+def outscaling_ac(settings: Settings) -> Curve:
+    """The exponent gain of DANA-decaying over SGD in the F_ac-dominated region (alpha = 1.5,
+    beta = 1): ratio of the two measured IsoFLOP frontiers. Inconclusive at the quick size
+    (factor-2 d grid, f <= 1e12); ``--full`` refines both."""
+    return _gain_curve(_frontier_at("dana_decaying", 1.5, 1.0, settings.full),
+                       _frontier_at("sgd", 1.5, 1.0, settings.full), 1.5, 1.0,
+                       "Frontiers at d = 25 * 2^k (quick, dt = 0.05).")
+
+
+# ----------------------------------------------------------- stability: c3 and the horizon
+
+
+def _stable(problem, c3: float, t_max: float, dt: float) -> bool:
+    from scalinglaws.errors import DomainError
+
+    from .processes import powerlaw_ode as O
+
+    try:
+        O.solve(problem, O.dana_decaying(problem, c3=c3), t_max, dt=dt)
+    except DomainError:  # the process reports a loss above 1e6 x its initial value
+        return False
+    return True
+
+
+def _c3_max(alpha, beta, d, t_max, dt, steps, bracket=(0.1, 3.0)) -> float:
+    """Bisection (geometric) for the largest c3 at which DANA-decaying's ODE stays bounded."""
+    from .processes import powerlaw_ode as O
+
+    p = O.PLRFProblem(alpha, beta, d)
+    lo, hi = bracket
+    if not _stable(p, lo, t_max, dt) or _stable(p, hi, t_max, dt):
+        raise RuntimeError(f"c3 bracket {bracket} does not straddle the stability limit")
+    for _ in range(steps):
+        mid = math.sqrt(lo * hi)
+        lo, hi = (mid, hi) if _stable(p, mid, t_max, dt) else (lo, mid)
+    return math.sqrt(lo * hi)
+
+
+#: sizes and resolution of the c3 stability check
+C3_SIZES = tuple(int(round(25 * 2 ** (k / 2))) for k in range(7))
+C3_HORIZON = 1e4
+
+
+def _make_c3(alpha: float, beta: float, full_only: bool):
+    def run(settings: Settings) -> Curve:
+        sizes = C3_SIZES + ((283, 400, 566, 800) if settings.full else ())
+        steps = 12 if settings.full else 7
+        t_max = 1e5 if settings.full else C3_HORIZON
+        y = np.array([_c3_max(alpha, beta, d, t_max, 0.05, steps, (0.2, 2.0)) for d in sizes])
+        return Curve(
+            np.array(sizes, dtype=float), y,
+            LawCurve(tuple({"alpha": alpha, "beta": beta} for _ in sizes)),
+            point={"alpha": alpha, "beta": beta},
+            xlabel="d", ylabel="largest stable c3", label="DANA-decaying c3 stability limit",
+            backend=BACKEND,
+            notes=f"Bisection ({steps} geometric halvings of [0.2, 2]) on the DANA-decaying ODE "
+            f"(dt = 0.05, t <= {t_max:g}; unstable = the process reports divergence), alpha = "
+            f"{alpha}, beta = {beta}: c3_max = " + ", ".join(f"{v:.4f}" for v in y) + ".",
+        )
+
+    run.__doc__ = f"""The largest stable c3 of DANA-decaying across d (alpha = {alpha}): the law
+    says it is Theta(1) in d (the ratio to the law has log-slope 0 in d)."""
+    check("dana.decaying.c3_max", name=f"dana.decaying.c3_max[a={alpha:g}]", quick_seconds=1.1,
+          full_only=full_only)(run)
+    return run
+
+
+C3_CHECKS = {a: _make_c3(a, 0.3, full_only=(a != 1.5)) for a in (1.5, 1.0)}
+
+#: model sizes of the horizon check (a factor sqrt 2 apart)
+HORIZON_SIZES = tuple(int(round(25 * 2 ** (k / 2))) for k in range(7))
+
+
+def _t_min(curve) -> float:
+    """The iteration of the loss minimum, refined by a parabola in log t through the three
+    grid points around the discrete minimum."""
+    i = int(np.argmin(curve.risk))
+    if not 1 <= i < len(curve.t) - 1:
+        raise RuntimeError("the loss minimum is at an end of the integrated range")
+    x = np.log(curve.t[i - 1 : i + 2])
+    a2, a1, _ = np.polyfit(x, np.log(curve.risk[i - 1 : i + 2]), 2)
+    return float(math.exp(-a1 / (2 * a2))) if a2 > 0 else float(curve.t[i])
+
+
+def _make_horizon(alpha: float, full_only: bool):
+    def run(settings: Settings) -> Curve:
+        sizes = HORIZON_SIZES + ((566, 800) if settings.full else ())
+        # run each curve to 300 d^(alpha + 1/2), well past the minimum (~10 d^(alpha + 1/2))
+        t = np.array([_t_min(_co_curve_at("dana_constant", alpha, BETA, d,
+                                          300.0 * d ** (alpha + 0.5), DT_CO)) for d in sizes])
+        ds = np.array(sizes, dtype=float)
+        return Curve(
+            ds, t, Exponent("d"), point={"alpha": alpha, "beta": BETA}, xlabel="d",
+            ylabel="t at the loss minimum", label="DANA-constant horizon", backend=BACKEND,
+            notes=f"DANA-constant ODE (dt = {DT_CO}, t <= 300 d^(alpha+1/2)), alpha = {alpha}, beta = {BETA}: "
+            "t_min/d^(alpha+1/2) = " + ", ".join(f"{x / d ** (alpha + 0.5):.2f}" for x, d in zip(t, ds))
+            + ".",
+        )
+
+    run.__doc__ = f"""DANA-constant's horizon (the loss minimum) across d at alpha = {alpha}: the
+    law says t_min ~ d^(alpha + 1/2)."""
+    check("dana.constant.horizon", name=f"dana.constant.horizon[a={alpha:g}]", quick_seconds=0.5,
+          full_only=full_only)(run)
+    return run
+
+
+HORIZON_CHECKS = {a: _make_horizon(a, full_only=(a != 1.0)) for a in (1.0, 2.0)}
+
+
+@functools.lru_cache(maxsize=4)
+def _highdim_frontier(alpha: float, beta: float, full: bool):
+    """IsoFLOP envelope of DANA-decaying with the authors' high-dimensional schedule
+    (gamma_3 = (1+t)^-1/(2 alpha)/tr K) below the line."""
+    from .processes import powerlaw_ode as O
+
+    f_max = 1e12 if full else 1e11
+    curves = []
+    for d in co_sizes(full):
+        p = O.PLRFProblem(alpha, beta, d)
+        curves.append(O.solve(p, O.dana_decaying(p, c3=1.0 / p.trace_K), f_max / d,
+                              dt=DT if full else DT_CO))
+    return O.interior_frontier(curves, n_flops=40)
+
+
+@check("dana.decaying.eta_highdim_bound", name="dana.decaying.eta_highdim_bound[a=0.4,b=0.3]",
+       quick_seconds=0.8)
+def eta_highdim_bound(settings: Settings) -> Curve:
+    """DANA-decaying's compute-optimal loss exponent below the line (alpha = 0.4, beta = 0.3,
+    the authors' high-dimensional schedule) against the upper bound (2a+2b-1)/(2a): the slope
+    of P* on the IsoFLOP envelope of the ODE (quick: d = 25 * 2^k to 3200, f <= 1e11).
+
+    The bound is far above the SGD-like value (2a+2b-1)/2 = 0.2 expected here, so a pass
+    cannot reject the +0.1 control (the check can only be inconclusive or fail)."""
+    fr = _highdim_frontier(0.4, 0.3, settings.full)
+    m = fr.interior
+    f = fr.flops[m]
+    hi = float(f.max())
+    return Curve(
+        f, fr.loss_star[m], LawValue(sign=-1), point={"alpha": 0.4, "beta": 0.3},
+        window=(max(float(f.min()), hi / 100.0), hi), xlabel="compute f = t d", ylabel="P*",
+        label="DANA-decaying IsoFLOP frontier below the line", backend=BACKEND,
+        notes=f"IsoFLOP envelope of DANA-decaying ODE curves (gamma_3 = (1+t)^-1/(2a)/tr K) at d = "
+        f"{int(fr.d_grid[0])}..{int(fr.d_grid[-1])}; interior budgets only.",
+        extra={"optimizer": "dana_decaying"},
+    )

@@ -41,7 +41,7 @@ import math
 
 import numpy as np
 
-from .engine import Curve, LawCurve, Settings, Value, check
+from .engine import Curve, Exponent, LawCurve, Settings, Value, check
 from .processes.blas_threads import single_blas_thread
 
 
@@ -475,3 +475,260 @@ def matrix_gain(settings: Settings) -> Curve:
 def matrix_gain_beta(settings: Settings) -> Curve:
     """The same at beta = 1.4: gain eta h^(beta (p-1)/2), h^-0.875 (beta = 1: h^-0.625)."""
     return _gain_check(1.4, settings)
+
+
+# ------------------------------------------------------------------------------ released operator
+#
+# The operator as validators/processes/spectral_shaping.py implements it from the released code
+# (anchoring, learning-rate adjustment, Fast-Spectral with an exact polar factor). Each check
+# measures the operator's action on matrices; the interval is systematic (float32 against
+# float64).
+
+
+def _exponent_of(op, p_t: float, seed: int) -> tuple[float, float]:
+    """The log-log slope of the output singular values against the input ones, in float64 and
+    float32, for a 24 x 16 matrix with singular values spread over [0.1, 1]."""
+    from .processes.spectral_shaping import anchored_direction
+
+    rng = _child(Settings(seed=seed), 31)
+    U, _ = np.linalg.qr(rng.standard_normal((24, 16)))
+    V, _ = np.linalg.qr(rng.standard_normal((16, 16)))
+    s_in = np.geomspace(0.1, 1.0, 16)
+    M = (U * s_in) @ V.T
+    out = []
+    for dtype in (np.float64, np.float32):
+        with single_blas_thread():
+            D = anchored_direction(M.astype(dtype), p_t, dtype=dtype).astype(float)
+        s_out = np.einsum("ij,ik,kj->j", U, D, V)  # the output along M's singular directions
+        out.append(float(np.polyfit(np.log(s_in), np.log(s_out), 1)[0]))
+    return out[0], out[1]
+
+
+def _anchoring(p_t: float, settings: Settings) -> Value:
+    hi, lo = _exponent_of(None, p_t, settings.seed)
+    half = max(abs(hi - lo), 1e-12)
+    return Value(
+        hi, (hi - half, hi + half),
+        method="log-log slope of the output singular values in the input ones (float64; "
+               "systematic interval: float32 against float64)",
+        point={"p": p_t}, deterministic=True,
+        notes=("validators/processes/spectral_shaping.anchored_direction (p < 0: exact "
+               "U Sigma^p V^T) on a 24 x 16 matrix with singular values geometric in [0.1, 1]"),
+    )
+
+
+@check("dynmuon.anchored_exponent", name="dynmuon.anchored_exponent[p=0.26]", quick_seconds=0.01)
+def anchoring_above(settings: Settings) -> Value:
+    """Just above the first switch (p_t = 0.26): the raw momentum, exponent 1."""
+    return _anchoring(0.26, settings)
+
+
+@check("dynmuon.anchored_exponent", name="dynmuon.anchored_exponent[p=0.24]", quick_seconds=0.01)
+def anchoring_below(settings: Settings) -> Value:
+    """Just below the first switch (p_t = 0.24): the polar factor, exponent 0."""
+    return _anchoring(0.24, settings)
+
+
+@check("dynmuon.anchored_exponent", name="dynmuon.anchored_exponent[p=-0.25]",
+       quick_seconds=0.06)
+def anchoring_negative(settings: Settings) -> Value:
+    """Below the second switch, at the default p_min = -0.25: the scheduled exponent itself."""
+    return _anchoring(-0.25, settings)
+
+
+def _lr_curve(var: str, settings: Settings) -> Value:
+    """Spectral norm per unit learning rate of the applied Muon-phase step, lr_adj * polar(M),
+    over fan_out (fan_in = 64) or fan_in (fan_out = 64): its log-log slope, in float64 with a
+    float32 interval."""
+    from .processes.spectral_shaping import adjusted_lr, anchored_direction
+
+    rng = _child(Settings(seed=settings.seed), 32)
+    sizes = np.array([16, 32, 64, 128, 256])
+    slopes = []
+    mats = [rng.standard_normal((int(n), 64) if var == "fan_out" else (64, int(n)))
+            for n in sizes]
+    for dtype in (np.float64, np.float32):
+        with single_blas_thread():  # small SVDs: no thread barrier per call
+            y = [np.linalg.norm(adjusted_lr(1.0, M.shape) * anchored_direction(
+                M.astype(dtype), 0.1, dtype=dtype).astype(float), 2) for M in mats]
+        slopes.append(float(np.polyfit(np.log(sizes), np.log(y), 1)[0]))
+    half = max(abs(slopes[0] - slopes[1]), 1e-12)
+    other = "fan_in" if var == "fan_out" else "fan_out"
+    return Value(
+        slopes[0], (slopes[0] - half, slopes[0] + half),
+        method=f"log-log slope of the applied step's spectral norm in {var} (float64; "
+               "systematic interval: float32 against float64)",
+        predict=Exponent(var), point={other: 64}, deterministic=True,
+        notes=(f"validators/processes/spectral_shaping: adjusted_lr(1, shape) * polar(M), M "
+               f"Gaussian, {var} = 16..256, {other} = 64, p_t = 0.1 (Muon phase); the polar "
+               "factor has spectral norm 1, so the step's norm is the factor"),
+        data={"x": sizes.tolist(), "xlabel": var, "loglog": True},
+    )
+
+
+@check("dynmuon.lr_adjustment", name="dynmuon.lr_adjustment[fan_out]", quick_seconds=0.05)
+def lr_adjustment_fan_out(settings: Settings) -> Value:
+    """The applied step's spectral norm grows like sqrt(fan_out) at fixed fan_in."""
+    return _lr_curve("fan_out", settings)
+
+
+@check("dynmuon.lr_adjustment", name="dynmuon.lr_adjustment[fan_in]", quick_seconds=0.05)
+def lr_adjustment_fan_in(settings: Settings) -> Value:
+    """The applied step's spectral norm falls like fan_in^-1/2 at fixed fan_out."""
+    return _lr_curve("fan_in", settings)
+
+
+def _fast_value(p: float, s_target: float, settings: Settings) -> Value:
+    """Fast-Spectral's gain (output singular value / ||M||_F^p) along the singular direction
+    whose normalised singular value is ``s_target``, in float64 with a float32 interval."""
+    from .processes.spectral_shaping import fast_spectral
+
+    rng = _child(Settings(seed=settings.seed), 33)
+    U, _ = np.linalg.qr(rng.standard_normal((20, 6)))
+    V, _ = np.linalg.qr(rng.standard_normal((6, 6)))
+    rest = np.sqrt((1 - s_target**2) / 5)
+    s_n = np.array([s_target] + [rest] * 5)  # sum of squares 1: ||M||_F = 3 below
+    M = 3.0 * (U * s_n) @ V.T
+    gains = []
+    for dtype in (np.float64, np.float32):
+        with single_blas_thread():
+            out = fast_spectral(M.astype(dtype), p, dtype=dtype).astype(float)
+        gains.append(float(U[:, 0] @ out @ V[:, 0]) / 3.0**p)
+    half = max(abs(gains[0] - gains[1]), 1e-15)
+    return Value(
+        gains[0], (gains[0] - half, gains[0] + half),
+        method="gain along one prescribed singular direction (float64; systematic interval: "
+               "float32 against float64)",
+        point={"p": p, "s_n": s_target}, relative=True, deterministic=True,
+        notes=("validators/processes/spectral_shaping.fast_spectral (exact polar factor) on a "
+               f"20 x 6 matrix, ||M||_F = 3, normalised singular values {s_target} and five "
+               f"equal ones ({rest:.4f}); s_n^p would be {s_target ** p:.4f}"),
+    )
+
+
+@check("dynmuon.fast_spectral_gain", name="dynmuon.fast_spectral_gain[p=-0.25,s_n=0.2]",
+       quick_seconds=0.01)
+def fast_spectral_default(settings: Settings) -> Value:
+    """At the default p_min = -0.25, on a small singular value (s_n = 0.2), where the
+    surrogate's 1.185 is far from s_n^p = 1.495."""
+    return _fast_value(-0.25, 0.2, settings)
+
+
+@check("dynmuon.fast_spectral_gain", name="dynmuon.fast_spectral_gain[p=-1,s_n=0.9]",
+       quick_seconds=0.01)
+def fast_spectral_inverse(settings: Settings) -> Value:
+    """At p = -1 (the inverse spectrum) on a large singular value (s_n = 0.9)."""
+    return _fast_value(-1.0, 0.9, settings)
+
+
+# ------------------------------------------------------------------------------ the p rule
+#
+# The paper's mode model (boxed recursion, beta = 1 form) at a fixed learning rate; the exact
+# second-moment recursion; the best fixed p on a grid (validators/processes/spectral_shaping).
+
+_RULE = dict(eta=0.5, kappa=1.0, modes=32, c_ref=1e-3, beta_noise=1.4, warm=10, window=50,
+             early=10, early_power=2.0)
+
+
+def _rule_noise(h, B, sigma2=0.0):
+    return (_RULE["c_ref"] * h ** _RULE["beta_noise"] + sigma2 * h) / B
+
+
+@functools.lru_cache(maxsize=64)
+def _best_p(state: str, B: float, sigma2: float = 0.0, step: float = 0.01) -> float:
+    from .processes.spectral_shaping import best_exponent, mode_second_moments
+
+    h = np.logspace(-2, 0, _RULE["modes"])
+    c = _rule_noise(h, B, sigma2)
+    grid = np.arange(-1.0, 1.0 + step / 2, step)
+    kw = dict(eta=_RULE["eta"], kappa=_RULE["kappa"], c=c)
+    if state == "late":
+        m0 = mode_second_moments(h, np.ones_like(h), p=0.0, steps=_RULE["warm"], **kw)
+        return best_exponent(h, m0, steps=_RULE["window"], grid=grid, **kw)[0]
+    return best_exponent(h, h ** _RULE["early_power"], steps=_RULE["early"], grid=grid, **kw)[0]
+
+
+def _best_p_value(state: str, B: float, settings: Settings) -> Value:
+    fine, coarse = _best_p(state, B, step=0.005), _best_p(state, B, step=0.01)
+    half = max(abs(fine - coarse), 0.005)
+    return Value(
+        fine, (fine - half, fine + half),
+        method="argmin over a grid of p in [-1, 1] of the mode model's exact loss (systematic "
+               "interval: grid steps 0.005 against 0.01, at least one step)",
+        point={}, deterministic=True,
+        notes=(f"mode model, eta kappa = {_RULE['eta']}, {_RULE['modes']} modes h in [0.01, 1], "
+               f"noise c_i = {_RULE['c_ref']:g} h_i^{_RULE['beta_noise']} / B at B = {B:g}; "
+               + ("late: 10 Muon steps from E delta^2 = 1, then a 50-step window"
+                  if state == "late" else
+                  f"early: 10-step window from E delta_i^2 = h_i^{_RULE['early_power']:g}")),
+        data={"state": state, "B": B},
+    )
+
+
+@check("dynmuon.stage_rule.late_best_p", name="dynmuon.stage_rule.late_best_p[B=16]",
+       quick_seconds=0.01)
+def late_best_p(settings: Settings) -> Value:
+    """The best fixed p over a late window of the mode model (flat-mode residual still above
+    its noise) at batch 16: negative."""
+    return _best_p_value("late", 16.0, settings)
+
+
+@check("dynmuon.stage_rule.late_best_p", name="dynmuon.stage_rule.late_best_p[B=2]",
+       quick_seconds=0.01)
+def late_best_p_noisy(settings: Settings) -> Value:
+    """The same at batch 2, close to where noise makes the best p positive."""
+    return _best_p_value("late", 2.0, settings)
+
+
+_EARLY_FINDING = (
+    "Finding (about the paper's mode model at a fixed learning rate; numbers in the law's "
+    "notes): the best early p is negative (-0.58 at B = 16 with E delta_i^2 = h_i^2), because "
+    "p only reweights contractions h^((p+1)/2) <= 1 and leaves the top mode's unchanged."
+)
+
+
+@check("dynmuon.stage_rule.early_best_p", name="dynmuon.stage_rule.early_best_p[B=16]",
+       quick_seconds=0.01, known_failure=_EARLY_FINDING)
+def early_best_p(settings: Settings) -> Value:
+    """The best fixed p over the first 10 steps of the mode model from a residual concentrated
+    in strong modes (E delta_i^2 = h_i^2), at batch 16."""
+    return _best_p_value("early", 16.0, settings)
+
+
+def _trend(xs, fine, coarse, *, x_name, point, notes, log_x) -> Value:
+    X = np.log(xs) if log_x else np.asarray(xs, dtype=float)
+    a = float(np.polyfit(X, fine, 1)[0])
+    b = float(np.polyfit(X, coarse, 1)[0])
+    half = max(abs(a - b), 0.005 * 2 / (X[-1] - X[0]))
+    return Value(
+        a, (a - half, a + half),
+        method=f"least-squares slope of the mode model's best p in {x_name} (systematic "
+               "interval: grid steps 0.005 against 0.01, at least one step over the range)",
+        point=point, deterministic=True, notes=notes,
+        data={"x": list(map(float, xs)), "y": list(map(float, fine)), "xlabel": x_name,
+              "ylabel": "best late p"},
+    )
+
+
+@check("dynmuon.late_p_batch_trend", name="dynmuon.late_p_batch_trend", quick_seconds=0.03)
+def late_batch_trend(settings: Settings) -> Value:
+    """The best late p at the paper's batch sizes 2, 16, 128 (noise c ~ 1/B): its slope in
+    ln B."""
+    Bs = [2.0, 16.0, 128.0]
+    fine = [_best_p("late", B, step=0.005) for B in Bs]
+    coarse = [_best_p("late", B, step=0.01) for B in Bs]
+    return _trend(Bs, fine, coarse, x_name="ln B", point={}, log_x=True,
+                  notes=f"best late p at B = 2, 16, 128: {', '.join(f'{v:+.3f}' for v in fine)}")
+
+
+@check("dynmuon.late_p_label_noise_trend", name="dynmuon.late_p_label_noise_trend",
+       quick_seconds=0.03)
+def late_label_noise_trend(settings: Settings) -> Value:
+    """The best late p at batch 16 with label-noise variance 0, 1e-3, 1e-2, 3e-2 (adding
+    sigma2 h_i / B to the noise): its slope in sigma2."""
+    s2 = [0.0, 1e-3, 1e-2, 3e-2]
+    fine = [_best_p("late", 16.0, v, step=0.005) for v in s2]
+    coarse = [_best_p("late", 16.0, v, step=0.01) for v in s2]
+    return _trend(s2, fine, coarse, x_name="sigma2", point={}, log_x=False,
+                  notes=f"best late p at sigma2 = 0, 1e-3, 1e-2, 3e-2: "
+                        f"{', '.join(f'{v:+.3f}' for v in fine)}")

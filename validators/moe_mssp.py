@@ -464,6 +464,8 @@ OBSERVABLE_LAWS = {
     ("init_term", "mup", "sgd"): "moe_mssp.mup.init_term",
     ("init_term", "mssp", "sgd"): "moe_mssp.mssp.init_term",
     ("output_change", "mssp", "adam"): "moe_mssp.adam.mssp.output_change",
+    ("output_change", "mssp", "sgd"): "moe_mssp.sgd.mssp.output_change",
+    ("output_change", "mup", "sgd"): "moe_mssp.sgd.mup.output_change",
     ("router_propagating", "mup", "adam"): "moe_mssp.i.mup.router_propagating",
     ("aggregate_propagating", "mup", "adam"): "moe_mssp.ii.adam.mup.propagating_term",
     ("relative_first_step", "mup", "sgd"): "moe_mssp.sgd.output_change_ratio",
@@ -581,6 +583,8 @@ _register("II", "mup", "relative_first_step", optimizer="adam", doc=(
     "An exact identity of the process (first step: the readout's only), read with a "
     "systematic interval; after more steps see the law's notes."))
 _register("II", "mssp", "output_change", optimizer="adam")
+_register("II", "mssp", "output_change", seconds=0.2)  # the SGD runs of the init-term checks
+_register("II", "mup", "output_change", seconds=0.2)
 _register("I", "mup", "router_propagating", optimizer="adam")
 _register("II", "mup", "aggregate_propagating", optimizer="adam")
 
@@ -831,3 +835,67 @@ def _register_optimal_loss(parameterization: str, doc: str):
 _register_optimal_loss("mssp", "MSSP: monotonic improvement, the slope is at most 0.")
 _register_optimal_loss("mup", "muP: the loss at the optimum does not fall with the width, the "
                        "slope is at least 0.")
+
+
+# -- depth rules: the hidden Adam learning rate and epsilon they imply -----------------------------
+
+_DEPTH = {"N": 64, "depths": (8, 16, 32, 64, 128), "window": (16, 128), "replicas": 24,
+          "full_replicas": 96}
+_DEPTH_ALPHA = {"depth_mup": 0.5, "completep": 1.0}
+_DEPTH_TAG = {"depth_mup": 71, "completep": 72}
+
+
+@functools.lru_cache(maxsize=8)
+def _depth_run(rule: str, seed: int, full: bool) -> dict:
+    """unit_lr and grad_rms of the deep linear residual network, (replicas, depths) each."""
+    from .processes.residual_depth import first_adam_step
+
+    replicas = _DEPTH["full_replicas"] if full else _DEPTH["replicas"]
+    root = np.random.SeedSequence(entropy=seed, spawn_key=(_DEPTH_TAG[rule],))
+    # the same root at every depth: replica r has the same input and readout at every depth
+    outs = [first_adam_step(N=_DEPTH["N"], L=L, alpha=_DEPTH_ALPHA[rule], replicas=replicas,
+                            seed=root)
+            for L in _DEPTH["depths"]]
+    return {k: np.stack([o[k] for o in outs], axis=1) for k in ("unit_lr", "grad_rms")}
+
+
+def _depth_curve(rule: str, quantity: str, settings: Settings) -> Curve:
+    run = _depth_run(rule, settings.seed, bool(settings.full))
+    y = run["unit_lr" if quantity == "hidden_lr" else "grad_rms"]
+    L = np.array(_DEPTH["depths"], dtype=float)
+    key = f"moe_mssp.depth_rule.{rule}.adam.{quantity}"
+    if "L" in sl.law(key).params:
+        predict, point = Exponent("L"), {}
+    else:  # the CompleteP learning rate has no depth factor: a bounded ratio to the law (1)
+        predict, point = LawCurve(tuple({} for _ in L)), {}
+    what = ("hidden learning rate at which the first Adam (sign) step moves the output by 1"
+            if quantity == "hidden_lr" else "RMS entry of the hidden gradients")
+    return Curve(
+        L, y, predict, point=point, window=_DEPTH["window"], xlabel="depth L (residual blocks)",
+        ylabel=what, label=f"deep linear residual net, branch multiplier L^-{_DEPTH_ALPHA[rule]}",
+        notes=(f"validators/processes/residual_depth.py: width N = {_DEPTH['N']}, "
+               f"L = {', '.join(str(d) for d in _DEPTH['depths'])} (judged on L >= "
+               f"{_DEPTH['window'][0]}: the stream's norm carries a (1 + L^-2alpha)^L factor "
+               f"whose log-slope in L is O(1/L)), {y.shape[0]} replicas (input and readout "
+               "shared across depths, hidden weights fresh), muP hidden init and 1/N readout, "
+               "first step at init"),
+    )
+
+
+def _register_depth(rule: str, quantity: str):
+    def run(settings: Settings) -> Curve:
+        return _depth_curve(rule, quantity, settings)
+
+    run.__doc__ = (
+        f"The {quantity.replace('_', ' ')} depth factor under the {rule} rule (branch multiplier "
+        f"L^-{_DEPTH_ALPHA[rule]}), measured on a deep linear residual network at its first Adam "
+        "step: " + ("the learning rate that moves the output by 1 (1 / the L1 norm of the "
+                    "output's Jacobian in the hidden weights)" if quantity == "hidden_lr"
+                    else "the RMS hidden-gradient entry, which epsilon must follow") + ".")
+    return check(f"moe_mssp.depth_rule.{rule}.adam.{quantity}",
+                 name=f"moe_mssp.depth_rule.{rule}.adam.{quantity}", quick_seconds=0.7)(run)
+
+
+for _rule in _DEPTH_ALPHA:
+    for _q in ("hidden_lr", "hidden_eps"):
+        _register_depth(_rule, _q)

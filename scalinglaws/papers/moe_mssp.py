@@ -30,7 +30,12 @@ implemented in the authors' released code ``vankadara-lab/mssp-moe`` (MLP-MoE
 factors in the regime's instantiation (``N_e = N`` in Regimes I and III of the MLP code), so
 exponents of individual variables are meaningful only modulo the regime's co-scaling
 (:func:`coscaling`). The depth rule the paper combines with is not identified; two candidate
-rules from other papers are registered with their own references.
+rules from other papers (Depth-μP, CompleteP) are registered under ``moe_mssp.depth_rule.*``
+with their own references, with the hidden Adam learning-rate and epsilon depth factors they
+imply (the keys were ``moe_mssp.depth.branch_multiplier_{sqrt,completep}`` before issue 21).
+The authors' Transformer-MoE tables (Adam; ``transformer-moe-experiments/scaling.py``) are
+registered as ``moe_mssp.transformer.*`` (tags ``table=transformer.<regime>.adam.<par>``), with
+the top-K aggregation multiplier ``moe_mssp.transformer.topk.aggregation``.
 
 Laws are tagged ``regime=I|II|III``, ``optimizer=sgd|adam``, ``parameterization=mup|mssp``,
 ``group=...``, ``quantity=init_var|lr|eps|aggregation|shared_init`` and
@@ -318,6 +323,85 @@ def _describe(regime, optimizers, parameterizations, group, quantity):
     return f"{_REGIME_TEXT[regime]}, {opt}, {par}: {text}", symbol
 
 
+# -- the Transformer-MoE tables (Adam), as implemented in transformer-moe-experiments/scaling.py ----
+#
+# The authors' Transformer-MoE (nanoMoE based: pre-RMSNorm blocks, attention + MoE MLP, sigmoid
+# top-K routing) uses one ScalingConfig class per table: mup_fixed_e (Regime I, muP; no MSSP
+# variant and no config in the released Transformer sweeps), mup_bottleneck (Regime II, MSSP) and
+# mup_bottleneck_no_expert_down_init (its muP baseline), mup_allscale (Regime III; the released
+# configs set tied_expert_init = True, the MSSP fix). Entries are per parameter role: embedding
+# (token embedding, std 0.02), router, hidden (attention qkv and output projection, dense-MLP
+# matrices), expert_up, expert_down, readout (lm_head), norm (norm weights and biases; init ones /
+# zeros, no variance entry). Learning rates are BASE_WIDTH/n_embd or 1, epsilons as below.
+
+TRANSFORMER_GROUPS = ("embedding", "router", "hidden", "expert_up", "expert_down", "readout",
+                      "norm")
+_TR_TEXT = {
+    "embedding": "token embedding wte (std 0.02)",
+    "router": "router w_g (N x M)",
+    "hidden": "attention qkv / output projections and dense-MLP matrices",
+    "expert_up": "expert up-projections (N x N_e)",
+    "expert_down": "expert down-projections (N_e x N)",
+    "readout": "lm_head readout",
+    "norm": "norm weights and biases (input-like)",
+}
+_TR_HIDDEN = {"embedding": (_ONE, _ONE, 1 / N), "hidden": (1 / N, 1 / N, 1 / N),
+              "readout": (_ZERO, 1 / N, _ONE), "norm": (None, _ONE, 1 / N)}
+# (init_var, lr, eps) per (regime, parameterization) for the MoE groups
+_TR_MOE = {
+    ("I", "mup"): {"router": (N**-2, 1 / N, _ONE), "expert_up": (1 / N, 1 / N, 1 / N),
+                   "expert_down": (1 / N_e, 1 / N, 1 / N)},
+    ("II", "mup"): {"router": (1 / N, 1 / N, 1 / M), "expert_up": (1 / N, 1 / N, 1 / M),
+                    "expert_down": (1 / N_e, _ONE, 1 / (N * M))},
+    ("II", "mssp"): {"router": (1 / N, 1 / N, 1 / M), "expert_up": (1 / N, 1 / N, 1 / M),
+                     "expert_down": (M / N_e, _ONE, 1 / (N * M))},
+    ("III", "mup"): {"router": (1 / N, 1 / N, 1 / M), "expert_up": (1 / N, 1 / N, 1 / (N * M)),
+                     "expert_down": (1 / N_e, 1 / N, 1 / (N * M))},
+    ("III", "mssp"): {"router": (1 / N, 1 / N, 1 / M), "expert_up": (1 / N, 1 / N, 1 / (N * M)),
+                      "expert_down": (1 / N_e, 1 / N, 1 / (N * M))},
+}
+_TR_CLASS = {("I", "mup"): "MupFixedE", ("II", "mup"): "MupBottleneckNoExpertDownInit",
+             ("II", "mssp"): "MupBottleneck", ("III", "mup"): "MupAllScale",
+             ("III", "mssp"): "MupAllScale with tied_expert_init = True"}
+#: the MLP-MoE law whose check covers each Transformer entry (same role, same exponent along
+#: the regime's co-scaling; tests/test_moe_mssp.py checks the exponents agree)
+_TR_COVER_GROUP = {"embedding": "embedding", "router": "router", "expert_up": "expert_up",
+                   "expert_down": "expert_down", "readout": "readout", "norm": "embedding",
+                   "hidden": "expert_up"}
+#: (regime, parameterization, group, quantity) -> the law holding that Transformer entry (an
+#: MLP-MoE law where the code writes the same expression, tagged with the Transformer table too)
+TRANSFORMER_KEYS: dict[tuple[str, str, str, str], str] = {}
+#: the Transformer-only laws: key -> (covering check, MLP law of the same role)
+TRANSFORMER_COVER: dict[str, tuple[str, str]] = {}
+
+
+def _tr_entries(regime, par):
+    out = {}
+    for g in TRANSFORMER_GROUPS:
+        var, lr, eps = _TR_MOE[(regime, par)].get(g) or _TR_HIDDEN[g]
+        for q, e in (("init_var", var), ("lr", lr), ("eps", eps)):
+            if e is not None:
+                out[(g, q)] = e
+    if regime != "I":
+        out[("experts", "shared_init")] = sp.Integer(int(regime == "III" and par == "mssp"))
+    return out
+
+
+
+def _transformer_tags(regime, name, members) -> set:
+    """Tags ``table=transformer.<regime>.adam.<par>`` of an MLP-MoE law whose expression the
+    authors' Transformer code writes for the same entry (Adam tables only); recorded in
+    TRANSFORMER_KEYS."""
+    out = set()
+    for o, p, g, q, expr in members:
+        if o != "adam" or (regime, p) not in _TR_MOE:
+            continue
+        if _tr_entries(regime, p).get((g, q)) == expr:
+            out.add(f"table=transformer.{regime}.adam.{p}")
+            TRANSFORMER_KEYS[(regime, p, g, q)] = f"moe_mssp.{name}"
+    return out
+
+
 def _register(regime):
     tables = {(o, p): _entries(regime, o, p) for o in OPTIMIZERS for p in PARAMETERIZATIONS}
     # entries identical across tables share one law (tagged with every table it belongs to)
@@ -366,7 +450,8 @@ def _register(regime):
             tags={"table", f"regime={regime}", f"group={g}", f"quantity={q}"}
             | {f"optimizer={o}" for o in opts}
             | {f"parameterization={p}" for p in pars}
-            | {f"table={regime}.{o}.{p}" for o, p, *_ in members},
+            | {f"table={regime}.{o}.{p}" for o, p, *_ in members}
+            | _transformer_tags(regime, name, members),
             scale_vars=tuple(v for v in _SCALES[regime] if v in names),
             notes=notes,
             unchecked=unchecked,
@@ -503,6 +588,34 @@ _observable(
     tags={"mssp", "adam"},
 )
 _observable(
+    "sgd.mssp.output_change",
+    "RMS output change over the first SGD steps under MSSP (Regimes II and III): the early "
+    "dynamics of the MSSP limit are width-independent and non-trivial",
+    r"\Delta\hat y_{\mathrm{MSSP}}^{\mathrm{SGD}}",
+    _ONE,
+    "Ours (issue 21: what the DMFT description keeps width-independent under MSSP): the readout "
+    "starts at zero, so the first step moves the output by eta_out N |h_agg(0)|^2 = (1/N) N "
+    "1, and the hidden groups' SGD updates, driven by a backward signal of the same order, "
+    "stay Theta(1) (moe_mssp.mssp.scale_stable). Checked by moe_mssp.ii.mssp.output_change "
+    "(Regime II, 3 steps, the coordinate-check run).",
+    tags={"mssp", "sgd", "dmft_limit"},
+)
+_observable(
+    "sgd.mup.output_change",
+    "RMS output change over the first SGD steps under muP (Regimes II and III): it vanishes "
+    "like 1/M, so the muP limit starts frozen (delayed learning)",
+    r"\Delta\hat y_{\mu P}^{\mathrm{SGD}}",
+    1 / M,
+    "Ours (issue 21: what is not width-independent under muP): the initial aggregate is "
+    "M^-1/2 (moe_mssp.mup.init_term), the readout's first step moves the output by eta_out N "
+    "|h_agg(0)|^2 = M^-1, and the hidden groups' SGD updates inherit the backward signal "
+    "that is smaller by the same factor: in the joint limit the early output dynamics of the "
+    "muP DMFT are frozen, a different limit from MSSP's (the paper's abstract: the MSSP limit "
+    "differs from the muP one). Checked by moe_mssp.ii.mup.output_change (Regime II, 3 "
+    "steps).",
+    tags={"mup", "sgd", "dmft_limit"},
+)
+_observable(
     "adam.output_change_ratio",
     "RMS output change of the first Adam step under muP divided by that under MSSP, on the "
     "same draws (Regimes II and III)",
@@ -540,9 +653,10 @@ paper.law(
     "under the MSSP table of Regime II: at most 0 (monotonic improvement with scale)",
     symbol=r"\partial\ln L^*_{\mathrm{MSSP}}/\partial\ln N", expr=_ZERO, regime=_STRUCTURE,
     kind="upper",
-    where="abstract (MSSP's experiments recover monotonic improvement with scale), as "
-    "summarised in the project's research digest; the slope-sign encoding and the task are ours",
-    status="transcribed", tags={"lr_transfer", "mssp"},
+    where="abstract (v1, read in the arXiv announcement text: the experiments show that MSSP "
+    "robustly recovers learning-rate transfer and monotonic improvement with scale across "
+    "regimes); the slope-sign encoding and the task are ours",
+    status="paper", tags={"lr_transfer", "mssp"},
     notes="The paper's experiments (TinyImageNet MLP-MoE, Dolma Transformer) are not run here; "
     "the check trains the MoE MLP online on a teacher task (SGD, N = 32..96 quick, 6 seeds, 60 "
     "steps). Checked by moe_mssp.ii.mssp.optimal_loss: slope -0.077 [-0.166, -0.004] (seed 0).",
@@ -578,6 +692,11 @@ paper.law(
 
 
 # -- depth: two candidate rules from other papers (the MSSP paper's choice is not identified) ----
+#
+# Keys ``moe_mssp.depth_rule.<rule>.*``: the depth rule is another paper's, registered here as a
+# documented choice the MoE tables combine with (the MSSP paper does not prescribe it). Until
+# issue 21 the two branch multipliers were keyed ``moe_mssp.depth.branch_multiplier_sqrt`` and
+# ``moe_mssp.depth.branch_multiplier_completep``, which read as MSSP prescriptions.
 
 _DEPTH_NOTE = (
     "The MSSP paper says it combines with 'existing depth-scaling theory' but which rule it uses "
@@ -586,41 +705,96 @@ _DEPTH_NOTE = (
 )
 _DEPTH_UNCHECKED = (
     "convention: a residual-branch multiplier chosen by a depth rule of another paper (a choice "
-    "of scaling the catalogue documents, not a claim of this paper); no deep MoE process here."
+    "of scaling the catalogue documents, not a claim of this paper); the learning-rate and "
+    "epsilon exponents it implies are checked (moe_mssp.depth_rule.<rule>.adam.hidden_lr, "
+    "hidden_eps)."
 )
-paper.law(
-    "depth.branch_multiplier_sqrt",
-    quantity="residual-branch multiplier under the 1/sqrt(L) depth rule (Depth-muP)",
-    symbol=r"\alpha_{L}",
-    expr=L ** sp.Rational(-1, 2),
-    kind="theta",
-    reference=Reference(
-        arxiv="2309.16620", version=1, where="abstract (1/sqrt(depth) branch scaling)",
-        status="transcribed", title="Depthwise Hyperparameter Transfer in Residual Networks",
-        authors="Bordelon, Noci, Li, Hanin, Pehlevan", year=2023,
+_COMPLETEP_CODE = (
+    "EleutherAI/nanoGPT-mup, branch completep (the minimal implementation linked from the "
+    "CompleteP abstract), model.py: Block.residual_scaling = depth_multiplier^-depth_alpha_exp; "
+    "configure_optimizers: hidden lr_scale depth_multiplier^(alpha - 1) (times 1/width for the "
+    "hidden weights), hidden Adam eps times depth_multiplier^-alpha (times 1/width; the code "
+    "cites the paper's Equation 40); embedding and final-norm groups depth-independent"
+)
+
+
+def _completep_reference(where):
+    return Reference(
+        arxiv="2505.01618", version=3, where=where, status="authors_code",
+        title="Don't be lazy: CompleteP enables compute-efficient deep transformers",
+        authors="Dey, Zhang, Noci, Li, Bordelon, Bergsma, Pehlevan, Hanin, Hestness", year=2025,
+    )
+
+
+_DEPTH_RULES = {
+    # rule: (alpha, name in words, extra note)
+    "depth_mup": (sp.Rational(1, 2), "the 1/sqrt(L) depth rule (Depth-muP, alpha = 1/2)",
+                  (" Also the rule of Bordelon et al. (arXiv:2309.16620) and Yang et al. "
+                   "(Depth-muP, arXiv:2310.02244); the exponents are those of the CompleteP "
+                   "code's alpha family at depth_alpha_exp = 1/2.")),
+    "completep": (sp.Integer(1), "the 1/L depth rule (CompleteP, alpha = 1)",
+                  (" Used by the concurrent MoE paper of Jiang, Bordelon, Pehlevan, Hanin "
+                   "(arXiv:2601.20205) per a secondary source.")),
+}
+_DEPTH_OBSERVABLE = {
+    "hidden_lr": (
+        "implied: the first Adam step (sign-like) moves each of the L branches' outputs by "
+        "L^-alpha eta N along a common direction, so the residual stream moves by "
+        "L^(1-alpha) eta N; a Theta(1) update needs eta ~ L^(alpha-1) (times the width "
+        "factor 1/N of muP). Checked by moe_mssp.depth_rule.{rule}.adam.hidden_lr on a deep "
+        "linear residual network (validators/processes/residual_depth.py): the hidden "
+        "learning rate at which the first step's output change is 1."
     ),
-    tags={"depth", "choice"},
-    scale_vars=("L",),
-    notes=_DEPTH_NOTE + " Also the rule of Depth-muP (Yang et al., arXiv:2310.02244).",
-    unchecked=_DEPTH_UNCHECKED,
-)
-paper.law(
-    "depth.branch_multiplier_completep",
-    quantity="residual-branch multiplier under the 1/L depth rule (CompleteP, alpha = 1)",
-    symbol=r"\alpha_{L}",
-    expr=1 / L,
-    kind="theta",
-    reference=Reference(
-        arxiv="2505.01618", version=1, where="abstract (CompleteP, alpha = 1)",
-        status="transcribed", title="Don't be lazy: CompleteP enables compute-efficient deep transformers",
-        authors="Dey et al.", year=2025,
+    "hidden_eps": (
+        "implied: the hidden gradients carry the branch multiplier, entries ~ L^-alpha / N, "
+        "so an epsilon that never dominates Adam's second moment (the faithfulness desideratum "
+        "the MoE tables apply to width) scales like L^-alpha. Checked by "
+        "moe_mssp.depth_rule.{rule}.adam.hidden_eps on the same network: the RMS entry of the "
+        "hidden gradients."
     ),
-    tags={"depth", "choice"},
-    scale_vars=("L",),
-    notes=_DEPTH_NOTE + " Used by the concurrent MoE paper of Jiang, Bordelon, Pehlevan, Hanin "
-    "(arXiv:2601.20205) per a secondary source.",
-    unchecked=_DEPTH_UNCHECKED,
-)
+}
+
+for _rule, (_alpha, _words, _extra) in _DEPTH_RULES.items():
+    paper.law(
+        f"depth_rule.{_rule}.branch_multiplier",
+        quantity=f"residual-branch multiplier under {_words}",
+        symbol=r"\alpha_{L}",
+        expr=L ** (-_alpha),
+        kind="theta",
+        reference=_completep_reference(
+            "abstract (residual branches scaled with depth, alpha in [1/2, 1]); code: "
+            + _COMPLETEP_CODE),
+        tags={"depth", "choice", f"depth_rule={_rule}"},
+        scale_vars=("L",),
+        notes=_DEPTH_NOTE + _extra + " Key before issue 21: moe_mssp.depth.branch_multiplier_"
+        + ("sqrt" if _rule == "depth_mup" else "completep") + ".",
+        unchecked=_DEPTH_UNCHECKED,
+    )
+    paper.law(
+        f"depth_rule.{_rule}.adam.hidden_lr",
+        quantity=f"depth factor of the Adam learning rate of the hidden (branch) weights under "
+        f"{_words}",
+        symbol=r"\eta_{\mathrm{hidden}}(L)",
+        expr=L ** (_alpha - 1),
+        kind="theta",
+        reference=_completep_reference("code: " + _COMPLETEP_CODE),
+        tags={"depth", "choice", "adam", f"depth_rule={_rule}"},
+        scale_vars=("L",) if _alpha != 1 else (),
+        notes=_DEPTH_NOTE + " The depth factor multiplies the width factor of the MoE table "
+        "(1/fan_in under Adam). " + _DEPTH_OBSERVABLE["hidden_lr"].format(rule=_rule),
+    )
+    paper.law(
+        f"depth_rule.{_rule}.adam.hidden_eps",
+        quantity=f"depth factor of the Adam epsilon of the hidden (branch) weights under {_words}",
+        symbol=r"\epsilon_{\mathrm{hidden}}(L)",
+        expr=L ** (-_alpha),
+        kind="theta",
+        reference=_completep_reference("code: " + _COMPLETEP_CODE),
+        tags={"depth", "choice", "adam", f"depth_rule={_rule}"},
+        scale_vars=("L",),
+        notes=_DEPTH_NOTE + " The depth factor multiplies the width factor of the MoE table's "
+        "epsilon column. " + _DEPTH_OBSERVABLE["hidden_eps"].format(rule=_rule),
+    )
 
 
 # -- tables ---------------------------------------------------------------------------------------
@@ -746,3 +920,109 @@ def to_json(regime: str, optimizer: str, parameterization: str) -> str:
     from scalinglaws import parameterization as P
 
     return P.to_json(param_table(regime, optimizer, parameterization, reduce=False))
+
+
+# -- the Transformer-only entries -----------------------------------------------------------------
+
+#: the MLP-MoE group whose entry's check covers a Transformer-only entry of the same role
+_TR_COVER_GROUP = {"embedding": "embedding", "router": "router", "expert_up": "expert_up",
+                   "expert_down": "expert_down", "readout": "readout", "norm": "embedding",
+                   "hidden": "expert_up"}
+
+
+def _tr_cover(regime, par, g, q):
+    """(check name, MLP law key) covering a Transformer entry: the MLP-MoE Adam entry of the
+    same role (a hidden N x N-scaling matrix: Regime I's expert_up)."""
+    regime_mlp = "I" if g == "hidden" else regime
+    par_mlp = par if (regime_mlp, par) in _TR_MOE else "mup"
+    key = law_key(regime_mlp, "adam", par_mlp, _TR_COVER_GROUP[g], q)
+    name = key.split(".", 1)[1]
+    r = regime_mlp.lower()
+    check = (f"moe_mssp.{name}[soft]" if q == "init_var"
+             else f"moe_mssp.{r}.adam.{_TR_COVER_GROUP[g]}.{q}[soft]")
+    return check, key
+
+
+def _register_transformer():
+    pending: dict[tuple, list] = {}  # (group, quantity, expr) -> [(regime, par), ...]
+    for (regime, par) in _TR_MOE:
+        for (g, q), expr in _tr_entries(regime, par).items():
+            if (regime, par, g, q) not in TRANSFORMER_KEYS:
+                pending.setdefault((g, q, expr), []).append((regime, par))
+    all_tables = set(_TR_MOE)
+    for (g, q, expr), tables in pending.items():
+        regimes = sorted({r for r, _ in tables}, key=REGIMES.index)
+        scope = [] if set(tables) == all_tables else ["_".join(r.lower() for r in regimes)]
+        name = ".".join(["transformer"] + scope + [g, q])
+        check, cover = _tr_cover(regimes[0], tables[0][1], g, q)
+        TRANSFORMER_COVER[f"moe_mssp.{name}"] = (check, cover)
+        for regime, par in tables:
+            TRANSFORMER_KEYS[(regime, par, g, q)] = f"moe_mssp.{name}"
+        names = {str(x) for x in expr.free_symbols} | {"K", "M"}
+        scale_vars = tuple(v for v in ("N", "N_e", "M", "K") if v in names and any(
+            v in _SCALES[r] for r in regimes))
+        classes = "; ".join(_TR_CLASS[t] for t in sorted(tables))
+        paper.law(
+            name,
+            quantity=f"Transformer-MoE (Adam), {', '.join('Regime ' + r for r in regimes)}: "
+            f"{_QUANTITY_TEXT[q][0]} the {_TR_TEXT[g]}",
+            expr=expr, regime=_STRUCTURE, kind="theta",
+            where="Transformer-MoE as implemented in the authors' code: "
+            f"transformer-moe-experiments/scaling.py ({classes})",
+            status="authors_code",
+            # no optimizer=adam tag: selections by regime and optimizer stay the MLP tables'
+            tags={"table", "transformer", f"group={g}", f"quantity={q}"}
+            | {f"regime={r}" for r in regimes}
+            | {f"table=transformer.{r}.adam.{pp}" for r, pp in tables},
+            scale_vars=scale_vars,
+            notes=("The token embedding's std is 0.02 at every width (Theta(1); the MLP code's "
+                   "1/D with D fixed is the same order). " if g == "embedding" else "")
+            + "Where the Transformer code writes the same expression as the MLP-MoE code, the "
+            "entry is the MLP law itself, tagged with the Transformer table.",
+            unchecked=(f"table: covered by check {check} (the MLP-MoE entry {cover} of the same "
+                       "role and the same exponent along the regime's co-scaling; the "
+                       "Transformer itself is not simulated here)"),
+        )
+
+
+_register_transformer()
+
+
+def transformer_table(regime: str, parameterization: str) -> dict:
+    """One Transformer-MoE table (Adam) as ``{(group, quantity): law key}``.
+
+    >>> transformer_table("II", "mssp")[("expert_down", "init_var")]
+    'moe_mssp.ii.mssp.expert_down.init_var'
+    >>> transformer_table("II", "mssp")[("hidden", "lr")]
+    'moe_mssp.transformer.hidden.lr'
+    """
+    regime = str(regime).upper()
+    if (regime, parameterization) not in _TR_MOE:
+        from scalinglaws.errors import UnknownKeyError
+
+        raise UnknownKeyError("Transformer table", f"{regime}.{parameterization}",
+                              [f"{r}.{p}" for r, p in _TR_MOE])
+    return {(g, q): key for (r, p, g, q), key in TRANSFORMER_KEYS.items()
+            if (r, p) == (regime, parameterization)}
+
+
+paper.law(
+    "transformer.topk.aggregation",
+    quantity="Transformer-MoE aggregation multiplier of the top-K routing weights, "
+    "(base_top_k / K)^alpha with the released alpha = 1, base_top_k = 1",
+    symbol=r"K^{-\alpha}",
+    expr=1 / K,
+    regime=_STRUCTURE,
+    kind="theta",
+    where="transformer-moe-experiments/model.py (router: sigmoid of the top-K logits, times "
+    "(base_top_k/top_k)^moe_scaling_alpha) and the released configs (moe_scaling_alpha = 1.0, "
+    "base_top_k = 1; allscale and bottleneck, soft and sparse)",
+    status="authors_code",
+    tags={"transformer", "top_k", "aggregation"},
+    scale_vars=("K",),
+    notes="With K = M/2 (the released sparse configs) it is the MLP code's M^-1 up to a "
+    "constant; the MLP-MoE aggregation checks with top-K routing "
+    "(moe_mssp.ii.aggregation[top-K], moe_mssp.iii.aggregation[top-K]) measure it.",
+    unchecked="table: covered by check moe_mssp.ii.aggregation[top-K] (the MLP-MoE process with "
+    "top-K routing, K = M/2, whose aggregation multiplier 1/M is 2/K)",
+)

@@ -132,11 +132,17 @@ def _check_positive_int(name, value, minimum=1) -> int:
 
 
 def make_memory(d: int, alpha: float, n_items: int, seed, xp=np, dtype="float32") -> Memory:
-    """Draw one replica's embeddings and frequencies from ``seed`` (a SeedSequence or an int)."""
+    """Draw one replica's embeddings and frequencies from ``seed`` (a SeedSequence or an int).
+
+    ``alpha > 0``: the frequencies are the first ``n_items`` of :math:`i^{-\\alpha}`,
+    normalised. For :math:`\\alpha \\le 1` the infinite power law is not summable, so the
+    memory is a fixed number of items and ``Observation.mass_unrec_inf`` is 1 (all of the
+    infinite law's mass lies beyond any finite N).
+    """
     d = _check_positive_int("d", d, 2)
     n_items = _check_positive_int("n_items", n_items, 2)
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha > 1:
-        raise DomainError(f"alpha must be a number > 1 (summable frequencies), got {alpha!r}")
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha > 0:
+        raise DomainError(f"alpha must be a number > 0, got {alpha!r}")
     if not isinstance(seed, np.random.SeedSequence):
         seed = np.random.SeedSequence(seed)
     rng = np.random.Generator(np.random.PCG64(seed))
@@ -469,8 +475,11 @@ def observe(mem: Memory, W, K: int, chunk: int = 2048, *, sgd_weights=None) -> O
     failed = np.flatnonzero(~rec)
     prefix = int(failed[0]) if failed.size else K
     mass = float(mem.p[:K][~rec].sum() + mem.p[K:].sum())
-    z_n, z_inf = _zipf_norms(mem.alpha, mem.n_items)
-    mass_inf = (mass * z_n + (z_inf - z_n)) / z_inf
+    if mem.alpha <= 1.0:  # not summable: the infinite law's mass is all beyond N
+        mass_inf = 1.0
+    else:
+        z_n, z_inf = _zipf_norms(mem.alpha, mem.n_items)
+        mass_inf = (mass * z_n + (z_inf - z_n)) / z_inf
     return Observation(rec, margin, int(rec.sum()), prefix, mass, float(mass_inf))
 
 
