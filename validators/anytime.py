@@ -988,7 +988,9 @@ for _a, _b, _full in ((1.5, 1.5, False), (2.0, 3.0, False), (1.5, 3.0, True)):
     )
     check("anytime.tail_averaged_rate_exponent",
           name=f"anytime.tail_averaged_rate_exponent[a={_a:g},b={_b:g}]",
-          quick_seconds=0.5, full_only=_full)(_tail_rate)
+          quick_seconds=0.5, full_only=_full,
+          **({"full_size": "N = 2^9..2^17 (tail-averaged exact recursion, binned d = 1e10)",
+              "h100_seconds": 20} if _full else {}))(_tail_rate)
 
 
 #: The general (not power-law) spectrum of the Theorem-1 checks: lambda_i = i^-a (1 + ln i),
@@ -1052,4 +1054,6 @@ for _g in (0.0, 1.0 / 3.0):
     )
     check("anytime.general_spectrum_bound",
           name="anytime.general_spectrum_bound[gamma=" + ("0]" if _g == 0 else "1/3]"),
-          quick_seconds=1.0, full_only=_g != 0)(_thm1)
+          quick_seconds=1.0, full_only=_g != 0,
+          **({"full_size": "N up to 2^18 (exact recursion on the log-modulated spectrum)",
+              "h100_seconds": 20} if _g != 0 else {}))(_thm1)

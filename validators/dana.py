@@ -629,7 +629,9 @@ def _make_shape(region: str, alpha: float, beta: float, d: int, window, full_onl
     (d >~ 1e5-1e6 for the noise shape, whose window ends where the F_ac term, ~ 1/d, takes
     over) would settle it; the engine names no settle size for such slow corrections."""
     check(_SHAPE_LAW[region], name=f"{_SHAPE_LAW[region]}[a={alpha:g},b={beta:g}]",
-          quick_seconds=0.4, full_only=full_only)(run)
+          quick_seconds=0.4, full_only=full_only,
+          **({"full_size": f"d = {4 * d} (the ODE on 4x the quick d)", "h100_seconds": 10}
+             if full_only else {}))(run)
     return run
 
 
@@ -812,7 +814,9 @@ def _make_c3(alpha: float, beta: float, full_only: bool):
     run.__doc__ = f"""The largest stable c3 of DANA-decaying across d (alpha = {alpha}): the law
     says it is Theta(1) in d (the ratio to the law has log-slope 0 in d)."""
     check("dana.decaying.c3_max", name=f"dana.decaying.c3_max[a={alpha:g}]", quick_seconds=1.1,
-          full_only=full_only)(run)
+          full_only=full_only,
+          **({"full_size": "d = 25..800 (the ODE per c3, bisected)", "h100_seconds": 30}
+             if full_only else {}))(run)
     return run
 
 
@@ -851,7 +855,9 @@ def _make_horizon(alpha: float, full_only: bool):
     run.__doc__ = f"""DANA-constant's horizon (the loss minimum) across d at alpha = {alpha}: the
     law says t_min ~ d^(alpha + 1/2)."""
     check("dana.constant.horizon", name=f"dana.constant.horizon[a={alpha:g}]", quick_seconds=0.5,
-          full_only=full_only)(run)
+          full_only=full_only,
+          **({"full_size": "d = 25..800 (the DANA-constant ODE to its loss minimum)",
+              "h100_seconds": 30} if full_only else {}))(run)
     return run
 
 

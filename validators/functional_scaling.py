@@ -1379,6 +1379,8 @@ for _which, _frac, _full in ((0, 4, False), (1, 2, False), (2, 1, True)):
           name="functional_scaling.random_features_spectrum[beta=2.5,j=M"
           + {4: "/4]", 2: "/2]", 1: "]"}[_frac],
           quick_seconds=0.05, full_only=_full,
+          **({"full_size": "M = 16..768, 32 random-feature matrices", "h100_seconds": 10}
+             if _full else {}),
           known_failure=("" if _frac != 1 else
                          "finding (law notes): at j = M the ratio drifts, log-slope -0.026 "
                          "[-0.033, -0.019] over M = 16..768 with 32 replicas"))(_rf_spectrum)
@@ -1403,7 +1405,9 @@ for _s, _full in ((0.5, False), (0.75, True), (1.0, True)):
     )
     check("functional_scaling.random_features_approximation",
           name=f"functional_scaling.random_features_approximation[s={_s:g},beta=2.5]",
-          quick_seconds=0.8, full_only=_full)(_rf_approx)
+          quick_seconds=0.8, full_only=_full,
+          **({"full_size": "M = 16..768, 32 random-feature matrices", "h100_seconds": 10}
+             if _full else {}))(_rf_approx)
 
 
 # ------------------------------------------------------------------ schedule ranking (issue 21)

@@ -670,7 +670,9 @@ def _make_below(phase: str, alpha: float, beta: float, which: str, full_only: bo
     seconds = 0.0 if (phase, (alpha, beta)) != ("IVa", BELOW_POINTS["IVa"]) or which == "xi" else 2.0
     check(f"plrf_phases.{which}_{phase}",
           name=f"plrf_phases.{which}_{phase}[isoflop,a={alpha:g},b={beta:g}]",
-          quick_seconds=30.0 if full_only else seconds, full_only=full_only)(run)
+          quick_seconds=30.0 if full_only else seconds, full_only=full_only,
+          **({"full_size": "IsoFLOP frontier, d up to ~1e5, f up to 1e14 (the PLRF ODE)",
+              "h100_seconds": 30} if full_only else {}))(run)
     return run
 
 
@@ -906,7 +908,9 @@ def _make_curve(alpha: float, beta: float):
                    "Theta(1) along the curve).")
     full_only = (alpha, beta) not in CURVE_QUICK
     check("plrf_phases.loss_curve", name=f"plrf_phases.loss_curve[a={alpha:g},b={beta:g}]",
-          quick_seconds=10.0 if full_only else 2.5, full_only=full_only)(run)
+          quick_seconds=10.0 if full_only else 2.5, full_only=full_only,
+          **({"full_size": "d = 51200 (the PLRF ODE along the whole curve)", "h100_seconds": 10}
+             if full_only else {}))(run)
     return run
 
 
