@@ -488,12 +488,6 @@ for _name in ("Ia", "Ib", "Ic", "II", "III", "IVa", "IVb"):
         )
 
 NOT_DERIVED = {
-    "plrf_phases.loss_curve": (
-        "assembled, not derived: the sum of the derived terms forcing_pp, forcing_ac and "
-        "kernel_pp with their Gamma constants (halved for P = 1/2 E(.)^2) and the capacity level "
-        "F_0 as an input; the noise normalisation I = int (F - F_0) = zeta(2b)/(2 gamma) is a "
-        "first-order reading of K * P, not a SymPy derivation"
-    ),
     "plrf_phases.eta_no_power_law": (
         "a convention (eta = 0: no power-law decay for 2(alpha + beta) <= 1), not a result"
     ),

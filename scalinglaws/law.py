@@ -980,11 +980,14 @@ class _ArrayFunction:
         else:
             pieces = [(expr, sp.true)]
         self.pieces = [
-            (sp.lambdify(args, e, modules=modules), self._condition(args, c, modules))
+            (sp.lambdify(args, e, modules=modules, dummify=True),
+             self._condition(args, c, modules))
             for e, c in pieces
         ]
+        # dummify: a parameter named like a function of the expression (the step size gamma
+        # beside the Gamma function) must not shadow it in the generated code
         self.conditions = [
-            (c, sp.lambdify(args, _with_rounding_tolerance(c), modules=modules))
+            (c, sp.lambdify(args, _with_rounding_tolerance(c), modules=modules, dummify=True))
             for c in law.conditions
         ]
 
@@ -992,7 +995,7 @@ class _ArrayFunction:
     def _condition(args, cond, modules):
         if cond is sp.true:
             return None
-        return sp.lambdify(args, cond, modules=modules)
+        return sp.lambdify(args, cond, modules=modules, dummify=True)
 
     def __call__(self, **values):
         xp = self.xp

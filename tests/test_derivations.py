@@ -47,7 +47,13 @@ def test_derivation_lands_on_law(derived, key):
     assert check(d), f"{key}: {d.result} != {sl.law(key).expr}"
 
 
-@pytest.mark.parametrize("key", KEYS)
+#: Perturbed-law comparisons that take minutes in SymPy (the GMM ridge responses, nested square
+#: roots written without cancellation: 215-325 s each in CI); run with --runslow.
+_SLOW_PERTURBED = {"gmm_glm.ridge_b", "gmm_glm.ridge_m"}
+
+
+@pytest.mark.parametrize("key", [pytest.param(k, marks=pytest.mark.slow) if k in _SLOW_PERTURBED
+                                 else k for k in KEYS])
 def test_perturbed_law_is_rejected(derived, key):
     d = derived[key]
     expr = sl.law(key).expr

@@ -1273,7 +1273,7 @@ for _pt in ((0.5, 2.5), (1.5, 2.5)):
         s, beta = _pt
         Ks, ratio = _noiseless_ratios(s, beta, settings.full, _backend(settings))
         return Curve(
-            Ks, ratio, LawCurve([{}] * Ks.size), point={"s": s, "beta": beta, "sigma2": 0.0},
+            Ks, ratio, LawCurve([{}] * Ks.size), point={"s": s, "beta": beta},
             window=_window(Ks), backend=_backend(settings), xlabel="steps K",
             ylabel="2 x excess risk / FSL (e_M, K_M, sigma = 0)",
             label=f"constant step {PEAK}, s = {s}, beta = {beta}, sigma = 0",

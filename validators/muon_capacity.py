@@ -1141,13 +1141,6 @@ def newton_threshold(settings: Settings) -> Curve:
 # ------------------------------------------------------------------------------ alpha < 1 (V2)
 
 
-@check("muon_capacity.sgd.threshold_frequency_two_term", gpu=True,
-       name="muon_capacity.V2.sgd_threshold_two_term[alpha=0.9]", quick_seconds=1.9)
-def sgd_two_term_below_one(settings: Settings) -> Curve:
-    """V2 below alpha = 1: the two-term law at alpha = 0.9 (non-summable frequencies at a fixed
-    N = 1000: p_i = i^-alpha / H_N(alpha)), the other side of alpha = 1 from the alpha = 1.1
-    check. Θ: the ratio p*/law has log-slope -> 0."""
-    return _two_term(settings, 0.9)
 
 
 @check("muon_capacity.sgd.one_step_exponent", gpu=True,

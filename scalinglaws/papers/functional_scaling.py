@@ -701,7 +701,7 @@ paper.law(
         "sigma2=0))"
     ),
     expr=1,
-    regime=(s <= 2 - 1 / beta) & (sigma2 <= 0),
+    regime=s <= 2 - 1 / beta,  # and sigma = 0: the statement itself (see the quantity)
     kind="theta",
     where="Theorem 4.5 (top-M, sigma = 0, s in [0, 2 - 1/beta]; Assumption 4.1, sup gamma small)",
     status="transcribed",
@@ -712,8 +712,8 @@ paper.law(
         "session (the arXiv HTML reached by search shows only the first page). Without label "
         "noise the loss is driven by the signal alone (the multiplicative SGD noise eta^2 "
         "lambda q feeds back through e_M); the paper's range s <= 2 - 1/beta is where the "
-        "signal-driven noise stays below the signal term. The regime sigma2 <= 0 with the "
-        "domain sigma2 >= 0 states sigma = 0. Verification (exact recursion, constant step 0.2, "
+        "signal-driven noise stays below the signal term. sigma = 0 is part of the statement "
+        "(not a parameter). Verification (exact recursion, constant step 0.2, "
         "d = 1e8 binned, M = infinity): twice the excess risk over fsl(kernel='exact', sigma2=0) "
         "is 1.030-1.036 at s = 0.5, beta = 2.5 and 1.054-1.138 at s = 1.5 (0.1 from the range's "
         "end) for K = 16..16384; log-slopes in K 0.0003 [-0.0003, 0.0008] and 0.0007 [-0.0032, "

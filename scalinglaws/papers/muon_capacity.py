@@ -32,7 +32,7 @@ exponent and two-term threshold (fixed N) extend below 1 (all ``hypothesis``; th
 statements for them were not reachable).
 """
 
-from sympy import Interval, Max, Min, Ne, Rational, log, oo, sqrt, zeta
+from sympy import Interval, Max, Min, Rational, log, oo, sqrt, zeta
 
 from scalinglaws.law import Paper, Reference
 
@@ -513,7 +513,7 @@ sgd_threshold = paper.law(
 
 sgd_threshold_two_term = paper.law(
     "sgd.threshold_frequency_two_term",
-    regime=Ne(alpha, 1),
+    regime=alpha > 1,  # below 1 the Hurwitz zeta of H_N has no float64 form (scipy: s > 1)
     quantity=(
         "item frequency p* at which one SGD step recovers an item with probability 1/2 "
         "(B = infinity) at finite d: the head competitors' term and the generic competitors' "
