@@ -1106,17 +1106,25 @@ _REGIME_RTOL = 1e-12
 
 
 def _with_rounding_tolerance(cond):
-    """``a <= b`` becomes ``a - b <= rtol (|a| + |b|)`` (likewise ``>=``); strict ones are kept."""
+    """A point within float64 rounding of a boundary counts as on it, as the exact decision
+    says: ``a <= b`` becomes ``a - b <= rtol (|a| + |b|)`` (likewise ``>=``), and ``a < b``
+    becomes ``a - b < -rtol (|a| + |b|)`` (likewise ``>``). So 2a + 2b > 1 at a = 1.32,
+    b = -0.82 (exactly 1, 1.0000000000000004 in float64) is outside, as it is exactly."""
 
-    def loosen(rel):
+    def adjust(rel):
         lhs, rhs = rel.lhs, rel.rhs
         slack = _REGIME_RTOL * (sp.Abs(lhs) + sp.Abs(rhs))
         if isinstance(rel, sp.LessThan):
             return sp.LessThan(lhs - rhs, slack, evaluate=False)
-        return sp.GreaterThan(lhs - rhs, -slack, evaluate=False)
+        if isinstance(rel, sp.GreaterThan):
+            return sp.GreaterThan(lhs - rhs, -slack, evaluate=False)
+        if isinstance(rel, sp.StrictLessThan):
+            return sp.StrictLessThan(lhs - rhs, -slack, evaluate=False)
+        return sp.StrictGreaterThan(lhs - rhs, slack, evaluate=False)
 
     return cond.replace(
-        lambda e: isinstance(e, (sp.LessThan, sp.GreaterThan)), loosen
+        lambda e: isinstance(e, (sp.LessThan, sp.GreaterThan, sp.StrictLessThan,
+                                 sp.StrictGreaterThan)), adjust
     )
 
 

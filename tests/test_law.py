@@ -564,3 +564,17 @@ def test_outside_the_regime_is_a_regime_error_even_where_the_law_overflows():
     wide = p.law("steep_everywhere", quantity="y", expr=N**a, where="Eq. 3", status="derived")
     with pytest.raises(EvaluationError, match="beyond 10\\*\\*90"):
         wide.check(a=10**100, N=3)
+
+
+def test_numpy_regime_puts_a_strict_boundary_outside_as_the_exact_decision_does():
+    """2a + 2b > 1 at a = 1.32, b = -0.82 is exactly 1 (outside), 1.0000000000000004 in float64:
+    numpy must say outside too (found by the property test on dana.constant.loss_early)."""
+    p = _paper()
+    a = p.param("a", "an exponent", domain=sp.Interval(-5, 5))
+    b = p.param("b", "another", domain=sp.Interval(-5, 5))
+    law = p.law("strict", quantity="y", expr=a + b + 1, regime=2 * a + 2 * b > 1, where="Eq. 4",
+                status="derived")
+    assert law.in_regime(a=1.32, b=-0.82) is False
+    f = law.lambdify(outside="nan")
+    out = f(a=np.array([1.32, 1.33, 1.0]), b=np.array([-0.82, -0.82, 0.0]))
+    assert np.isnan(out[0]) and out[1] == pytest.approx(1.51) and out[2] == 2.0
