@@ -464,15 +464,23 @@ def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None,
     batch = _real("batch", batch, gt=0)  # real B allowed: the map is smooth in 1/B
     if backend not in ("numpy", "numba"):
         raise UnknownKeyError("contraction_rate backend", str(backend), ("numpy", "numba"))
-    lam = np.asarray(problem.lam, dtype=np.float64)
+    return _rate_of_map(meth, np.asarray(problem.lam, dtype=np.float64),
+                        np.asarray(problem.mult, dtype=np.float64), eta, batch, backend,
+                        "contraction_rate")
+
+
+def _rate_of_map(meth, lam, mult, eta, batch, backend, who):
+    """The spectral radius of the second-moment map of a memory-1 method given by its
+    ``(meth.mean_M, meth.mean_u)``: the body of :func:`contraction_rate`, also used by methods
+    reached outside ``_METHODS`` (:mod:`.nesterov`); ``who`` names the caller in errors."""
     if backend == "numba":
         from ._rate import rate_numba
 
-        rate, status = rate_numba(lam, problem.mult, batch, meth.mean_M, meth.mean_u, eta)
+        rate, status = rate_numba(lam, mult, batch, meth.mean_M, meth.mean_u, eta)
         if status == 3:
-            raise ArithmeticError("contraction_rate: Brent's method did not converge")
+            raise ArithmeticError(f"{who}: Brent's method did not converge")
         return rate
-    ml2 = np.asarray(problem.mult, dtype=np.float64) * lam * lam / batch
+    ml2 = mult * lam * lam / batch
     D, c = _blocks(meth, lam, eta, batch)
     k = D.shape[1]
     n = lam.size
@@ -480,7 +488,7 @@ def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None,
         big = np.zeros((n * k, n * k))
         for i in range(n):
             big[i * k:(i + 1) * k, i * k:(i + 1) * k] = D[i]
-        coupling = np.asarray(problem.mult, dtype=np.float64) * lam / batch
+        coupling = mult * lam / batch
         big[:, ::k] += np.kron(lam[:, None], c[:, None]).reshape(n * k, 1) * coupling[None, :]
         with np.errstate(all="ignore"):
             ev = np.linalg.eigvals(big)
@@ -538,7 +546,7 @@ def contraction_rate(problem, eta, batch=1, method="sgd", method_params=None,
                 break
             prev = cand
         if not fc >= 0.0:
-            raise ArithmeticError("contraction_rate: no bracket above the blocks' radius")
+            raise ArithmeticError(f"{who}: no bracket above the blocks' radius")
         if fc <= 1.0:  # the root lies between prev (1/f - 1 < 0) and cand (1/f - 1 >= 0)
             return root(prev, cand)
         lo = cand
