@@ -118,9 +118,9 @@ def run_on_dask(client, pending, settings, run_one):
     """Submit ``pending`` ``(check, path, fingerprint)`` triples; yield ``(check, path, record)``
     as the tasks finish. A task lost with its worker, or that raised outside the check, yields
     an error record (retried by the next run). Closing the generator cancels what is left."""
-    import traceback
-
     import uuid
+
+    from .verify import lost_record
 
     distributed = _distributed()
     futures = {}
@@ -135,13 +135,7 @@ def run_on_dask(client, pending, settings, run_one):
             try:
                 record = future.result()
             except Exception as exc:
-                record = dict(
-                    format=_format(), check=item.name, law=item.law_key,
-                    settings=settings.to_dict(), seconds=0.0,
-                    error=f"{type(exc).__name__}: {exc}",
-                    traceback="".join(traceback.format_exception(exc)),
-                    status="error", fingerprint=stamp, backend=settings.backend,
-                )
+                record = lost_record(item, settings, stamp, exc)
             yield item, path, record
     finally:
         left = [f for f in futures if not f.done()]
@@ -150,12 +144,6 @@ def run_on_dask(client, pending, settings, run_one):
                 client.cancel(left)
             except Exception:  # the cluster may already be gone; nothing left to keep
                 pass
-
-
-def _format() -> int:
-    from .verify import RESULT_FORMAT
-
-    return RESULT_FORMAT
 
 
 def in_dask_task() -> bool:

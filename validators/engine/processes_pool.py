@@ -64,10 +64,8 @@ def run_in_processes(pending, settings, jobs: int):
     """
     import concurrent.futures
     import multiprocessing
-    import traceback
-
     from .distributed import _reference
-    from .verify import RESULT_FORMAT
+    from .verify import lost_record
 
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited threads
     pool = concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context,
@@ -81,13 +79,7 @@ def run_in_processes(pending, settings, jobs: int):
             try:
                 record = future.result()
             except Exception as exc:  # the worker died, or the check could not be sent
-                record = dict(
-                    format=RESULT_FORMAT, check=item.name, law=item.law_key,
-                    settings=settings.to_dict(), seconds=0.0,
-                    error=f"{type(exc).__name__}: {exc}",
-                    traceback="".join(traceback.format_exception(exc)),
-                    status="error", fingerprint=stamp, backend=settings.backend,
-                )
+                record = lost_record(item, settings, stamp, exc)
             yield item, path, record
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

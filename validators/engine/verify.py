@@ -276,6 +276,17 @@ def _run_one(item, settings: Settings, stamp: dict) -> dict:
         )
 
 
+def lost_record(item, settings: Settings, stamp: dict, exc: BaseException) -> dict:
+    """The error record of a check whose task failed outside the check (a worker died, the
+    check could not be sent): recorded as an error, rerun by the next run."""
+    return dict(
+        format=RESULT_FORMAT, check=item.name, law=item.law_key,
+        settings=settings.to_dict(), seconds=0.0, error=f"{type(exc).__name__}: {exc}",
+        traceback="".join(traceback.format_exception(exc)),
+        status="error", fingerprint=stamp, backend=settings.backend,
+    )
+
+
 def _registered(item) -> bool:
     from .checks import _CHECKS
 
@@ -297,18 +308,21 @@ def run_checks(checks, settings: Settings, out: Path, *, fresh=False, progress=N
     from .processes_pool import MIN_SECONDS
 
     check_dir = out / "checks"
+    entries = []  # (check, record path, fingerprint, finished record or None)
+    for item in checks:
+        path = check_dir / f"{_safe_name(item.name)}.json"
+        stamp = fingerprint(item)
+        entries.append((item, path, stamp,
+                        None if fresh else _load_previous(path, settings, stamp)))
     pending = []
     pooled = set()
     if client is None and jobs > 1:
-        waiting = [item for item in checks if _registered(item) and (fresh or _load_previous(
-            check_dir / f"{_safe_name(item.name)}.json", settings, fingerprint(item)) is None)]
+        waiting = [item for item, _, _, previous in entries
+                   if previous is None and _registered(item)]
         expected = sum(float(item.quick_seconds) for item in waiting)
         if len(waiting) >= 2 and (settings.full or expected >= MIN_SECONDS):
             pooled = {item.name for item in waiting}
-    for index, item in enumerate(checks, 1):
-        path = check_dir / f"{_safe_name(item.name)}.json"
-        stamp = fingerprint(item)
-        previous = None if fresh else _load_previous(path, settings, stamp)
+    for index, (item, path, stamp, previous) in enumerate(entries, 1):
         if previous is None and (client is not None or item.name in pooled):
             pending.append((item, path, stamp))
             continue
@@ -408,7 +422,7 @@ class _Progress:
         filled = min(width, int(width * fraction + 1e-9))
         return "#" * filled + "." * (width - filled)
 
-    def start(self, index, total, item, resumed, remote=False):
+    def start(self, index, total, item, resumed, remote=""):
         if self.total_expected is None:  # not planned: every check counts the same
             self.total_expected = float(total)
             self.estimates = {}
@@ -419,8 +433,8 @@ class _Progress:
         measured = "measured" if item.name in self.estimates else "estimate"
         if resumed:
             what = "resumed"
-        elif remote:  # ran elsewhere: "dask", "2 jobs"
-            what = remote if isinstance(remote, str) else "dask"
+        elif remote:  # where it ran instead: "dask", "2 jobs"
+            what = remote
         else:
             what = f"~{expect:.0f}s {measured}"
         left = ""
