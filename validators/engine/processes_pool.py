@@ -29,11 +29,9 @@ _WORKERS_ENV = "SCALINGLAWS_TASK_WORKERS"
 
 def default_jobs() -> int:
     """Worker processes for ``--jobs`` when not given: the CPUs this process may use, at most 4."""
-    try:
-        n = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        n = os.cpu_count() or 1
-    return max(1, min(4, n))
+    from ..processes.blas_threads import usable_cpus
+
+    return usable_cpus()
 
 
 def _one_thread() -> None:

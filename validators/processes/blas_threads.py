@@ -29,7 +29,7 @@ import ctypes
 import functools
 import threading
 
-__all__ = ["single_blas_thread", "blas_threads", "map_tasks", "default_workers"]
+__all__ = ["single_blas_thread", "blas_threads", "map_tasks", "default_workers", "usable_cpus"]
 
 _SET = ("scipy_openblas_set_num_threads64_", "scipy_openblas_set_num_threads",
         "openblas_set_num_threads64_", "openblas_set_num_threads")
@@ -99,11 +99,18 @@ def default_workers() -> int:
     forced = os.environ.get("SCALINGLAWS_TASK_WORKERS", "")
     if forced.isdigit() and int(forced) >= 1:
         return int(forced)
+    return usable_cpus()
+
+
+def usable_cpus(limit: int = 4) -> int:
+    """The CPUs this process may run on, at most ``limit``."""
+    import os
+
     try:
         n = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         n = os.cpu_count() or 1
-    return max(1, min(4, n))
+    return max(1, min(limit, n))
 
 
 def map_tasks(fn, items, workers: int | None = None) -> list:
