@@ -19,7 +19,7 @@ def _cheap_checks():
 
 
 def _comparable(record):
-    return {k: v for k, v in record.items() if k != "seconds"}
+    return {k: v for k, v in record.items() if k not in ("seconds", "cpu_seconds")}
 
 
 def _counting(monkeypatch):
@@ -72,3 +72,23 @@ def test_bad_jobs_is_one_line_exit_2(bad, capsys):
 
 def test_default_jobs_is_the_usable_cpus_at_most_4():
     assert 1 <= processes_pool.default_jobs() <= 4
+
+
+def test_schedule_keeps_a_module_on_one_worker_largest_first():
+    """The pool hands out whole validator modules (their shared caches then serve every check of
+    the module on one worker), the module with the most expected time first; a measured time
+    (``estimates``) overrides a check's declared one; within a module the order is kept."""
+    checks = [c for c in all_checks() if c.paper in ("poet", "swd", "lion") and not c.full_only]
+    pending = [(c, None, None) for c in checks]
+    groups = processes_pool.schedule(pending)
+    modules = [{processes_pool._group(e[0]) for e in g} for g in groups]
+    assert all(len(m) == 1 for m in modules)
+    assert len(groups) == 3 and sum(len(g) for g in groups) == len(checks)
+    for group in groups:
+        names = [e[0].name for e in group]
+        assert names == [c.name for c in checks if c in [e[0] for e in group]]
+    costs = [sum(e[0].quick_seconds for e in g) for g in groups]
+    assert costs == sorted(costs, reverse=True)
+    # a measured time of 1000 s on the last group's first check puts that group first
+    last = groups[-1][0][0].name
+    assert processes_pool.schedule(pending, {last: 1000.0})[0][0][0].name == last

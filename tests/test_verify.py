@@ -179,6 +179,38 @@ def test_runner_writes_report_and_resumes(tmp_path):
     assert len(calls) == 6
 
 
+def test_report_redraws_only_figures_whose_record_changed(tmp_path, monkeypatch):
+    """A rerun that reproduces a check's record (all but its timings) keeps its PNG; a changed
+    record, a deleted PNG or a new drawing style draws again."""
+    from scalinglaws.validators.engine import report as report_mod
+
+    checks = [_synthetic("s.one", -0.75, 0.25), _synthetic("s.two", -1.0, 0.5)]
+    settings = Settings(backend="numpy", seed=3)
+    results = list(verify_mod.run_checks(checks, settings, tmp_path))
+    drawn = []
+    real = report_mod._plot_job
+
+    def counting(job):
+        drawn.append(job[1].name)
+        return real(job)
+
+    monkeypatch.setattr(report_mod, "_plot_job", counting)
+    write_report(results, settings, tmp_path)
+    assert sorted(drawn) == ["s.one.png", "s.two.png"]
+    again = list(verify_mod.run_checks(checks, settings, tmp_path, fresh=True))
+    write_report(again, settings, tmp_path)
+    assert len(drawn) == 2
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert all(r.get("plot") for r in report["results"])
+    (tmp_path / "plots" / "s.two.png").unlink()
+    other = list(verify_mod.run_checks(checks[:1], Settings(backend="numpy", seed=4), tmp_path))
+    write_report(other + again[1:], settings, tmp_path)
+    assert sorted(drawn[2:]) == ["s.one.png", "s.two.png"]
+    monkeypatch.setattr(report_mod, "_PLOT_STYLE", report_mod._PLOT_STYLE + 1)
+    write_report(other + again[1:], settings, tmp_path)
+    assert len(drawn) == 6
+
+
 def test_interrupted_run_keeps_finished_checks_and_resumes(tmp_path):
     calls = []
     first = _synthetic("s.first", -0.75, 0.25, calls=calls)

@@ -244,7 +244,7 @@ def _run_one(item, settings: Settings, stamp: dict) -> dict:
     from .fit import UnsettledFitWarning
     from .judge import judge
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     chosen = settings.backend
     try:
         chosen, _ = item.backend_for(settings.backend)
@@ -258,6 +258,7 @@ def _run_one(item, settings: Settings, stamp: dict) -> dict:
         return dict(
             format=RESULT_FORMAT, check=item.name, law=item.law_key,
             settings=settings.to_dict(), seconds=time.perf_counter() - started,
+            cpu_seconds=time.process_time() - cpu_started,
             verdict=verdict.to_dict(), status=_status(verdict, item),
             known_failure=item.known_failure, fingerprint=stamp, backend=ran,
             backend_requested=settings.backend,
@@ -345,7 +346,8 @@ def run_checks(checks, settings: Settings, out: Path, *, fresh=False, progress=N
         else:
             from .processes_pool import run_in_processes
 
-            finished = run_in_processes(pending, settings, jobs)
+            finished = run_in_processes(pending, settings, jobs,
+                                        progress.estimates if progress else None)
             where = f"{jobs} jobs"
             if progress:
                 progress.parallel = jobs
