@@ -600,7 +600,7 @@ DERIVATIONS[_KEY + "wsd.compute_optimal_loss_exponent.easy"] = _exponent_law(
     _KEY + "wsd.compute_optimal_loss_exponent.easy", wsd_compute_loss_easy, C,
     "exponent of the compute-optimal loss, WSD-like, easy")
 
-def _ranking(key, num, den, title):
+def _ranking(key, num, den, title, budget="data"):
     def derive():
         dn, dd = num(), den()
         ratio = sp.powsimp(sp.expand_power_base(dn.result / dd.result, force=True), force=True)
@@ -609,7 +609,7 @@ def _ranking(key, num, den, title):
         steps = [(f"numerator: {dn.title}", dn.result), (f"denominator: {dd.title}", dd.result),
                  ("ratio", ratio)]
         return Derivation(_KEY + key, title, steps, ratio,
-                          notes="the ratio of two derived data-optimal losses")
+                          notes=f"the ratio of two derived {budget}-optimal losses")
     return derive
 
 
@@ -625,6 +625,23 @@ DERIVATIONS[_KEY + "ranking.constant_over_exp_data.easy"] = _ranking(
 DERIVATIONS[_KEY + "ranking.constant_over_exp_data.hard"] = _ranking(
     "ranking.constant_over_exp_data.hard", constant_data_optimal_loss, exp_data_loss_hard,
     "constant over exponential decay, data-optimal, hard")
+
+_LOSS_C = {
+    "constant": DERIVATIONS[_KEY + "constant.compute_optimal_loss"],
+    "exp.easy": DERIVATIONS[_KEY + "exp_decay.compute_optimal_loss.easy"],
+    "exp.hard": DERIVATIONS[_KEY + "exp_decay.compute_optimal_loss.hard"],
+    "wsd.easy": wsd_compute_loss_easy,
+    "wsd.hard": DERIVATIONS[_KEY + "wsd.compute_optimal_loss.hard"],
+}
+for _regime in ("easy", "hard"):
+    DERIVATIONS[f"{_KEY}ranking.exp_over_wsd_compute.{_regime}"] = _ranking(
+        f"ranking.exp_over_wsd_compute.{_regime}", _LOSS_C[f"exp.{_regime}"],
+        _LOSS_C[f"wsd.{_regime}"],
+        f"exponential decay over WSD-like, compute-optimal, {_regime}", budget="compute")
+    DERIVATIONS[f"{_KEY}ranking.constant_over_exp_compute.{_regime}"] = _ranking(
+        f"ranking.constant_over_exp_compute.{_regime}", _LOSS_C["constant"],
+        _LOSS_C[f"exp.{_regime}"],
+        f"constant over exponential decay, compute-optimal, {_regime}", budget="compute")
 
 NOT_DERIVED = {
     _KEY + "optimal_schedule.decay_power": (

@@ -327,7 +327,9 @@ def test_checks_return_measurements_not_verdicts():
     from scalinglaws.validators.engine import Curve, Exponent, LawCurve, checks
 
     mine = [c for c in checks._CHECKS.values() if c.paper == "functional_scaling"]
-    assert len(mine) == 118  # 98 + issue 21: 2 noiseless, 6 random-M, 8 ranking, 4 schedule
+    # 98 + issue 21: 2 noiseless, 6 random-M, 8 data ranking, 4 schedule, 8 compute ranking,
+    # 9 compute-optimal log factors against ln C ([fsl-far,...])
+    assert len(mine) == 135
     # every law has a quick check or a declared reason
     quick = {c.law_key for c in mine if not c.full_only}
     for law in sl.laws(paper="functional_scaling"):
@@ -600,3 +602,94 @@ def test_power_decay_fsl_is_the_continuous_limit_of_fsl():
     const = FSL.fsl_end(eta, eta * K, 0.0, eta, s=1.0, beta=2.0)[0]
     assert V._fsl_power_decay(np.array([eta]), np.array([0.0]), K, 1.0, 2.0)[0] == \
         pytest.approx(const, rel=1e-8)
+
+
+# ---- issue 21: the compute-optimal ranking and the log factors at fixed compute --------------
+
+
+def test_compute_ranking_laws_are_ratios_of_the_table_entries():
+    loss = {"constant": "functional_scaling.constant.compute_optimal_loss",
+            "exp_decay": "functional_scaling.exp_decay.compute_optimal_loss.{}",
+            "wsd": "functional_scaling.wsd.compute_optimal_loss.{}"}
+    for reg, (s_, b_) in (("easy", (1.0, 2.0)), ("easy", (0.7, 2.5)), ("hard", (0.25, 2.5))):
+        pt = {_sym("s"): s_, _sym("beta"): b_}
+        for num, den, key in (("exp_decay", "wsd", "exp_over_wsd_compute"),
+                              ("constant", "exp_decay", "constant_over_exp_compute")):
+            ratio = (sl.law(loss[num].format(reg)).expr.subs(pt)
+                     / sl.law(loss[den].format(reg)).expr.subs(pt))
+            law = sl.law(f"functional_scaling.ranking.{key}.{reg}").expr.subs(pt)
+            for c in (1e3, 1e40):
+                assert float((ratio / law).subs(_sym("C"), c)) == pytest.approx(1.0)
+    # WSD-like beats exponential decay by a log factor only, exponential decay beats constant by
+    # a power of C: s beta (beta - 1)/((2 + s beta)(1 + s beta + beta)) = 1/5 - ... at (1, 2)
+    for reg in ("easy", "hard"):
+        assert sl.law(f"functional_scaling.ranking.exp_over_wsd_compute.{reg}").exponent("C") == 0
+    expo = sl.law("functional_scaling.ranking.constant_over_exp_compute.easy").exponent("C")
+    assert float(expo.subs({_sym("s"): 1, _sym("beta"): 2})) == pytest.approx(1 / 2 - 2 / 5)
+    expo = sl.law("functional_scaling.ranking.constant_over_exp_compute.hard").exponent("C")
+    assert float(expo.subs({_sym("s"): 0.5, _sym("beta"): 2.5})) > 0
+    for key in ("exp_over_wsd_compute", "constant_over_exp_compute"):
+        for reg in ("easy", "hard"):
+            law = sl.law(f"functional_scaling.ranking.{key}.{reg}")
+            assert law.status == "derived" and law.kind == "theta"
+    # the regimes split at s = 1 - 1/beta, and need log C > 1
+    reg = sl.law("functional_scaling.ranking.exp_over_wsd_compute.hard").regime
+    assert bool(reg.subs({_sym("s"): 0.45, _sym("beta"): 2.5, _sym("C"): 10}))
+    assert not bool(reg.subs({_sym("s"): 0.7, _sym("beta"): 2.5, _sym("C"): 10}))
+    assert not bool(reg.subs({_sym("s"): 0.45, _sym("beta"): 2.5, _sym("C"): 2}))
+
+
+def test_far_compute_grid_reaches_the_same_optimum():
+    from scalinglaws.validators import functional_scaling as V
+
+    L = V._scales("compute_far", False)
+    assert L[0] == pytest.approx(128 * math.log(2)) and L[-1] == pytest.approx(512 * math.log(2))
+    assert np.allclose(np.diff(np.log(L)), np.log(L[1] / L[0]))  # geometric in ln C
+    far = V._fsl_optimum("exp_decay", "compute_far", *V.EASY_DEEP, False)
+    std = V._fsl_optimum("exp_decay", "compute", *V.EASY_DEEP, False)
+    assert far["ok"].all()
+    np.testing.assert_allclose(far["M"] * far["D"], np.exp(far["L"]), rtol=1e-12)
+    # another grid and warm-start path, the same minimum: ln E is smooth in ln C, so the
+    # standard grid interpolated (cubic) at the far grid's budgets below 2^240 agrees
+    from scipy.interpolate import CubicSpline
+
+    inside = far["L"] <= std["L"][-1]
+    spline = CubicSpline(std["L"], np.log(std["E"]))
+    np.testing.assert_allclose(np.log(far["E"][inside]), spline(far["L"][inside]), rtol=1e-5)
+
+
+def test_compute_ranking_orders_the_schedules_and_tracks_the_decay_fraction():
+    from scalinglaws.validators import functional_scaling as V
+
+    for pt in (V.EASY_DEEP, V.HARD_DEEP):
+        ew = V._ranking_curve("exp_decay", "wsd_like", pt, Settings(), budget="compute_far")
+        ce = V._ranking_curve("constant", "exp_decay", pt, Settings(), budget="compute_far")
+        # WSD-like < exponential decay < constant at every compute budget, and the power of C
+        # by which exponential decay wins makes that ratio grow
+        assert np.all(ew.y > 1) and np.all(ce.y > 1) and np.all(np.diff(np.log(ce.y)) > 0)
+        assert ew.xlabel == "ln C" and ew.window[1] == pytest.approx(512 * math.log(2))
+    # 0.1 from the boundary (hard side): ln(ratio / law) follows -r_opt, the WSD decay fraction
+    # that vanishes like C^-0.0625 (the law's notes; why that point is not a quick check)
+    law = sl.law("functional_scaling.ranking.exp_over_wsd_compute.hard")
+    e = V._fsl_optimum("exp_decay", "compute_far", *V.HARD_EDGE, False)
+    w = V._fsl_optimum("wsd_like", "compute_far", *V.HARD_EDGE, False)
+    z = np.log(e["E"] / w["E"]) - np.log([float(law.evaluate(s=0.5, beta=2.5,
+                                                              C=round(math.exp(v))))
+                                          for v in e["L"]])
+    big = w["r"] > 1e-3
+    assert big.sum() >= 5 and np.all(np.diff(w["r"]) < 0)
+    np.testing.assert_allclose(z[big], -w["r"][big], rtol=0.15)
+    assert abs(z[-1]) < 1e-4
+
+
+def test_compute_ranking_check_passes_and_a_perturbed_run_fails():
+    from scalinglaws.validators import functional_scaling  # noqa: F401 - registers the checks
+    from scalinglaws.validators.engine import checks
+
+    c = checks._CHECKS[
+        "functional_scaling.ranking.exp_over_wsd_compute.hard[fsl,s=0.25,beta=2.5]"]
+    assert c.verdict(Settings(backend="numba")).outcome == "pass"
+    assert c.verdict(Settings(backend="numba", perturb=0.1)).outcome == "fail"
+    far = checks._CHECKS["functional_scaling.exp_decay.compute_optimal_loss.easy[fsl-far,s=1,beta=2]"]
+    m = far.measure(Settings(backend="numba"))
+    assert m.xlabel == "ln C" and m.x[-1] == pytest.approx(512 * math.log(2))
