@@ -385,6 +385,36 @@ def derive_nesterov_serial_runtime() -> Derivation:
     )
 
 
+def _nag_branches():
+    steps, T_nag = _nag()
+    det = [x for x in T_nag.args if B not in x.free_symbols][0]  # accelerated, B -> oo
+    noisy = [x for x in T_nag.args if B in x.free_symbols][0]  # noise-limited, B -> 0
+    return steps, det, noisy
+
+
+def derive_nesterov_window_end() -> Derivation:
+    steps, det, noisy = _nag_branches()
+    (bstar,) = sp.solve(sp.Eq(det, noisy), B)
+    return Derivation(
+        "momentum_batch.nesterov.window_end",
+        "Nesterov momentum: where the noise limit meets the accelerated sqrt(kappa)",
+        steps + [("the two branches meet (CE = 1/(B T) starts to fall)", sp.Eq(det, noisy))],
+        bstar,
+        notes="Order of magnitude: the halving critical batch is where the noise-limited "
+        "branch (B T constant) gives way to the B-independent accelerated branch.",
+    )
+
+
+def derive_nesterov_window_ratio() -> Derivation:
+    b_nag = derive_nesterov_window_end().result
+    b_sgd = derive_sgd_critical_batch().result
+    ratio = sp.simplify(b_nag / b_sgd)
+    return Derivation(
+        "momentum_batch.nesterov.window_ratio", "Nesterov window end over SGD critical batch",
+        [("Nesterov window end", b_nag), ("SGD critical batch", b_sgd)], ratio,
+    )
+
+
 def derive_nesterov_ce_frontier_parity() -> Derivation:
     return _parity("momentum_batch.nesterov.ce_frontier_parity", _nag()[1], "Nesterov")
 
@@ -444,6 +474,47 @@ def derive_pl_asgd_gain_spectral() -> Derivation:
     )
 
 
+@functools.lru_cache(maxsize=None)
+def _asgd_spectral_batch():
+    """The same noise budget at batch B: (r/lam_min) sum_i min(lam_i, r lam_max) ~ B."""
+    from . import drop_constants
+
+    a_ = sp.Symbol("a", positive=True)
+    x = sp.Symbol("x", positive=True)
+    i_x = _r ** (-1 / a_)
+    tail = sp.integrate(x ** (-a_), (x, i_x, sp.oo), conds="none")  # a > 1
+    budget_sum = sp.simplify(_r * i_x + tail)
+    eq = sp.Eq(_r * d**a_ * budget_sum, B)  # lam_min = d^-a, lam_max = 1
+    (r_sol,) = sp.solve(eq, _r)
+    T_raw = sp.simplify(1 / r_sol)
+    T_law = drop_constants(sp.expand_power_base(sp.powdenest(T_raw, force=True), force=True),
+                           d, B).subs(a_, a)
+    floor_b = sp.solve(sp.Eq(sp.log(T_law.subs(B, _x)).expand(force=True),
+                             sp.log(d ** (a / 2)).expand(force=True)), _x)
+    steps = [
+        ("noise budget at batch B (gradient noise variance ~ 1/B): sum_i s_i <~ B, "
+         "s_i ~ (r/lam_min) min(lam_i, r lam_max)", sp.Symbol("sum_i s_i <~ B")),
+        ("on lambda_i = i^-a (a > 1): sum_i min(i^-a, r)", budget_sum.subs(a_, a)),
+        ("budget, lam_min = d^-a", eq.subs(a_, a)),
+        ("T = 1/r", sp.Eq(T, T_raw.subs(a_, a))),
+        ("power-law reading in d and B (constants dropped)", sp.Eq(T, T_law)),
+        ("meets the accelerated floor d^(a/2) at B ~", sp.Tuple(*floor_b)),
+    ]
+    return steps, T_law
+
+
+def derive_pl_asgd_batch_spectral() -> Derivation:
+    steps, T_law = _asgd_spectral_batch()
+    result = sp.powsimp(sp.simplify(T_law), force=True)
+    return Derivation(
+        "momentum_batch.powerlaw.asgd.batch_runtime_spectral",
+        "ASGD at batch B: the spectrum-dependent noise budget on a power law (heuristic)",
+        steps, result,
+        notes="Heuristic, as the B = 1 law: the short step held at its mean-stability limit "
+        "for every B; valid below the accelerated floor, B <~ d^(1/2).",
+    )
+
+
 DERIVATIONS = {
     "momentum_batch.compute_efficiency": derive_compute_efficiency,
     "momentum_batch.sgd.serial_runtime": derive_sgd_serial_runtime,
@@ -458,8 +529,11 @@ DERIVATIONS = {
     "momentum_batch.hb.ce_frontier_parity": derive_hb_ce_frontier_parity,
     "momentum_batch.nesterov.serial_runtime": derive_nesterov_serial_runtime,
     "momentum_batch.nesterov.ce_frontier_parity": derive_nesterov_ce_frontier_parity,
+    "momentum_batch.nesterov.window_end": derive_nesterov_window_end,
+    "momentum_batch.nesterov.window_ratio": derive_nesterov_window_ratio,
     "momentum_batch.powerlaw.asgd.small_batch_runtime_spectral": derive_pl_asgd_runtime_spectral,
     "momentum_batch.powerlaw.asgd.small_batch_ce_gain_spectral": derive_pl_asgd_gain_spectral,
+    "momentum_batch.powerlaw.asgd.batch_runtime_spectral": derive_pl_asgd_batch_spectral,
     "momentum_batch.asgd.serial_runtime": derive_asgd_serial_runtime,
     "momentum_batch.asgd.small_batch_ce_gain": derive_asgd_small_batch_ce_gain,
     "momentum_batch.powerlaw.kappa": derive_pl_kappa,
