@@ -29,7 +29,41 @@ def _gpu_available() -> bool:
         return False
 
 
+_PAPERS = []
+
+
+def _paper_names():
+    if not _PAPERS:
+        import scalinglaws
+
+        _PAPERS.extend(p.name for p in scalinglaws.papers())
+    return _PAPERS
+
+
+def _paper_group(item):
+    """The paper whose simulations a test runs: the check it is parametrised with, or the paper
+    its file tests (tests/test_<paper>.py), else None."""
+    callspec = getattr(item, "callspec", None)
+    check = callspec.params.get("item") if callspec is not None else None
+    paper = getattr(check, "paper", None)
+    if isinstance(paper, str):
+        return paper
+    stem = item.path.stem if getattr(item, "path", None) is not None else ""
+    if stem.startswith("test_"):
+        if stem[5:] in _paper_names():
+            return stem[5:]
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    # ``-n 2 --dist loadgroup``: the tests that run one paper's checks go to one worker, where
+    # the validator's module-level caches (one simulation measured by several checks) serve
+    # them all; spread over two workers each would compute them again
+    for item in items:
+        group = _paper_group(item)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
     runslow = config.getoption("--runslow") or os.environ.get("SCALINGLAWS_RUNSLOW") == "1"
     skip_slow = pytest.mark.skip(reason="slow: run with --runslow")
     skip_gpu = pytest.mark.skip(reason="no usable CuPy GPU here")
