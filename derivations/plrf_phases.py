@@ -487,7 +487,18 @@ for _name in ("Ia", "Ib", "Ic", "II", "III", "IVa", "IVb"):
             _phase_derivation, _name, _which
         )
 
+_ASSEMBLED = (
+    "assembled, not derived: the sum of the derived term integrals (forcing_pp, forcing_ac, "
+    "kernel_pp above, with their Gamma constants, halved for P = 1/2 E(.)^2, at c = 2 gamma r) and "
+    "the capacity level F_0 and kernel norm ||K|| as inputs; the renewal step (P ~ (F_0 + G)/(1 - "
+    "||K||) + K(r) int G/(1 - ||K||)^2 for a forcing G varying slower than the kernel decays) and "
+    "the noise normalisation int F_pp = zeta(2b)/(4 gamma) are a first-order reading of "
+    "P = F + K * P (law notes), not a SymPy derivation"
+)
+
 NOT_DERIVED = {
+    "plrf_phases.loss_curve": _ASSEMBLED,
+    "plrf_phases.loss_curve_Ia": _ASSEMBLED + "; for 2b < 1 the noise is the fraction ||K|| of F_pp",
     "plrf_phases.eta_no_power_law": (
         "a convention (eta = 0: no power-law decay for 2(alpha + beta) <= 1), not a result"
     ),

@@ -491,3 +491,80 @@ def test_loss_terms_four_term_reading_is_close_to_the_volterra_curve():
     r = np.geomspace(100, 1e4, 5)
     ratio = c.at(r) * (1 - c.knorm) / C.loss_terms(1.0, 0.4, 3200, r, c.gamma)
     assert np.all(np.abs(ratio - 1) < 0.1), ratio
+
+
+# ---- the whole-curve laws (issue 21) -------------------------------------------------------------
+
+
+def test_loss_curve_laws_are_the_public_callable_divided_by_one_minus_knorm():
+    from scalinglaws.validators.processes import plrf_curve as C
+
+    for key, (alpha, beta) in (("loss_curve", (1.25, 1.5)), ("loss_curve_Ia", (1.0, 0.4))):
+        d, gamma = 20000, C.default_step(alpha, 20000)
+        r = np.geomspace(50, 5e4, 4)
+        kn = C.kernel_norm(alpha, d, gamma)
+        f0 = C.capacity_level(alpha, beta, d)
+        f = sl.law("plrf_phases." + key).lambdify()
+        args = dict(r=r, gamma=gamma, F0=f0, Knorm=kn, alpha=alpha, beta=beta)
+        law = f(**args, d=d, B=1) if key == "loss_curve" else f(**args)
+        # the callable's noise integral is the finite sum_{j<=d} j^-2b, the law's zeta(2b)
+        np.testing.assert_allclose(law * (1 - kn), C.loss_terms(alpha, beta, d, r, gamma),
+                                   rtol=1e-6)
+
+
+def test_loss_curve_laws_split_the_line_2beta_1_and_stay_above_2alpha_1():
+    full, low = sl.law("plrf_phases.loss_curve"), sl.law("plrf_phases.loss_curve_Ia")
+    base = dict(F0=1e-6, Knorm=0.2, gamma=0.2, r=100.0)
+    for a, b in ((1.0, 0.6), (1.0, 0.4), (1.0, 0.5), (0.4, 0.7), (0.6, -0.05)):
+        in_full = full.in_regime(**base, d=100, B=1, alpha=a, beta=b)
+        in_low = low.in_regime(**base, alpha=a, beta=b)
+        assert in_full == (2 * a > 1 and 2 * b > 1)
+        assert in_low == (2 * a > 1 and 2 * b < 1 and a + b > 0.5)
+        assert not (in_full and in_low)
+
+
+def test_loss_curve_numpy_form_is_finite_with_a_step_named_gamma():
+    # regression: sympy's gamma function printed beside the parameter gamma gave
+    # "'Symbol' object is not callable"; the law writes Gamma as exp(loggamma)
+    f = sl.law("plrf_phases.loss_curve").lambdify(outside="nan")
+    v = f(r=np.array([10.0, 1e3]), d=1000, gamma=0.3, B=1, F0=1e-6, Knorm=0.2,
+          alpha=np.array([1.0, 0.4]), beta=1.0)
+    assert np.isfinite(v[0]) and np.isnan(v[1])
+    exact = float(sl.law("plrf_phases.loss_curve").evaluate(r=10.0, d=1000, gamma=0.3, B=1,
+                                                             F0=1e-6, Knorm=0.2, alpha=1.0,
+                                                             beta=1.0))
+    assert v[0] == pytest.approx(exact, rel=1e-12)
+
+
+def test_noise_integral_is_the_pure_point_forcing_and_the_ac_part_saturates_late():
+    # int_0^oo F_pp dr over the continuized modes is sum_j j^-2b / (4 gamma (1 - gamma lam_j))
+    # (B = 1): the law's zeta(2b)/(4 gamma) is its small-step limit. The ac part's integral,
+    # w d/(4 gamma), is reached only at gamma r ~ d^(2 alpha).
+    alpha, beta, d = 1.0, 1.5, 2000
+    j = np.arange(1, d + 1, dtype=float)
+    lam = j ** (-2 * alpha)
+    for gamma in (1e-3, 1e-2):
+        exact = np.sum(0.5 * lam * j ** (-2 * beta) / (2 * gamma * lam - gamma**2 * lam**2 * 2))
+        assert exact * 4 * gamma / np.sum(j ** (-2 * beta)) == pytest.approx(1, abs=2 * gamma)
+    gamma, w = 0.2, np.sum(j ** (-2 * beta)) / d
+    rate = 2 * gamma * lam - 2 * gamma**2 * lam**2
+    total = np.sum(0.5 * w * lam / rate)
+    upto = np.sum(0.5 * w * lam * -np.expm1(-rate * 1e-4 * d ** (2 * alpha) / gamma) / rate)
+    assert upto < 0.1 * total  # inside the window the ac integral is far from saturated
+
+
+def test_loss_curve_checks_sit_in_their_laws_regimes_and_near_a_boundary():
+    from scalinglaws.validators import plrf_phases as V
+
+    by_law = {}
+    for key, a, b, _ in V.CURVE_POINTS:
+        law = sl.law("plrf_phases." + key)
+        assert law.in_regime(**{k: v for k, v in dict(
+            alpha=a, beta=b, d=100, B=1, F0=1e-6, Knorm=0.2, gamma=0.2, r=100.0).items()
+            if k in law.params})
+        by_law.setdefault(key, []).append((a, b))
+    for pts in by_law.values():
+        assert len(pts) >= 2 and any(abs(2 * b - 1) <= 0.2 for _, b in pts)
+    c = V.curve_corrections(1.0, 0.6)
+    assert c["noise integral tail"] == pytest.approx(0.1) and min(c.values()) == c[
+        "noise integral tail"]

@@ -36,8 +36,9 @@ sums (a few per cent; ``tests/test_plrf_phases.py``).
 
 :func:`loss_terms` is the closed-form reading of the paper's four-term statement
 :math:`P(r) \asymp F_0 + F_{pp}(r) + F_{ac}(r) + \frac{\gamma^2 B}{1-\|K\|}K_{pp}(r)\,I`
-(with our normalisation :math:`I = \int_0^\infty (F - F_0) \approx \sum_j\rho_j(0)/(4\gamma)`
-made explicit: the noise is the kernel times the total forcing it convolves).
+(with our normalisation :math:`I = \int_0^\infty F_{pp} \approx \sum_j j^{-2\beta}/(4\gamma)`
+made explicit: the noise is the kernel times the forcing it convolves; registered, divided by
+:math:`1-\|K\|`, as the laws ``plrf_phases.loss_curve`` and ``plrf_phases.loss_curve_Ia``).
 
 >>> import numpy as np
 >>> from scalinglaws.validators.processes import plrf_curve as C
@@ -203,20 +204,25 @@ def kernel_norm(alpha, d, gamma, batch=1) -> float:
 
 def asymptotic_terms(alpha, beta, d, r, gamma, batch=1, v_ratio=4.0) -> dict:
     r"""The paper's asymptotic forms of the Volterra terms at iterations ``r`` (risk
-    :math:`\tfrac12\mathbb E(\cdot)^2`, :math:`c = 2\gamma B r`): :math:`F_{pp} =
+    :math:`\tfrac12\mathbb E(\cdot)^2`, :math:`c = 2\gamma r`, :math:`\gamma` the step on the
+    batch-averaged loss): :math:`F_{pp} =
     \frac{1}{4\alpha}\Gamma(1+\frac{2\beta-1}{2\alpha})c^{-(2\alpha+2\beta-1)/(2\alpha)}`,
     :math:`F_{ac} = \frac{\zeta(2\beta)}{4\alpha d}\Gamma(1-\frac{1}{2\alpha})c^{-(1-1/(2\alpha))}`
     (:math:`2\beta > 1,\ 2\alpha > 1`; else 0), the kernel :math:`K = \frac{\gamma^2}{B}
     \frac{1}{2\alpha}\Gamma(2-\frac1{2\alpha})c^{-(2-1/(2\alpha))}` (:math:`4\alpha > 1`), the
     capacity level :math:`F_0` (:func:`capacity_level`) and the noise term
-    :math:`K(r)\,I/(1-\|K\|)`, :math:`I = \sum_{j\le d}\rho_j(0)/(4\gamma)` (the integral of the
-    forcing above :math:`F_0`; :math:`2\beta > 1`, else 0). Valid for
+    :math:`K(r)\,I/(1-\|K\|)`, :math:`I = \sum_{j\le d}j^{-2\beta}/(4\gamma)` (the integral of
+    :math:`F_{pp}`; the absolutely-continuous part's integral saturates only at
+    :math:`\gamma r \sim d^{2\alpha}`, beyond the window; :math:`2\beta > 1`, else 0). The laws
+    ``plrf_phases.loss_curve`` (:math:`2\beta > 1`) and ``plrf_phases.loss_curve_Ia``
+    (:math:`2\beta < 1`) are :func:`loss_terms` divided by :math:`1 - \|K\|` (with
+    :math:`\zeta(2\beta)` for the finite sums). Valid for
     :math:`1 \ll \gamma r \ll d^{2\alpha}`."""
     from scipy.special import gamma as G, zeta
 
     alpha, beta, d = _check(alpha, beta, d)
     r = np.atleast_1d(np.asarray(r, dtype=float))
-    c = 2 * gamma * batch * r
+    c = 2 * gamma * r  # a mode x^-2a decays like exp(-c x^-2a): the batch enters the noise only
     fpp = G(1 + (2 * beta - 1) / (2 * alpha)) / (4 * alpha) * c ** (-(2 * alpha + 2 * beta - 1) / (2 * alpha))
     if 2 * beta > 1 and 2 * alpha > 1:
         fac = float(zeta(2 * beta)) * G(1 - 1 / (2 * alpha)) / (4 * alpha * d) * c ** (-(1 - 1 / (2 * alpha)))
@@ -227,8 +233,8 @@ def asymptotic_terms(alpha, beta, d, r, gamma, batch=1, v_ratio=4.0) -> dict:
     else:
         kern = np.full_like(r, np.nan)
     if 2 * beta > 1:
-        rho = np.arange(1, d + 1, dtype=float) ** (-2 * beta) + _ac_weight(alpha, beta, d, None)
-        integral = float(rho.sum()) / (4 * gamma)
+        # int_0^oo F_pp: the ac part's integral saturates only at gamma r ~ d^(2 alpha)
+        integral = float(np.sum(np.arange(1, d + 1, dtype=float) ** (-2 * beta))) / (4 * gamma)
         noise = kern * integral / (1 - kernel_norm(alpha, d, gamma, batch))
     else:
         noise = np.zeros_like(r)
