@@ -506,7 +506,7 @@ def test_loss_curve_laws_are_the_public_callable_divided_by_one_minus_knorm():
         f0 = C.capacity_level(alpha, beta, d)
         f = sl.law("plrf_phases." + key).lambdify()
         args = dict(r=r, gamma=gamma, F0=f0, Knorm=kn, alpha=alpha, beta=beta)
-        law = f(**args, d=d, B=1) if key == "loss_curve" else f(**args)
+        law = f(**args, d=d, B=1) if key == "loss_curve" else f(**args, B=1)
         # the callable's noise integral is the finite sum_{j<=d} j^-2b, the law's zeta(2b)
         np.testing.assert_allclose(law * (1 - kn), C.loss_terms(alpha, beta, d, r, gamma),
                                    rtol=1e-6)
@@ -517,7 +517,7 @@ def test_loss_curve_laws_split_the_line_2beta_1_and_stay_above_2alpha_1():
     base = dict(F0=1e-6, Knorm=0.2, gamma=0.2, r=100.0)
     for a, b in ((1.0, 0.6), (1.0, 0.4), (1.0, 0.5), (0.4, 0.7), (0.6, -0.05)):
         in_full = full.in_regime(**base, d=100, B=1, alpha=a, beta=b)
-        in_low = low.in_regime(**base, alpha=a, beta=b)
+        in_low = low.in_regime(**base, B=1, alpha=a, beta=b)
         assert in_full == (2 * a > 1 and 2 * b > 1)
         assert in_low == (2 * a > 1 and 2 * b < 1 and a + b > 0.5)
         assert not (in_full and in_low)

@@ -739,14 +739,15 @@ def _Gamma(x):
     return exp(loggamma(x))
 
 
-# c = 2 gamma r: a mode of eigenvalue x^-2a decays like exp(-c x^-2a) (gamma is the step on the
-# batch-averaged loss, so the batch enters only the noise, through gamma^2/B)
-_c = 2 * gamma * r
+# c = 2 gamma B r: a mode of eigenvalue x^-2a decays like exp(-c x^-2a); gamma is the step on
+# the batch-summed loss, as in the term laws above and the authors' code (the step on the
+# batch-averaged loss is gamma B)
+_c = 2 * gamma * B * r
 _F_pp = _Gamma((2 * alpha + 2 * beta - 1) / (2 * alpha)) / (4 * alpha) * _c ** (
     -(2 * alpha + 2 * beta - 1) / (2 * alpha))
 _F_ac = zeta(2 * beta) * _Gamma(1 - 1 / (2 * alpha)) / (4 * alpha * d) * _c ** (-(1 - 1 / (2 * alpha)))
-# (gamma^2/B) K_pp(r) times I = int_0^oo F_pp dr = zeta(2b)/(4 gamma)
-_NOISE = gamma * zeta(2 * beta) * _Gamma(2 - 1 / (2 * alpha)) / (8 * alpha * B) * _c ** (
+# ((gamma B)^2/B) K_pp(r) times I = int_0^oo F_pp dr = zeta(2b)/(4 gamma B)
+_NOISE = gamma * zeta(2 * beta) * _Gamma(2 - 1 / (2 * alpha)) / (8 * alpha) * _c ** (
     -(2 - 1 / (2 * alpha)))
 _CURVE_WHERE = (
     "the four-term statement P ~ F_0 + F_pp + F_ac + (gamma^2 B/(1 - ||K||)) K_pp (as quoted in "
@@ -754,14 +755,16 @@ _CURVE_WHERE = (
     "not read first-hand); the terms' Gamma constants from the authors' code "
     "(colabs/SGD_powerlaws_approximate_loss_curves, LosVolterrosHermanos/Experimental, via the "
     "digest), halved for P = 1/2 E(.)^2; the renewal form (the 1/(1 - ||K||) factors) and the "
-    "noise normalisation I = zeta(2b)/(4 gamma) are ours"
+    "noise normalisation I = zeta(2b)/(4 gamma B) are ours"
 )
 _CURVE_NOTES = (
     "Renewal reading of P = F + K * P for a forcing F = F_0 + G(r) that varies slower than the "
     "kernel decays: P ~ [F_0 + G(r)]/(1 - ||K||) + K(r) I/(1 - ||K||)^2 with I = int_0^oo G, the "
     "resolvent's tail being K(r)/(1 - ||K||)^2 (the paper's form without the overall factor is the "
-    "same Theta statement). Risk P = 1/2 E(.)^2, c = 2 gamma r (gamma: step on the batch-averaged "
-    "loss; the authors' code writes c = 2 gamma B r with the step on the summed loss). "
+    "same Theta statement). Risk P = 1/2 E(.)^2, c = 2 gamma B r (gamma: the step on the "
+    "batch-summed loss, as in forcing_pp, kernel_pp and the authors' code; the step on the "
+    "batch-averaged loss is gamma B, and the noise is (gamma B)^2/B K_pp I with "
+    "I = zeta(2b)/(4 gamma B)). "
     "F_pp = Gamma((2a+2b-1)/(2a))/(4a) c^-((2a+2b-1)/(2a)) (the integral of "
     "1/2 x^(-2a-2b) exp(-c x^-2a) over x > 0). F_0 and ||K|| are inputs (the run's capacity "
     "level and kernel norm: plrf_curve.capacity_level, plrf_curve.kernel_norm). Valid for "
