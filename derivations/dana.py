@@ -159,7 +159,7 @@ def derive_constant_floor_time():
 
 def _floor():
     """F_0 ~ tail of the modes beyond the d the features can represent (pure-point region)."""
-    integral, floor = _tail(d)
+    _, floor = _tail(d)
     return [("floor F_0: target modes beyond d, int_d^oo x^-(2alpha+2beta) dx", floor)], drop_constants(floor, d)
 
 
@@ -292,6 +292,32 @@ def _two_term_balance(key, first, which):
     return run
 
 
+def _batch_rate():
+    """gamma_3(t) t^2 for the batch schedule gamma_3 = c3 t^-kappa_3, kappa_3 = (1 - kappa_b)/(2 alpha)."""
+    kappa_b = _P["kappa_b"].symbol
+    return c3 * t ** (-(1 - kappa_b) / (2 * alpha)) * t**2
+
+
+def derive_batch_loss():
+    steps, result = _loss(_batch_rate(), "DANA-decaying at batch d^kappa_b, gamma_3 = c3 t^-(1-kappa_b)/(2alpha) "
+                          "(rate gamma_3 t^2; the batch only scales the noise)")
+    return Derivation("dana.batch.loss", "batch schedule: mode fitted once gamma_3(t) lambda t^2 ~ 1",
+                      steps, result,
+                      notes="Mode argument as for dana.decaying.loss with kappa_3 = (1 - kappa_b)/(2 alpha); "
+                      "the batch B = d^kappa_b divides the gradient noise, not the mean dynamics.")
+
+
+def derive_batch_floor_time():
+    steps, _ = _mode_steps(_batch_rate(), "DANA-decaying at batch d^kappa_b")
+    jstar = steps[1][1].rhs
+    sols = sp.solve(sp.Eq(sp.log(jstar), sp.log(d)), t)
+    (t_floor,) = [s for s in sols if s.is_positive is not False]
+    return Derivation(
+        "dana.batch.floor_time", "batch schedule: all d modes fitted, j*(t) = d",
+        steps[:2] + [("j*(t) = d", sp.Eq(t, t_floor))], drop_constants(t_floor, d),
+    )
+
+
 DERIVATIONS = {
     "dana.sgd.loss": derive_sgd_loss,
     "dana.sgdm.loss": derive_sgdm_loss,
@@ -316,6 +342,8 @@ DERIVATIONS = {
     "dana.decaying.eta_ac": _two_term_balance("dana.decaying.eta_ac", "pp", "eta"),
     "dana.decaying.xi_noise": _two_term_balance("dana.decaying.xi_noise", "noise", "xi"),
     "dana.decaying.eta_noise": _two_term_balance("dana.decaying.eta_noise", "noise", "eta"),
+    "dana.batch.loss": derive_batch_loss,
+    "dana.batch.floor_time": derive_batch_floor_time,
 }
 
 NOT_DERIVED = {

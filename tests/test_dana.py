@@ -405,3 +405,56 @@ def test_batch_kappa3_reduces_to_the_batch_one_schedule():
     assert float(law("dana.batch.kappa3").evaluate(kappa_b=0, alpha=1.5)) == pytest.approx(1 / 3)
     assert float(law("dana.batch.kappa1").evaluate(kappa_b=0.2, alpha=1.5)) == 0.0
     assert float(law("dana.batch.kappa1").evaluate(kappa_b=0.1, alpha=0.3)) == pytest.approx(0.3)
+
+
+def test_batch_family_laws_interpolate_between_the_two_danas():
+    law = sl.law
+    def nu(a, b):
+        return (2 * a + 2 * b - 1) / (2 * a)
+
+    # kappa_b = 0: DANA-decaying's loss exponent and floor time d^(4a^2/(4a-1))
+    e0 = law("dana.batch.loss").evaluate(kappa_b=0, alpha=1.5, beta=0.3, t=10.0)
+    assert math.log(float(e0)) / math.log(10.0) == pytest.approx(
+        -nu(1.5, 0.3) * (2 - 1 / 3.0))
+    # kappa_b = 1: DANA-constant's accelerated 2 nu per iteration, and floor time d^alpha
+    e1 = law("dana.batch.loss").evaluate(kappa_b=1, alpha=1.5, beta=0.3, t=10.0)
+    assert math.log(float(e1)) / math.log(10.0) == pytest.approx(-2 * nu(1.5, 0.3))
+    f1 = law("dana.batch.floor_time").evaluate(kappa_b=1, alpha=1.5, beta=0.3, d=100)
+    assert float(f1) == pytest.approx(100**1.5)
+    f0 = law("dana.batch.floor_time").evaluate(kappa_b=0, alpha=1.5, beta=0.3, d=100)
+    assert float(f0) == pytest.approx(100 ** (9 / 5))
+    for key in ("dana.batch.loss", "dana.batch.floor_time"):
+        assert law(key).reference.status == "derived"
+
+
+def test_batch_optimizer_is_the_notebook_schedule():
+    from scalinglaws.validators import dana as V
+
+    p = O.PLRFProblem(1.5, 0.3, 400)
+    opt = V.batch_optimizer(p, 0.5)
+    assert opt.batch == 20
+    s = np.array([0.0, 9.0, 999.0])
+    assert np.allclose(opt.gamma3(s), 0.25 * (1 + s) ** (-(0.5 / 3.0)))
+    assert np.allclose(opt.gamma2(s), 0.5)
+    assert np.allclose(opt.delta(s), 1 / (1 + s / (4 + 1.8 / 1.5)))
+    assert V.batch_optimizer(p, 1.0).batch == 400
+    # sizes make B = d^kappa_b an integer
+    for kb in (0.5, 1.0):
+        for d in V.batch_sizes(kb, False):
+            assert abs(d**kb - round(d**kb)) < 1e-9
+
+
+def test_batch_schedule_reaches_the_floor_later_in_d_with_a_smaller_batch():
+    """On the ODE the batch-d schedule reaches P - F_0 = F_0 at ~1.2 d^alpha iterations, the
+    batch-sqrt(d) one later (its law d^(18/11) at alpha = 1.5)."""
+    from scalinglaws.validators import dana as V
+
+    d = 400
+    out = {}
+    for kb in (0.5, 1.0):
+        e = V._batch_law_exponent(1.5, kb)
+        c = V._batch_curve(1.5, 0.3, d, kb, 30.0 * d**e, V.DT_BATCH)
+        out[kb] = V._first_below(c.t[1:], (c.risk[1:] - c.problem.p_inf) / c.problem.p_inf, 1.0)
+    assert 1.0 < out[1.0] / d**1.5 < 1.5
+    assert 1.0 < out[0.5] / d ** (18 / 11) < 1.5
+    assert out[0.5] > out[1.0]
