@@ -12,7 +12,7 @@ import scalinglaws as sl
 
 def test_laws_registered_with_honest_status():
     laws = {law.key: law for law in sl.laws(paper="shallow_phases")}
-    assert len(laws) == 14
+    assert len(laws) == 16
     for key, law in laws.items():
         assert law.reference.status in {"transcribed", "derived", "hypothesis"}, key
     plateau = laws["shallow_phases.plateau_risk"]
@@ -218,3 +218,45 @@ def test_matrix_sensing_erm_replicas():
     assert [r.risk for r in a] == [r.risk for r in b] and a[0].risk != a[1].risk
     for r in a:
         assert r.spectrum.min() >= -1e-12 and 0 < r.rank <= 8
+
+
+def test_psd_projection_divergence_is_the_statistical_dimension():
+    # the PSD cone's statistical dimension d(d+1)/4; the identity's divergence is d(d+1)/2
+    for d in (6, 15):
+        g = MS.psd_projection_divergence(d, 3000, 1)
+        se = g.std(ddof=1) / np.sqrt(g.size)
+        assert abs(g.mean() - d * (d + 1) / 4) < 4 * se + 1e-9
+        assert abs(g.mean() - d * (d + 1) / 2) > 50 * se
+
+
+def test_psd_projection_divergence_matches_the_se_divergence():
+    # the SE's sigma at a pure-noise denoiser (teacher and penalty off) is 2 div / (m_hat d^2)
+    d, mh = 12, 1.7
+    Z = MS.goe_draws(d, 5, 2)
+    _, _, sig, _, _ = MS._denoise(np.zeros(d), Z, 1.0, mh, 0.0)
+    g = MS.psd_projection_divergence(d, 5, 2)
+    assert sig == pytest.approx(2 * g.mean() / (mh * d ** 2), rel=1e-10)
+
+
+def test_vectorised_denoiser_matches_the_per_draw_loop():
+    d = 9
+    s = MS.power_law_spectrum(1.0, d)
+    Z = MS.goe_draws(d, 3, 5)
+    full = MS._denoise(s, Z, 0.4, 2.0, 0.05)
+    parts = [MS._denoise(s, Z[a:a + 1], 0.4, 2.0, 0.05) for a in range(3)]
+    for i in range(4):
+        assert full[i] == pytest.approx(np.mean([p[i] for p in parts]), rel=1e-12)
+    np.testing.assert_allclose(full[4], np.mean([p[4] for p in parts], axis=0), rtol=1e-12)
+
+
+def test_quad_ratio_extrapolation_and_bootstrap():
+    from scalinglaws.validators import shallow_phases as V
+
+    ds = [12, 16, 20, 24, 30]
+    se = [np.array([1.0, 1.0])] * len(ds)
+    erm = [np.full(4, 1.0 + 0.5 / d + 60.0 / d ** 2) for d in ds]
+    value, ratios = V._extrapolate_ratio(ds, erm, se)
+    assert value == pytest.approx(1.0, abs=1e-9)
+    assert ratios[0] == pytest.approx(1.0 + 0.5 / 12 + 60 / 144)
+    lo, hi = V._quad_ratio_bootstrap(np.array([1.0, 1.2, 1.1, 1.3]), np.array([1.0, 1.0]), 0)
+    assert 1.0 <= lo < 1.15 < hi <= 1.3

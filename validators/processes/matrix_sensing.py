@@ -68,6 +68,7 @@ from .fixed_point import FixedPointError, solve_fixed_point
 
 __all__ = [
     "ERMReplica", "SEPoint", "erm_replicas", "goe_draws", "power_law_spectrum",
+    "psd_projection_divergence",
     "state_evolution", "state_evolution_path", "tuned_risk", "tuned_risk_grid",
 ]
 
@@ -89,6 +90,33 @@ def goe_draws(d: int, draws: int, seed: int) -> np.ndarray:
         G = np.random.default_rng(child).standard_normal((d, d))
         out[a] = (G + G.T) / math.sqrt(2.0 * d)
     return out
+
+
+def psd_projection_divergence(d: int, draws: int, seed: int) -> np.ndarray:
+    r"""Divergence of the projection onto the PSD cone at ``draws`` GOE matrices
+    (:func:`goe_draws`), one value per draw: :math:`\#\{\nu_i > 0\} + \tfrac12\sum_{i \ne j}
+    (\nu_i^+ - \nu_j^+)/(\nu_i - \nu_j)`, the state evolution's :math:`\sigma\hat m d^2/2`
+    in the noise-dominated limit (teacher and penalty negligible next to the noise). Its mean
+    is the statistical dimension of the PSD cone, :math:`d(d+1)/4` (the identity map gives
+    :math:`d(d+1)/2`), and the state evolution's fixed point
+    :math:`\sigma = \mathrm{div}\,(\sigma + 1/4)/(n)` diverges at :math:`n = \mathrm{div}`:
+    the noise-dominated pole of the PSD program's risk.
+
+    >>> g = psd_projection_divergence(10, 400, 0)
+    >>> bool(abs(g.mean() / (10 * 11 / 4) - 1) < 0.02)
+    True
+    """
+    Z = goe_draws(int(d), int(draws), int(seed))
+    with single_blas_thread():
+        nu = np.linalg.eigvalsh(Z)                                    # (draws, d)
+    f = np.maximum(nu, 0.0)
+    dn = nu[:, :, None] - nu[:, None, :]
+    df = f[:, :, None] - f[:, None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(dn != 0, df / np.where(dn == 0, 1.0, dn), 0.0)
+    idx = np.arange(int(d))
+    ratio[:, idx, idx] = 0.0
+    return np.count_nonzero(nu > 0, axis=1) + 0.5 * ratio.sum(axis=(1, 2))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,31 +143,30 @@ class SEPoint:
 
 
 def _denoise(s, Z, qh, mh, lam):
-    """Average over draws of (q, m, sigma, rank, sorted spectrum) for the given hats."""
+    """Average over draws of (q, m, sigma, rank, sorted spectrum) for the given hats (all draws
+    diagonalised as one stack, on one BLAS thread)."""
     d = s.size
-    q = m = sig = rank = 0.0
-    spec = np.zeros(d)
-    for Za in Z:
-        M = math.sqrt(max(qh, 0.0)) * Za
-        M[np.diag_indices(d)] += mh * s - 2.0 * lam
-        with single_blas_thread():  # a d x d eigh: OpenBLAS's threads only wait on each other
-            nu, O = np.linalg.eigh(M)
-        f = np.maximum(nu, 0.0) / mh
-        # q = ||S||_F^2/d, m = <S*, S>/d with S* diagonal
-        q += float(f @ f) / d
-        m += float(((O * O) @ f) @ s) / d
-        dn = nu[:, None] - nu[None, :]
-        df = f[:, None] - f[None, :]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(np.abs(dn) > 1e-14, df / np.where(dn == 0, 1.0, dn),
-                             np.where((nu[:, None] > 0) & (nu[None, :] > 0), 1.0 / mh, 0.0))
-        np.fill_diagonal(ratio, 0.0)
-        active = int(np.count_nonzero(nu > 0))
-        sig += ((2.0 / mh) * active + float(ratio.sum())) / d ** 2
-        rank += active
-        spec += np.sort(f)[::-1]
-    D = len(Z)
-    return q / D, m / D, sig / D, rank / D, spec / D
+    M = math.sqrt(max(qh, 0.0)) * Z
+    idx = np.arange(d)
+    M[:, idx, idx] += mh * s - 2.0 * lam
+    with single_blas_thread():  # d x d eighs: OpenBLAS's threads only wait on each other
+        nu, O = np.linalg.eigh(M)                                  # (D, d), (D, d, d)
+    f = np.maximum(nu, 0.0) / mh
+    # q = ||S||_F^2/d, m = <S*, S>/d with S* diagonal
+    q = np.einsum("ai,ai->a", f, f) / d
+    m = np.einsum("aki,ai,k->a", O * O, f, s) / d
+    dn = nu[:, :, None] - nu[:, None, :]
+    df = f[:, :, None] - f[:, None, :]
+    pos = nu > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(np.abs(dn) > 1e-14, df / np.where(dn == 0, 1.0, dn),
+                         np.where(pos[:, :, None] & pos[:, None, :], 1.0 / mh, 0.0))
+    ratio[:, idx, idx] = 0.0
+    active = np.count_nonzero(pos, axis=1)
+    sig = ((2.0 / mh) * active + ratio.sum(axis=(1, 2))) / d ** 2
+    spec = -np.sort(-f, axis=1)
+    return (float(q.mean()), float(m.mean()), float(sig.mean()), float(active.mean()),
+            spec.mean(axis=0))
 
 
 def _hats(x, alpha, delta, Q0):
@@ -284,21 +311,27 @@ def erm_replicas(s: np.ndarray, n: int, lam: float, delta: float, *, replicas: i
     (:func:`~scalinglaws.validators.processes.lasso.psd_erm`): each draws a Haar rotation of
     the teacher ``diag(s)``, the data and the noise from its own ``SeedSequence`` child of
     ``seed``."""
+    s = np.asarray(s, dtype=float)
+    out = []
+    with single_blas_thread():  # small products and eighs: OpenBLAS's threads only stall
+        for child in np.random.SeedSequence(int(seed)).spawn(int(replicas)):
+            out.append(_erm_one(s, int(n), lam, delta, child, max_iter, tol))
+    return out
+
+
+def _erm_one(s, n, lam, delta, child, max_iter, tol):
+    """One PSD-ERM replica from its own ``SeedSequence`` child."""
     from .lasso import psd_erm
 
-    s = np.asarray(s, dtype=float)
     d = s.size
-    out = []
-    for child in np.random.SeedSequence(int(seed)).spawn(int(replicas)):
-        rng = np.random.default_rng(child)
-        Qm, Rm = np.linalg.qr(rng.standard_normal((d, d)))
-        Qm *= np.sign(np.diag(Rm))
-        S_star = (Qm * s) @ Qm.T
-        X = rng.standard_normal((int(n), d))
-        y = (np.einsum("ni,ij,nj->n", X, S_star, X) - float(s.sum())) / math.sqrt(d)
-        y = y + math.sqrt(delta) * rng.standard_normal(int(n))
-        S, ev, it = psd_erm(X, y, lam, max_iter=max_iter, tol=tol)
-        diff = S - S_star
-        rank = int(np.count_nonzero(ev > 1e-8 * max(ev[0], 1e-300)))
-        out.append(ERMReplica(2 * float(np.sum(diff * diff)) / d, rank, ev, int(it)))
-    return out
+    rng = np.random.default_rng(child)
+    Qm, Rm = np.linalg.qr(rng.standard_normal((d, d)))
+    Qm *= np.sign(np.diag(Rm))
+    S_star = (Qm * s) @ Qm.T
+    X = rng.standard_normal((int(n), d))
+    y = (np.einsum("ni,ij,nj->n", X, S_star, X) - float(s.sum())) / math.sqrt(d)
+    y = y + math.sqrt(delta) * rng.standard_normal(int(n))
+    S, ev, it = psd_erm(X, y, lam, max_iter=max_iter, tol=tol)
+    diff = S - S_star
+    rank = int(np.count_nonzero(ev > 1e-8 * max(ev[0], 1e-300)))
+    return ERMReplica(2 * float(np.sum(diff * diff)) / d, rank, ev, int(it))
