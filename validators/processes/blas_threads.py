@@ -39,13 +39,26 @@ _LOCK = threading.RLock()
 _DEPTH = [0]
 
 
+_SCANNED: dict = {}
+
+
 def _loaded_openblas() -> tuple[str, ...]:
+    """The OpenBLAS libraries loaded in this process. Reading ``/proc/self/maps`` costs
+    milliseconds, so the answer is kept until a module is imported (the way a new OpenBLAS
+    arrives: scipy's, an extension's)."""
+    import sys
+
+    modules = len(sys.modules)
+    if _SCANNED.get("modules") == modules:
+        return _SCANNED["found"]
     try:
         with open("/proc/self/maps") as fh:
             names = {line.split()[-1] for line in fh if "openblas" in line.lower()}
     except OSError:
         return ()
-    return tuple(sorted(n for n in names if ".so" in n))
+    found = tuple(sorted(n for n in names if ".so" in n))
+    _SCANNED.update(modules=modules, found=found)
+    return found
 
 
 @functools.lru_cache(maxsize=8)
