@@ -1342,7 +1342,8 @@ def nesterov_window_ratio(settings: Settings) -> Curve:
 
 
 @check("momentum_batch.nesterov.window_end", name="momentum_batch.nesterov.window_end[a=2]",
-       quick_seconds=4, full_only=True)
+       quick_seconds=4, full_only=True, full_size="lambda_i = i^-2, d = 16 ... 512 (Nesterov and "
+       "SGD knees by bisection on the exact recursion)", h100_seconds=40)
 def nesterov_window_end_edge(settings: Settings) -> Curve:
     """Nesterov's critical batch on lambda_i = i^-2 over d (effective rank ~ 1.6, next to the
     regime's edge tr H = lam_max) against tr H/sqrt(lam_max lam_min) ~ 1.6 d.
@@ -1353,7 +1354,8 @@ def nesterov_window_end_edge(settings: Settings) -> Curve:
 
 
 @check("momentum_batch.nesterov.window_ratio", name="momentum_batch.nesterov.window_ratio[a=2]",
-       quick_seconds=0.1, full_only=True)
+       quick_seconds=0.1, full_only=True, full_size="the knees of nesterov.window_end[a=2] "
+       "(d = 16 ... 512)", h100_seconds=1)
 def nesterov_window_ratio_edge(settings: Settings) -> Curve:
     """Nesterov's window over SGD's critical batch on lambda_i = i^-2: sqrt(kappa) = d (full
     only, knees shared with momentum_batch.nesterov.window_end[a=2])."""
@@ -1446,7 +1448,8 @@ def asgd_batch_ray_near(settings: Settings) -> Curve:
 
 @check("momentum_batch.powerlaw.asgd.batch_runtime_spectral",
        name="momentum_batch.powerlaw.asgd.batch_runtime_spectral[a=2]", quick_seconds=2,
-       full_only=True)
+       full_only=True, full_size="B = 6 ... 64 along B = d^(3/8), d = 119 ... 6.6e4 (binned "
+       "spectra)", h100_seconds=5)
 def asgd_batch_ray_fast(settings: Settings) -> Curve:
     """The same on lambda_i = i^-2 (B = 6 ... 64, d = 119 ... 6.6e4: kappa = d^2 caps d).
 
