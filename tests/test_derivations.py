@@ -88,10 +88,27 @@ def test_every_anytime_law_is_derived_or_excused():
     assert set(not_derived()) >= excused
 
 
-def test_run_all_reports_every_derivation():
+def test_run_all_reports_every_derivation(derived, monkeypatch):
+    """run_all calls every registered derivation and reports whether it lands (the derivations
+    themselves come from the module fixture: re-deriving all of them took a minute)."""
+    import scalinglaws.derivations as D
+
+    called = []
+
+    def cached(key):
+        def function():
+            called.append(key)
+            return derived[key]
+        return function
+
+    monkeypatch.setattr(D, "derivations", lambda: {key: cached(key) for key in KEYS})
     results = run_all()
-    assert [key for key, _ in results] == KEYS
+    assert [key for key, _ in results] == KEYS and called == KEYS
     assert all(ok for _, ok in results), [key for key, ok in results if not ok]
+    # a derivation that raises, or lands elsewhere, is reported as not landing
+    broken = {KEYS[0]: lambda: 1 / 0, KEYS[1]: lambda: derived[KEYS[2]]}
+    monkeypatch.setattr(D, "derivations", lambda: broken)
+    assert run_all() == [(KEYS[0], False), (KEYS[1], False)]
 
 
 def test_derive_by_key():
