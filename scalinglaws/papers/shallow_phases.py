@@ -455,7 +455,7 @@ quad_interpolation_peak = paper.law(
     quantity=(
         "sample size n of the quadratic network's interpolation threshold (PSD program, "
         "vanishing weight decay), where its excess risk peaks, in the noise-dominated limit "
-        "Delta >> ||S*||_F^2/d"
+        "Delta >> ||S*||_F^2 / d"
     ),
     symbol=r"n^{\mathrm{quad}}_{\mathrm{peak}}",
     expr=d * (d + 1) / 4,
