@@ -259,31 +259,38 @@ def _knee(spec: tuple, method: str, backend: str = "numpy"):
     p = _problem(spec)
     f1, x1 = _cold(spec, method, 1.0, backend)
     target = math.log(2.0) + f1
-    lb, start, B = 0.0, x1, 1.0
+    lo, start, B = 1.0, x1, 1.0
     while True:
         B *= 2.0
         f, x = _tune(p, B, method, start, backend=backend)
         if math.log(B) + f >= target:
             break
-        lb, start = math.log(B), x
+        lo, start = B, x
         if B > 2**40:
             raise sl.DomainError(f"{method} on {spec}: compute efficiency never halves")
+    return _knee_in_bracket(p, method, backend, target, lo, B, start)
+
+
+def _knee_in_bracket(p, method: str, backend: str, target: float, lo: float, hi: float, x_lo):
+    """Brent's method in ln B for B T(B) = 2 T(1) (``target`` = ln 2 T(1)) inside the bracket
+    (lo, hi), warm-starting each tuning from the efficient side (``x_lo``: the tuned point at
+    lo); returns (B_c, its interval), or the bracket's geometric mean and the bracket when the
+    refined ends do not bracket."""
     from scipy.optimize import brentq
 
-    warm = [start]
+    warm = [x_lo]
 
     def excess(log_b):
         """ln(B T(B)) - ln(2 T(1)): below 0 under the critical batch, above 0 beyond it."""
         f, x = _tune(p, math.exp(log_b), method, warm[0], grid=False, backend=backend)
         if log_b + f < target:
-            warm[0] = x  # warm starts from the efficient side, as in the doubling above
+            warm[0] = x  # warm starts from the efficient side, as in the bracket search
         return log_b + f - target
 
     try:
-        root = brentq(excess, lb, math.log(B), xtol=_KNEE_XTOL)
-    except ValueError:  # the refined ends do not bracket: keep the doubling's bracket
-        root = 0.5 * (lb + math.log(B))
-        return math.exp(root), (math.exp(lb), B)
+        root = brentq(excess, math.log(lo), math.log(hi), xtol=_KNEE_XTOL)
+    except ValueError:  # the refined ends do not bracket: keep the search's bracket
+        return math.sqrt(lo * hi), (lo, hi)
     return math.exp(root), (math.exp(root - _KNEE_XTOL), math.exp(root + _KNEE_XTOL))
 
 
@@ -297,8 +304,6 @@ def _knee_near(spec: tuple, method: str, backend: str = "numpy"):
     :func:`_knee`. The root is the same (agrees with :func:`_knee` to ~1e-7 relative on the
     two-level and power-law families) at about a third of the cost (two tunings instead of a
     dozen doublings)."""
-    from scipy.optimize import brentq
-
     p = _problem(spec)
     f1, _ = _cold(spec, method, 1.0, backend)
     target = math.log(2.0) + f1
@@ -326,19 +331,7 @@ def _knee_near(spec: tuple, method: str, backend: str = "numpy"):
                 lo, x_lo = B, x
                 break
             hi, x_hi = B, x
-    warm = [x_lo]
-
-    def excess(log_b):
-        f, x = _tune(p, math.exp(log_b), method, warm[0], grid=False, backend=backend)
-        if log_b + f < target:
-            warm[0] = x
-        return log_b + f - target
-
-    try:
-        root = brentq(excess, math.log(lo), math.log(hi), xtol=_KNEE_XTOL)
-    except ValueError:
-        return math.sqrt(lo * hi), (lo, hi)
-    return math.exp(root), (math.exp(root - _KNEE_XTOL), math.exp(root + _KNEE_XTOL))
+    return _knee_in_bracket(p, method, backend, target, lo, hi, x_lo)
 
 
 def critical_batch(problem_spec: tuple, method: str = "sgd", backend: str = "numpy") -> float:
