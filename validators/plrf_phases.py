@@ -454,11 +454,15 @@ TERM_CHECKS = {(key, spec[0]): _make_term(key, spec)
 CAPACITY_POINTS = ((1.0, 0.4), (1.0, 0.6), (0.6, 0.3))
 
 
+def _d_grid(top: int, per_octave: int) -> np.ndarray:
+    """The integer dimensions d = round(100 * 2^(k/per_octave)), k = 0 .. top, distinct."""
+    return np.unique(np.round(100 * 2.0 ** (np.arange(top + 1) / per_octave)).astype(int))
+
 def _make_capacity(alpha: float, beta: float):
     def run(settings: Settings) -> Curve:
         P = _ode()
         top = 24 if settings.full else 16
-        ds = np.unique(np.round(100 * 2.0 ** (np.arange(top + 1) / 2)).astype(int))
+        ds = _d_grid(top, 2)
         floor = np.array([P.PLRFProblem(alpha, beta, int(d_)).p_inf for d_ in ds])
         return Curve(
             ds.astype(float), floor, Exponent("d"), point={"alpha": alpha, "beta": beta},
@@ -735,7 +739,7 @@ def _make_capacity_hd(alpha: float, beta: float):
     def run(settings: Settings) -> Curve:
         P = _ode()
         top = 24 if settings.full else 16
-        ds = np.unique(np.round(100 * 2.0 ** (np.arange(top + 1) / 2)).astype(int))
+        ds = _d_grid(top, 2)
         floor = np.array([P.PLRFProblem(alpha, beta, int(d_)).p_inf for d_ in ds])
         return Curve(
             ds.astype(float), floor, Exponent("d"), point={"alpha": alpha, "beta": beta},
@@ -767,7 +771,7 @@ def _make_fac_hd(alpha: float, beta: float):
         from .processes import plrf_curve as C
 
         top = 20 if settings.full else 14
-        ds = np.unique(np.round(100 * 2.0 ** (np.arange(top + 1) / 2)).astype(int))
+        ds = _d_grid(top, 2)
         vals = []
         for d_ in ds:
             gamma = C.default_step(alpha, int(d_))
@@ -804,7 +808,7 @@ def _make_acw(alpha: float, beta: float):
 
         P = _ode()
         top = 16 if settings.full else 12
-        ds = np.unique(np.round(100 * 2.0 ** (np.arange(top + 1) / 2)).astype(int))
+        ds = _d_grid(top, 2)
         weight = np.array([float(P.PLRFProblem(alpha, beta, int(d_)).rho0[0]) - 1.0
                            for d_ in ds])  # rho0 = j^-2b + w_d, j = 1
         y = 1.0 - ds * weight / float(zeta(2 * beta))
@@ -835,7 +839,7 @@ def _make_slope(alpha: float, beta: float):
     def run(settings: Settings) -> Curve:
         P = _ode()
         top = 28 if settings.full else 20
-        ds = np.unique(np.round(100 * 2.0 ** (np.arange(top + 1) / 4)).astype(int))
+        ds = _d_grid(top, 4)
         lnf = np.log([P.PLRFProblem(alpha, beta, int(d_)).p_inf for d_ in ds])
         lnd = np.log(ds.astype(float))
         s = np.diff(lnf) / np.diff(lnd)  # local exponent at the midpoints
