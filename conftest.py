@@ -1,5 +1,6 @@
 """Test configuration: markers ``slow`` (run with --runslow) and ``gpu`` (skipped without CuPy + GPU)."""
 
+import functools
 import os
 
 import pytest
@@ -29,15 +30,11 @@ def _gpu_available() -> bool:
         return False
 
 
-_PAPERS = []
+@functools.cache
+def _paper_names() -> frozenset:
+    import scalinglaws
 
-
-def _paper_names():
-    if not _PAPERS:
-        import scalinglaws
-
-        _PAPERS.extend(p.name for p in scalinglaws.papers())
-    return _PAPERS
+    return frozenset(p.name for p in scalinglaws.papers())
 
 
 def _paper_group(item):

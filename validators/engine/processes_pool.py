@@ -99,8 +99,7 @@ def run_in_processes(pending, settings, jobs: int, estimates=None):
     context = multiprocessing.get_context("spawn")  # a fresh interpreter: no inherited threads
     groups = schedule(pending, estimates)
     workers: list = []
-    futures: dict = {}          # future -> (item, path, stamp, worker index)
-    busy: list = []             # futures outstanding per worker
+    futures: dict = {}  # future -> (item, path, stamp, worker index): what is outstanding
 
     def new_worker():
         return concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context,
@@ -115,22 +114,20 @@ def run_in_processes(pending, settings, jobs: int, estimates=None):
             return workers[index].submit(_task, _reference(item), settings, stamp)
 
     def feed(index):
-        while groups and busy[index] == 0:
+        """Hand the next group to worker ``index`` once nothing of its last group is left."""
+        if groups and all(entry[3] != index for entry in futures.values()):
             for item, path, stamp in groups.pop(0):
                 futures[submit(index, item, stamp)] = (item, path, stamp, index)
-                busy[index] += 1
 
     try:
         for index in range(max(1, min(jobs, len(groups)))):
             workers.append(new_worker())
-            busy.append(0)
             feed(index)
         while futures:
             done, _ = concurrent.futures.wait(list(futures),
                                               return_when=concurrent.futures.FIRST_COMPLETED)
             for future in done:
                 item, path, stamp, index = futures.pop(future)
-                busy[index] -= 1
                 try:
                     record = future.result()
                 except Exception as exc:  # the worker died, or the check could not be sent
