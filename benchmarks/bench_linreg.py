@@ -11,7 +11,8 @@ Every number is a ratio measured in the same run against a plain reference:
    mostly measures interpreter overhead at small d), at d = 1e3, 1e4, 1e5;
 2. spectral binning at d = 1e7: largest relative difference binned vs unbinned over the whole
    risk curve, and the work ratio (coordinates x steps);
-3. the sampled process against the bare batched matrix products of the same shapes.
+3. the sampled process: now in ``bench_sampled.py`` (its compiled engine, its draws, the array
+   engine and numpy's generators against the bare batched matrix products of the same shapes).
 
 Timings are the best of several repeats (the machine may be shared). Output: Markdown tables
 on stdout, to be pasted into benchmarks/README.md.
@@ -28,7 +29,6 @@ import numpy as np
 
 from scalinglaws.validators.processes import linreg as L
 from scalinglaws.validators.processes.linreg._kernels import _PARALLEL_MIN_COORDS
-from scalinglaws.validators.processes.linreg.sampled import DRAW_THREADS
 
 
 def reference_recursion(lam, mult, w2, sigma2, batch, etas, rho, steps):
@@ -219,53 +219,6 @@ def bench_binning(quick, repeats):
     return out
 
 
-def bench_sampled(quick, repeats):
-    R, B, d = 1000, 4, 64
-    n = 50 if quick else 200
-    p = L.PowerLawProblem(1.5, 2.25, d=d, sigma2=0.5, bin_width=0)
-    sched = L.constant(0.5 / p.trace)
-    gens_seed = 1
-    t_full, _ = best_time(lambda: L.sample_risk(p, sched, n, R, seed=gens_seed, batch=B), repeats)
-
-    rng = np.random.default_rng(0)
-    Z = rng.standard_normal((R, n, B, d))
-    XI = rng.standard_normal((R, n, B))
-
-    def draws(start, count):
-        return Z[:, start : start + count], XI[:, start : start + count]
-
-    t_nodraw, _ = best_time(lambda: L.sample_risk(p, sched, n, R, seed=0, batch=B, draws=draws), repeats)
-
-    from scalinglaws.validators.processes.backend import replica_generators
-
-    def rng_only():
-        gens = replica_generators(gens_seed, R)
-        buf = np.empty((R, n, B, d + 1))
-        for r, g in enumerate(gens):
-            g.standard_normal(out=buf[r])
-        return buf
-
-    t_rng, _ = best_time(rng_only, repeats)
-
-    zc = np.ascontiguousarray(Z[:, 0])
-    e = rng.standard_normal((R, d, 1))
-    res = rng.standard_normal((R, 1, B))
-
-    def floor():
-        for _ in range(n):
-            np.matmul(zc, e)
-            np.matmul(res, zc)
-
-    t_floor, _ = best_time(floor, repeats)
-    return {
-        "shape": f"R={R}, B={B}, d={d}, N={n}, draw threads {DRAW_THREADS}",
-        "process (internal draws)": t_full,
-        "process (draws given)": t_nodraw,
-        "random draws alone": t_rng,
-        "bare matmuls": t_floor,
-    }
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (smoke run)")
@@ -277,7 +230,6 @@ def main():
     rec = bench_recursion(args.quick, args.repeats)
     info["numba threading layer"] = numba.threading_layer()
     binning = bench_binning(args.quick, args.repeats)
-    sampled = bench_sampled(args.quick, args.repeats)
     info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
 
     print("## Machine\n")
@@ -302,15 +254,7 @@ def main():
             f"| {b['setting']} | {b['n_exact']} | {b['N']} | {b['coords binned']} | {b['work ratio']:.0f}x | {b['time ratio']:.0f}x | "
             f"{b['max rel diff last']:.1e} | {b['max rel diff avg']:.1e} |"
         )
-    s = sampled
-    print("\n## 3. Sampled process vs bare matrix products (numpy)\n")
-    print("| shape | process, internal draws (s) | process, draws given (s) | draws alone (s) | bare matmuls (s) | floor / process (draws given) | floor / process (internal) |")
-    print("|---|---|---|---|---|---|---|")
-    print(
-        f"| {s['shape']} | {s['process (internal draws)']:.2f} | {s['process (draws given)']:.2f} | "
-        f"{s['random draws alone']:.2f} | {s['bare matmuls']:.2f} | "
-        f"{s['bare matmuls'] / s['process (draws given)']:.2f} | {s['bare matmuls'] / s['process (internal draws)']:.2f} |"
-    )
+    print("\n(The sampled process: python benchmarks/bench_sampled.py)")
 
 
 if __name__ == "__main__":

@@ -321,10 +321,14 @@ def test_sampled_array_api_strict_equals_numpy():
     xps = pytest.importorskip("array_api_strict")
     p = L.PowerLawProblem(1.5, 2.0, d=8, sigma2=0.5, bin_width=0)
     kw = dict(n_steps=60, n_replicas=5, seed=11, batch=2, averaging=("ema", 5.0))
-    ref = L.sample_risk(p, L.polynomial(0.3, 0.5), **kw)
+    ref = L.sample_risk(p, L.polynomial(0.3, 0.5), backend="array", **kw)
     strict = L.sample_risk(p, L.polynomial(0.3, 0.5), xp=xps, **kw)
     np.testing.assert_array_equal(strict.risk_last, ref.risk_last)
     np.testing.assert_array_equal(strict.risk_avg, ref.risk_avg)
+    # and the compiled engine runs the same process on the same draws
+    compiled = L.sample_risk(p, L.polynomial(0.3, 0.5), backend="numba", **kw)
+    np.testing.assert_allclose(compiled.risk_last, ref.risk_last, rtol=1e-12)
+    np.testing.assert_allclose(compiled.risk_avg, ref.risk_avg, rtol=1e-12)
     assert isinstance(strict.risk_last, np.ndarray) and strict.risk_last.shape == (5, ref.steps.size)
 
 
@@ -535,17 +539,52 @@ def test_numba_drivers_and_thread_counts_give_identical_numbers(n_sched, monkeyp
     np.testing.assert_allclose(outs[0][1], np.atleast_2d(ref.risk_avg), rtol=1e-10)
 
 
-def test_sampled_draw_threads_do_not_change_the_numbers(monkeypatch):
-    from scalinglaws.validators.processes.linreg import sampled
-
+@pytest.mark.parametrize("backend", ["numba", "array"])
+def test_sampled_thread_count_does_not_change_the_numbers(backend):
     p = L.PowerLawProblem(1.5, 2.25, d=16, sigma2=0.5, bin_width=0)
     sched = L.constant(0.5 / p.trace)
+    before = numba.get_num_threads()
     runs = []
-    for threads in (1, 3):
-        monkeypatch.setattr(sampled, "DRAW_THREADS", threads)
-        runs.append(L.sample_risk(p, sched, 40, 24, seed=5, batch=2))
+    try:
+        for threads in (1, before):
+            numba.set_num_threads(threads)
+            runs.append(L.sample_risk(p, sched, 40, 24, seed=5, batch=2, backend=backend))
+    finally:
+        numba.set_num_threads(before)
     np.testing.assert_array_equal(runs[0].risk_last, runs[1].risk_last)
     np.testing.assert_array_equal(runs[0].risk_avg, runs[1].risk_avg)
     # and replica r's numbers do not depend on how many replicas run beside it
-    few = L.sample_risk(p, sched, 40, 5, seed=5, batch=2)
+    few = L.sample_risk(p, sched, 40, 5, seed=5, batch=2, backend=backend)
     np.testing.assert_array_equal(few.risk_last, runs[0].risk_last[:5])
+
+
+@pytest.mark.parametrize("method", ["sgd", "hb", "asgd", "genmom"])
+def test_sampled_engines_agree(method):
+    """The compiled engine and the array engine: same process, same draws, same risks."""
+    p = L.PowerLawProblem(1.5, 2.0, d=12, sigma2=0.5, bin_width=0)
+    kw = dict(n_steps=70, n_replicas=6, seed=2, batch=3, averaging="uniform", method=method)
+    a = L.sample_risk(p, L.constant(0.2), backend="numba", **kw)
+    b = L.sample_risk(p, L.constant(0.2), backend="array", **kw)
+    np.testing.assert_allclose(a.risk_last, b.risk_last, rtol=1e-11)
+    np.testing.assert_allclose(a.risk_avg, b.risk_avg, rtol=1e-11)
+    # given draws: both engines consume them the same way
+    rng = np.random.default_rng(4)
+    Z = rng.standard_normal((6, 70, 3, 12))
+    XI = rng.standard_normal((6, 70, 3))
+
+    def draws(start, count):
+        return Z[:, start : start + count], XI[:, start : start + count]
+
+    c = L.sample_risk(p, L.constant(0.2), backend="numba", draws=draws, **kw)
+    d = L.sample_risk(p, L.constant(0.2), backend="array", draws=draws, **kw)
+    np.testing.assert_allclose(c.risk_last, d.risk_last, rtol=1e-11)
+    assert not np.allclose(c.risk_last, a.risk_last)  # the given draws were used
+
+
+def test_sampled_backend_errors():
+    p = L.PowerLawProblem(1.5, 2.0, d=4, bin_width=0)
+    with pytest.raises(ParameterError, match="backend must be"):
+        L.sample_risk(p, L.constant(0.1), 5, 2, seed=0, backend="gpu")
+    xps = pytest.importorskip("array_api_strict")
+    with pytest.raises(ParameterError, match="numpy arrays"):
+        L.sample_risk(p, L.constant(0.1), 5, 2, seed=0, backend="numba", xp=xps)

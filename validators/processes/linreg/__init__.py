@@ -74,6 +74,9 @@ Modules
     the numba kernels of the SGD recursion (numba is imported on first use only).
 ``sampled``
     :func:`sample_risk`, the Monte Carlo process; :class:`SampledRisk`.
+``_sampled_kernel``
+    the compiled engine of :func:`sample_risk`: one fused loop per replica, replicas on threads,
+    draws from :mod:`~scalinglaws.validators.processes.normal_streams`.
 
 The names below are re-exported here; import them from this package.
 

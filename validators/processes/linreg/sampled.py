@@ -1,23 +1,31 @@
 r"""The sampled process: Monte Carlo SGD on the Gaussian problem, replicas in lockstep.
 
 :func:`sample_risk` simulates every coordinate of an unbinned problem with one
-``numpy.random.SeedSequence`` child per replica, against any array namespace (numpy, cupy,
-array_api_strict), and returns the per-replica risks as a :class:`SampledRisk`. It checks the
-exact recursion (:mod:`.recursion`) at small scale.
+``numpy.random.SeedSequence`` child per replica and returns the per-replica risks as a
+:class:`SampledRisk`. It checks the exact recursion (:mod:`.recursion`) at small scale.
+
+Two engines run the same process on the same random numbers (the per-replica streams of
+:mod:`~scalinglaws.validators.processes.normal_streams`):
+
+* ``backend="numba"``: one compiled loop per replica (:mod:`._sampled_kernel`), replicas on
+  threads; the default when numba is importable and no namespace is given;
+* ``backend="array"``: the array code written once against a namespace ``xp`` (numpy, cupy,
+  array_api_strict). On cupy the draws come from cupy generators instead.
+
+They agree to rounding (~1e-13; tested), and neither depends on the thread count.
 """
 
 from __future__ import annotations
 
 import math
-import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from scalinglaws.errors import DomainError, ParameterError
 
-from ..backend import replica_generators, require_backend, to_numpy
+from .. import normal_streams
+from ..backend import get_backend, replica_generators, require_backend, to_numpy
 from .methods import _configured
 from .problem import _check_problem, _int
 from .schedules import Schedule, _checkpoints, _step_sizes, averaging_weights
@@ -76,27 +84,23 @@ def _rng_family(xp) -> str:
     return "cupy" if "cupy" in name else "numpy"
 
 
-_BLOCK_NUMBERS = 1 << 21  # random numbers per block (16 MB of float64: stays in L3)
-_MIN_CALL_NUMBERS = 2048  # but at least this many per generator call (call overhead)
-#: threads that fill the per-replica draws (numpy generators release the GIL while filling);
-#: each replica's numbers come from its own generator whatever the thread count
-DRAW_THREADS = min(4, os.cpu_count() or 1)
+_BLOCK_NUMBERS = 1 << 21  # random numbers per block of the array engine (16 MB of float64)
+_MIN_CALL_NUMBERS = 2048  # but at least this many per block
 
 
-def _fill(gens, view, threads):
-    """Fill ``view[r]`` from ``gens[r]`` for every replica, on ``threads`` threads."""
-    if threads <= 1 or len(gens) < 2 * threads:
-        for r, g in enumerate(gens):
-            g.standard_normal(out=view[r])
-        return
-    bounds = np.linspace(0, len(gens), threads + 1).astype(int)
-
-    def part(i):
-        for r in range(bounds[i], bounds[i + 1]):
-            gens[r].standard_normal(out=view[r])
-
-    with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(part, range(threads)))
+def _engine(backend, xp, ns):
+    """``"numba"`` or ``"array"`` for ``sample_risk(backend=..., xp=...)``."""
+    if backend not in ("auto", "numba", "array"):
+        raise ParameterError(f"backend must be 'auto', 'numba' or 'array', got {backend!r}")
+    numpy_ns = xp is None or getattr(ns, "__name__", "") in ("numpy", "array_api_compat.numpy")
+    if backend == "numba":
+        if not numpy_ns:
+            raise ParameterError("backend='numba' runs on numpy arrays; leave xp unset or use backend='array'")
+        require_backend("numba")
+        return "numba"
+    if backend == "auto" and xp is None and get_backend("numba").available:
+        return "numba"
+    return "array"
 
 
 def sample_risk(
@@ -112,6 +116,7 @@ def sample_risk(
     draws="internal",
     method="sgd",
     method_params=None,
+    backend="auto",
 ) -> SampledRisk:
     r"""Monte Carlo SGD on the Gaussian problem: ``n_replicas`` independent runs in lockstep.
 
@@ -126,8 +131,9 @@ def sample_risk(
         \bar e \leftarrow (1-\rho_t)\bar e + \rho_t e,
 
     recording the exact excess risks :math:`\tfrac12\sum_i\lambda_i e_i^2` and
-    :math:`\tfrac12\sum_i\lambda_i \bar e_i^2` at the checkpoints. The array code is written
-    once against the namespace ``xp`` (numpy, cupy, array_api_strict, ...).
+    :math:`\tfrac12\sum_i\lambda_i \bar e_i^2` at the checkpoints. Each replica-step draws
+    its :math:`B(d+1)` normals as one call of the replica's stream (:math:`z_{t,b}` then
+    :math:`\xi_{t,b}`, for :math:`b = 1..B`).
 
     Parameters
     ----------
@@ -137,14 +143,15 @@ def sample_risk(
     n_steps, n_replicas : int
     seed : int or numpy.random.SeedSequence
         Root of the run; replica ``r`` draws only from child ``r`` of
-        ``SeedSequence(seed).spawn(n_replicas)``, in step order, so its numbers do not depend on
-        ``n_replicas``.
+        ``SeedSequence(seed).spawn(n_replicas)``, in step order
+        (:func:`~scalinglaws.validators.processes.normal_streams.stream_states`), so its numbers
+        depend neither on ``n_replicas`` nor on the thread count.
     checkpoints, averaging, batch
         As in :func:`expected_risk`.
     xp : module or str, optional
-        Array namespace (default numpy). Random numbers come from numpy generators, or from
-        cupy generators when ``xp`` is cupy; namespaces without an RNG receive numpy draws
-        through ``xp.asarray``.
+        Array namespace of the array engine (default numpy). Random numbers come from the
+        replica streams, or from cupy generators when ``xp`` is cupy; other namespaces receive
+        them through ``xp.asarray``.
     draws : "internal" or callable
         A callable ``draws(start, count) -> (z, xi)`` returns the standard normals of steps
         ``start+1 .. start+count`` with shapes ``(R, count, B, d)`` and ``(R, count, B)``.
@@ -155,6 +162,11 @@ def sample_risk(
         \text{res}_b x_b` (see :class:`_MemoryOne`). For ``"genmom"`` the second vector is the
         buffer :math:`y` (started at 0): :math:`y \leftarrow (1-\Delta_k) y + \gamma_1 \hat g`,
         :math:`e \leftarrow e - \eta_t \hat g - \gamma_{3,k} y` (see :class:`_GenMom`).
+    backend : {"auto", "numba", "array"}
+        The compiled engine, the array engine, or (``"auto"``) the compiled one when numba is
+        importable and no ``xp`` is given (an explicit ``xp``, numpy included, runs the array
+        code on it, so that namespaces can be compared digit for digit). Same numbers to
+        rounding.
 
     Returns
     -------
@@ -180,9 +192,12 @@ def sample_risk(
     if not (draws == "internal" or callable(draws)):
         raise ParameterError("draws must be 'internal' or a callable draws(start, count)")
     ns = _namespace(xp)
+    engine = _engine(backend, xp, ns)
     d = problem.d
     sigma = math.sqrt(problem.sigma2)
     family = _rng_family(ns)
+    if engine == "numba":
+        return _sample_numba(problem, meth, etas, ck, rho, R, B, sigma, seed, draws, n_steps)
 
     per_step = B * (d + 1)  # numbers one replica draws per step
     block = max(_BLOCK_NUMBERS // (R * per_step), -(-_MIN_CALL_NUMBERS // per_step), 1)
@@ -191,16 +206,15 @@ def sample_risk(
         if family == "cupy":
             gens = replica_generators(seed, R, xp=require_backend("cupy").xp)
         else:
-            gens = replica_generators(seed, R)
-            buf = np.empty((R, block, B, d + 1))  # reused: stays in cache, no page faults
+            states = normal_streams.stream_states(seed, R)
+            fill = "numba" if get_backend("numba").available else "numpy"
 
         def draw_block(start, count):
             if family == "cupy":
                 blk = ns.stack([g.standard_normal((count, B, d + 1)) for g in gens])
             else:
-                view = buf[:, :count]
-                _fill(gens, view, DRAW_THREADS)
-                blk = ns.asarray(view)
+                calls = normal_streams.fill_calls(states, per_step, count, fill)
+                blk = ns.asarray(calls.reshape(R, count, B, d + 1))
             return blk[..., :d], blk[..., d]
 
     else:
@@ -255,4 +269,38 @@ def sample_risk(
                     to_numpy(0.5 * ns.sum(lam * ebar * ebar, axis=1)) if rho is not None else out_last[:, k]
                 )
                 k += 1
+    return SampledRisk(ck, out_last, out_avg, n_replicas=R)
+
+
+def _sample_numba(problem, meth, etas, ck, rho, R, B, sigma, seed, draws, n_steps):
+    """:func:`sample_risk` on the compiled engine (:mod:`._sampled_kernel`)."""
+    from . import _sampled_kernel as K
+
+    d = problem.d
+    mode, coef = K.step_coefficients(meth, etas, B)
+    E = np.repeat(-np.sqrt(problem.w2)[None, :], R, axis=0)
+    EV = np.zeros((R, d)) if mode == 2 else E.copy()
+    EBAR = E.copy()
+    out_last = np.zeros((R, ck.size))
+    out_avg = np.zeros((R, ck.size))
+    ck64 = np.ascontiguousarray(ck, dtype=np.int64)
+    args = (np.sqrt(problem.lam), np.ascontiguousarray(problem.lam, dtype=np.float64), E, EV, EBAR,
+            coef, mode, rho, ck64)
+    if draws == "internal":
+        states = normal_streams.stream_states(seed, R)
+        K.run_sampled_numba(states, *args, 0, 0, n_steps, B, sigma, out_last, out_avg)
+    else:
+        states = np.zeros((R, 4, normal_streams.LANES + 1), dtype=np.uint64)
+        block = max(min(_BLOCK_NUMBERS // (R * B * (d + 1)), n_steps), 1)
+        for start in range(0, n_steps, block):
+            count = min(block, n_steps - start)
+            z, xi = draws(start, count)
+            z, xi = to_numpy(z), to_numpy(xi)
+            if z.shape != (R, count, B, d) or xi.shape != (R, count, B):
+                raise DomainError(
+                    f"draws({start}, {count}) returned shapes {z.shape}, {xi.shape}; "
+                    f"expected {(R, count, B, d)} and {(R, count, B)}"
+                )
+            k0 = int(np.searchsorted(ck64, start + 1))
+            K.run_sampled_numba(states, *args, k0, start, count, B, sigma, out_last, out_avg, z, xi)
     return SampledRisk(ck, out_last, out_avg, n_replicas=R)

@@ -1,0 +1,127 @@
+"""The per-replica normal streams (SFC64 lanes and a 1024-layer ziggurat).
+
+Three kinds of evidence: the bit generator is numpy's SFC64 word for word; the compiled kernels
+and the numpy reference give the same normals bit for bit (misses, tails and restarts included);
+and the normals pass a battery of distribution tests that rejects generators with a missing tail
+or 1 % too wide layers.
+"""
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+from scalinglaws.validators.processes import normal_streams as S
+from scipy import stats
+
+from scalinglaws.errors import DomainError, ParameterError
+
+numba = pytest.importorskip("numba")
+
+
+def test_lanes_are_numpy_sfc64():
+    st = S.stream_states(3, 2)
+    for r, k in [(0, 0), (1, 7), (1, S.LANES)]:
+        bg = np.random.SFC64()
+        state = bg.state
+        state["state"]["state"] = st[r, :, k].copy()
+        bg.state = state
+        mine = st[r, :, k : k + 1].copy()
+        words = [int(S._np_round(mine)[0]) for _ in range(50)]
+        assert words == [int(w) for w in bg.random_raw(50)]
+
+
+def test_compiled_equals_reference_bit_for_bit():
+    st = S.stream_states(11, 8)
+    n, count = 257, 500  # not a multiple of the 16 lanes; ~1e6 normals, ~55 beyond r
+    a = S.fill_calls(st.copy(), n, count, backend="numba")
+    b = S.fill_calls(st.copy(), n, count, backend="numpy")
+    np.testing.assert_array_equal(a, b)
+    assert np.sum(np.abs(a) > S.ZIGGURAT_R) > 20  # the tail path ran
+    # consecutive fills continue the streams: one call of 500 = two calls of 250
+    s1, s2 = st.copy(), st.copy()
+    whole = S.fill_calls(s1, n, 500)
+    halves = np.concatenate([S.fill_calls(s2, n, 250), S.fill_calls(s2, n, 250)], axis=1)
+    np.testing.assert_array_equal(whole, halves)
+    np.testing.assert_array_equal(s1, s2)
+
+
+def test_streams_per_replica():
+    many = S.replica_normals(5, 10, 40)
+    few = S.replica_normals(5, 3, 40)
+    np.testing.assert_array_equal(many[:3], few)
+    assert not np.any(many[0] == many[1])
+    assert not np.any(S.replica_normals(6, 3, 40) == few)
+    seq = np.random.SeedSequence(5)
+    np.testing.assert_array_equal(S.replica_normals(seq, 3, 40), few)
+
+
+def test_bad_input():
+    with pytest.raises(DomainError):
+        S.stream_states(1, 0)
+    with pytest.raises(DomainError):
+        S.replica_normals(1, 2, 0)
+    with pytest.raises(ParameterError):
+        S.replica_normals(1, 2, 5, backend="cupy")
+
+
+def test_tables_close_the_ziggurat():
+    """r is the root at which the layer recursion ends on a top layer of area v."""
+    ki, wi, fi = S.ziggurat_tables()
+    N = S.LAYERS
+    x = wi[:N] * 2.0**52
+    assert ki[1] == 0 and fi[0] == 1.0 and x[N - 1] == S.ZIGGURAT_R
+    assert np.all(np.diff(x[1:]) > 0) and x[0] > S.ZIGGURAT_R  # base strip wider than r
+    with mpmath.workprec(160):
+        f = lambda t: mpmath.exp(-t * t / 2)
+        r = mpmath.mpf(S.ZIGGURAT_R)
+        v = r * f(r) + mpmath.sqrt(mpmath.pi / 2) * mpmath.erfc(r / mpmath.sqrt(2))
+        x1 = mpmath.mpf(x[1])
+        top = x1 * (1 - f(x1))
+        # r is rounded to a double; 1023 steps of the recursion amplify that to ~2e-12 here,
+        # i.e. the top layer's probability is off by ~2e-15 (a root off in the 12th digit would
+        # give ~1e-7)
+        assert abs(top / v - 1) < 1e-10
+        # every layer has area v: x_i (f(x_{i-1}) - f(x_i)) for a few i
+        for i in (2, 100, N // 2, N - 1):
+            area = mpmath.mpf(x[i]) * (f(mpmath.mpf(x[i - 1])) - f(mpmath.mpf(x[i])))
+            assert abs(area / v - 1) < 1e-12
+
+
+def _failures(z):
+    """The distribution tests a standard normal sample must pass (5 sigma each, KS at 1e-4)."""
+    n = z.size
+    out = []
+    if abs(z.mean()) > 5 / math.sqrt(n):
+        out.append("mean")
+    if abs(z.var() - 1) > 5 * math.sqrt(2 / n):
+        out.append("variance")
+    if abs(np.mean(z**4) - 3) > 5 * math.sqrt(96 / n):
+        out.append("fourth moment")
+    for c in (0.5, 1.0, 2.0, 3.0, S.ZIGGURAT_R):
+        p = math.erfc(c / math.sqrt(2))
+        if abs(np.mean(np.abs(z) > c) - p) > 5 * math.sqrt(p * (1 - p) / n) + 1 / n:
+            out.append(f"P(|z|>{c:.3g})")
+    if stats.kstest(z, "norm").pvalue < 1e-4:
+        out.append("KS")
+    return out
+
+
+def test_normals_are_standard_normal():
+    z = S.fill_calls(S.stream_states(2026, 16), 260, 500).ravel()  # 2.1e6 normals
+    assert _failures(z) == []
+    # the sign is independent of the layer: both halves have the same |z| law
+    assert stats.ks_2samp(np.abs(z[z > 0]), np.abs(z[z < 0])).pvalue > 1e-4
+
+
+def test_distribution_tests_reject_broken_generators(monkeypatch):
+    st = S.stream_states(2026, 16)
+    # 1) the tail dropped: slots beyond r come back as r
+    z = S.fill_calls(st.copy(), 260, 500).ravel()
+    no_tail = np.where(np.abs(z) > S.ZIGGURAT_R, np.sign(z) * S.ZIGGURAT_R, z)
+    assert f"P(|z|>{S.ZIGGURAT_R:.3g})" in _failures(no_tail)
+    # 2) layers 1 % too wide (the numpy reference with scaled widths)
+    ki, wi, fi = S.ziggurat_tables()
+    monkeypatch.setattr(S, "ziggurat_tables", lambda: (ki, wi * 1.01, fi))
+    wide = S.fill_calls(st.copy(), 260, 200, backend="numpy").ravel()
+    assert "variance" in _failures(wide)

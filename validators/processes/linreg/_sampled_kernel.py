@@ -1,0 +1,172 @@
+r"""The compiled sampled process: every replica's whole run in one fused loop.
+
+:func:`run_sampled_numba` runs the process of :func:`~.sampled.sample_risk` for all replicas,
+one replica per ``prange`` iteration and all its steps inside it: one parallel region for the
+whole run, no barrier per step (the thread cliff of issue 20 does not arise), and a replica's
+numbers do not depend on the thread count. Each step draws its ``B(d+1)`` normals as one call of
+the replica's stream (:mod:`~scalinglaws.validators.processes.normal_streams`) into a buffer that
+stays in L1, then forms the residuals and the gradient with plain loops over ``d``; nothing of
+size ``R × d`` is written per step.
+
+Per step ``t`` the update is linear in ``(e, e_v, g)`` with ``g = √λ ⊙ Σ_b res_b z_b``; the
+coefficients are prepared in Python (:func:`step_coefficients`), so SGD, the memory-one methods
+and Gen-Mom share this kernel:
+
+* mode 0 (SGD): ``e ← e − c₄ g``;
+* mode 1 (memory one): ``(e, e_v) ← (c₀ e + c₁ e_v − c₄ g, c₂ e + c₃ e_v − c₅ g)``;
+* mode 2 (Gen-Mom): ``e_v ← c₃ e_v − c₅ g``, then ``e ← e − c₄ g − c₁ e_v``.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .. import normal_streams
+from ..backend import require_backend
+
+_prange = range
+_j_call = None
+
+
+def step_coefficients(meth, etas, B) -> tuple[int, np.ndarray]:
+    """``(mode, coef)`` with ``coef`` of shape ``(N, 6)``: the update of every step (see above)."""
+    N = etas.size
+    coef = np.zeros((N, 6))
+    if getattr(meth, "time_dependent", False):
+        for t in range(N):
+            (_, a22), (_, u2) = meth.coefficients(t, float(etas[t]))
+            coef[t, 1] = meth._g3(t)
+            coef[t, 3] = a22
+            coef[t, 4] = float(etas[t]) / B
+            coef[t, 5] = u2 / B
+        return 2, coef
+    if meth.mean_M.shape != (1, 1):
+        (m11, m12), (m21, m22) = meth.mean_M.tolist()
+        coef[:, 0], coef[:, 1], coef[:, 2], coef[:, 3] = m11, m12, m21, m22
+        for t in range(N):
+            coef[t, 4], coef[t, 5] = (meth.mean_u * (float(etas[t]) / B)).tolist()
+        return 1, coef
+    coef[:, 4] = etas / B
+    return 0, coef
+
+
+def _k_sampled(states, sqrt_lam, lam, E, EV, EBAR, coef, mode, rho, do_avg, ck, k0, t0, count,
+               B, sigma, Z, XI, given, out_last, out_avg):  # pragma: no cover - compiled by numba
+    R, d = E.shape
+    per = B * (d + 1)
+    d4 = (d // 4) * 4
+    for r in _prange(R):
+        raw = np.empty(16 * ((per + 15) // 16), dtype=np.uint64)
+        missed = np.empty(per, dtype=np.intp)
+        buf = np.empty(per)
+        res = np.empty(B)
+        se = np.empty(d)
+        g = np.empty(d)
+        e = E[r]
+        ev = EV[r]
+        eb = EBAR[r]
+        st = states[r]
+        for i in range(d):
+            se[i] = sqrt_lam[i] * e[i]
+        k = k0
+        for j in range(count):
+            t = t0 + j
+            if given:
+                for b in range(B):
+                    for i in range(d):
+                        buf[b * (d + 1) + i] = Z[r, j, b, i]
+                    buf[b * (d + 1) + d] = XI[r, j, b]
+            else:
+                _j_call(st, per, raw, buf, missed)
+            for b in range(B):  # res_b = z_b . (sqrt(lam) e) - sigma xi_b
+                o = b * (d + 1)
+                a0 = 0.0  # four partial sums: the dot is not one chain of dependent adds
+                a1 = 0.0
+                a2 = 0.0
+                a3 = 0.0
+                for i in range(0, d4, 4):
+                    a0 += buf[o + i] * se[i]
+                    a1 += buf[o + i + 1] * se[i + 1]
+                    a2 += buf[o + i + 2] * se[i + 2]
+                    a3 += buf[o + i + 3] * se[i + 3]
+                for i in range(d4, d):
+                    a0 += buf[o + i] * se[i]
+                res[b] = ((a0 + a1) + (a2 + a3)) - sigma * buf[o + d]
+            c0 = coef[t, 0]
+            c1 = coef[t, 1]
+            c2 = coef[t, 2]
+            c3 = coef[t, 3]
+            c4 = coef[t, 4]
+            c5 = coef[t, 5]
+            for i in range(d):
+                g[i] = 0.0
+            for b in range(B):  # g = sum_b res_b z_b
+                o = b * (d + 1)
+                rb = res[b]
+                for i in range(d):
+                    g[i] += rb * buf[o + i]
+            if mode == 0:  # the updates (g_i scaled by sqrt(lam_i) here), then sqrt(lam) e
+                for i in range(d):
+                    e[i] -= c4 * (sqrt_lam[i] * g[i])
+            elif mode == 1:
+                for i in range(d):
+                    gi = sqrt_lam[i] * g[i]
+                    ei = e[i]
+                    e[i] = c0 * ei + c1 * ev[i] - c4 * gi
+                    ev[i] = c2 * ei + c3 * ev[i] - c5 * gi
+            else:
+                for i in range(d):
+                    gi = sqrt_lam[i] * g[i]
+                    ev[i] = c3 * ev[i] - c5 * gi
+                    e[i] = e[i] - c4 * gi - c1 * ev[i]
+            for i in range(d):
+                se[i] = sqrt_lam[i] * e[i]
+            if do_avg:
+                rt = rho[t]
+                for i in range(d):
+                    eb[i] = (1.0 - rt) * eb[i] + rt * e[i]
+            if k < ck.size and ck[k] == t + 1:
+                s_last = 0.0
+                s_avg = 0.0
+                for i in range(d):
+                    s_last += lam[i] * e[i] * e[i]
+                    s_avg += lam[i] * eb[i] * eb[i]
+                out_last[r, k] = 0.5 * s_last
+                out_avg[r, k] = 0.5 * s_avg if do_avg else 0.5 * s_last
+                k += 1
+
+
+@functools.cache
+def _kernel():
+    require_backend("numba")
+    import numba
+
+    normal_streams._kernels()
+    g = globals()
+    g["_j_call"] = normal_streams._j_call
+    g["_prange"] = numba.prange
+    # reassociation and contraction let LLVM vectorise the dots; the stream's numbers are not
+    # touched by it (its fast path is one rounding, its slow path compiles without the flags)
+    fast = {"reassoc", "contract"}
+    return numba.njit(cache=True, parallel=True, boundscheck=False, fastmath=fast)(_k_sampled)
+
+
+def run_sampled_numba(states, sqrt_lam, lam, E, EV, EBAR, coef, mode, rho, ck, k0, t0, count, B,
+                      sigma, out_last, out_avg, Z=None, XI=None):
+    """Advance every replica by ``count`` steps from step ``t0`` (arrays updated in place).
+
+    ``Z, XI`` (shapes ``(R, count, B, d)``, ``(R, count, B)``) are given draws; ``None`` draws
+    from ``states``.
+    """
+    R, d = E.shape
+    given = Z is not None
+    if not given:
+        Z = np.empty((R, 0, B, d))
+        XI = np.empty((R, 0, B))
+    do_avg = rho is not None
+    rho_arr = rho if do_avg else np.empty(0)
+    _kernel()(states, sqrt_lam, lam, E, EV, EBAR, coef, mode, rho_arr, do_avg, ck, k0, t0, count,
+              B, sigma, np.ascontiguousarray(Z, dtype=np.float64),
+              np.ascontiguousarray(XI, dtype=np.float64), given, out_last, out_avg)

@@ -1,0 +1,393 @@
+r"""Fast per-replica streams of standard normals: SFC64 lanes and a 1024-layer ziggurat.
+
+The sampled processes need one normal per multiply-add or two, and numpy's generators cost
+10–25 ns a normal on our 2-core machine, against well under 1 ns a multiply-add: with them the
+random numbers, not the arithmetic, set the time (issue 20). This module defines a stream that a
+compiled loop draws at about 2 ns a normal on one core there, with the same reproducibility contract as
+:func:`~.backend.replica_generators`: replica ``r`` draws only from child ``r`` of
+``SeedSequence(seed).spawn(n_replicas)``, so its numbers depend neither on how many replicas run
+beside it nor on the thread count.
+
+The stream of one replica
+-------------------------
+* **Generators.** ``LANES + 1`` = 17 SFC64 generators (Doty-Humphrey's small fast chaotic
+  generator, the algorithm of :class:`numpy.random.SFC64`), seeded from 51 words expanded from
+  child ``r``'s entropy pool (:func:`stream_states`): generator ``k`` takes words ``3k, 3k+1,
+  3k+2`` as ``(a, b, c)``, its counter starts at 1 and its first 12 outputs are discarded, as
+  numpy seeds SFC64. Generators 0–15 are the *lanes*, generator 16 the *fix-up* generator.
+* **Calls.** Normals are drawn in calls of ``n`` numbers (the sampled process makes one call of
+  ``B(d+1)`` numbers per step). A call takes ``ceil(n / 16)`` words from every lane; slot ``s``
+  gets the word of lane ``s mod 16`` from round ``s // 16``; the words of the last round beyond
+  ``n`` are discarded. The numbers therefore depend on how the draws are split into calls.
+* **Ziggurat** (Marsaglia and Tsang, *J. Stat. Softw.* 5(8), 2000), with 1024 layers and
+  :math:`r = 4.0388498461095045` (the root at which the layer recursion closes on the top
+  layer; their 256-layer :math:`r = 3.6541528853610088` is the same root for 256). A slot's word
+  :math:`u` gives the layer :math:`i` (bits 0–9), the sign (bit 10) and a 52-bit integer
+  :math:`m` (bits 12–63); :math:`x = \pm m\,x_i 2^{-52}` is returned when :math:`m` is below the
+  layer's inner edge (99.57 % of slots; 98.5 % with 256 layers, whose misses cost more than
+  the bigger tables). Otherwise
+  the algorithm goes on, in slot order, with words from the fix-up generator: the tail beyond
+  :math:`r` (Marsaglia's exponential method), or the wedge test against
+  :math:`e^{-x^2/2}`, and on rejection a fresh attempt drawn wholly from the fix-up generator.
+  Every word is an independent uniform, so every slot is an exact standard normal and the slots
+  are independent.
+* **Tables.** :math:`x_{1023} = r`, :math:`x_{i-1} = f^{-1}(v/x_i + f(x_i))` with
+  :math:`f(x) = e^{-x^2/2}` and the layer area :math:`v = r f(r) + \int_r^\infty f`; the base
+  strip has width :math:`v/f(r)`. They are computed with mpmath at 160 bits and rounded once, so
+  every platform gets the same tables and the same numbers.
+
+Two implementations give the same numbers bit for bit (tested): the numba kernels (used inside
+compiled loops, and by :func:`replica_normals` with ``backend="numba"``) and a plain numpy one
+(``backend="numpy"``; slow, the reference).
+
+>>> from scalinglaws.validators.processes.normal_streams import replica_normals
+>>> z = replica_normals(7, n_replicas=3, n=5, backend="numpy")
+>>> z.shape
+(3, 5)
+>>> bool((replica_normals(7, 10, 5, backend="numpy")[:3] == z).all())
+True
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from scalinglaws.errors import DomainError, ParameterError
+
+from .backend import replica_seeds, require_backend
+
+__all__ = [
+    "LANES",
+    "LAYERS",
+    "ZIGGURAT_R",
+    "fill_calls",
+    "replica_normals",
+    "stream_states",
+    "ziggurat_tables",
+]
+
+#: SFC64 lanes per replica (the fix-up generator is one more)
+LANES = 16
+_GENERATORS = LANES + 1
+_FIX = LANES
+#: ziggurat layers, and the right edge of the last one: the root (to 17 digits) at which the
+#: layer recursion closes at the top, x_1 (1 - f(x_1)) = v (tested)
+LAYERS = 1024
+ZIGGURAT_R = 4.0388498461095045
+_LAYER_BITS = 10
+_MASK52 = np.uint64(0x000FFFFFFFFFFFFF)
+_TWO_M53 = 1.0 / 9007199254740992.0
+_U1 = np.uint64(1)
+_U3 = np.uint64(3)
+_USIGN = np.uint64(_LAYER_BITS)
+_U11 = np.uint64(11)
+_U12 = np.uint64(12)
+_U24 = np.uint64(24)
+_U40 = np.uint64(40)
+_LOW8 = np.uint64(LAYERS - 1)  # the layer's bits
+_LOW9 = np.uint64(2 * LAYERS - 1)  # the layer's and the sign's
+
+
+@functools.cache
+def ziggurat_tables():
+    """``(ki, wi, fi)``: inner edges (uint64, N), signed widths (float64, 2N), heights (N).
+
+    ``N = LAYERS``; ``wi[j]`` for ``j = i + N s`` is :math:`(-1)^s x_i 2^{-52}` (``x_0`` the base strip's
+    width); ``ki[i] = floor(2^{52} x_{i-1}/x_i)`` (``ki[0]`` uses ``r`` for ``x_{-1}``, ``ki[1]
+    = 0``: the top layer always takes the wedge test); ``fi[i] = f(x_i)``, ``fi[0] = 1``.
+    """
+    import mpmath
+
+    with mpmath.workprec(160):
+        f = lambda x: mpmath.exp(-x * x / 2)
+        finv = lambda y: mpmath.sqrt(-2 * mpmath.log(y))
+        r = mpmath.mpf(ZIGGURAT_R)
+        v = r * f(r) + mpmath.sqrt(mpmath.pi / 2) * mpmath.erfc(r / mpmath.sqrt(2))
+        N = LAYERS
+        x = [mpmath.mpf(0)] * N
+        x[N - 1] = r
+        for i in range(N - 1, 1, -1):
+            x[i - 1] = finv(v / x[i] + f(x[i]))
+        x[0] = v / f(r)
+        two52 = mpmath.mpf(2) ** 52
+        ki = [int(mpmath.floor(two52 * r / x[0])), 0]
+        ki += [int(mpmath.floor(two52 * x[i - 1] / x[i])) for i in range(2, N)]
+        wi = [float(x[i] / two52) for i in range(N)]
+        fi = [1.0] + [float(f(x[i])) for i in range(1, N)]
+    w = np.array(wi + [-w for w in wi])
+    return np.array(ki, dtype=np.uint64), w, np.array(fi)
+
+
+def _int(name, value, ge):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < ge:
+        raise DomainError(f"{name} must be an integer >= {ge}, got {value!r}")
+    return int(value)
+
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix64(z):
+    """SplitMix64's output function (Steele, Lea and Flood 2014), vectorised on uint64."""
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def stream_states(seed, n_replicas) -> np.ndarray:
+    """Seeded states of every replica's generators, shape ``(n_replicas, 4, 17)`` (uint64).
+
+    ``[r, :, k]`` is ``(a, b, c, counter)`` of generator ``k`` of replica ``r`` after the 12
+    discarded outputs (lanes ``k < 16``, fix-up ``k = 16``). The 51 seed words of replica ``r``
+    come from child ``r``'s 128-bit entropy pool ``(lo, hi)`` only:
+    ``word_k = mix64(mix64(lo + (k+1) G) ^ hi)`` with SplitMix64's output function ``mix64``
+    and increment ``G`` (about 25x cheaper than ``generate_state``, whose per-call cost
+    dominated the set-up of a short run).
+    """
+    R = _int("n_replicas", n_replicas, 1)
+    pool = np.array([c.pool for c in replica_seeds(seed, R)], dtype=np.uint64)  # (R, 4) words
+    lo = pool[:, 0] | (pool[:, 1] << np.uint64(32))
+    hi = pool[:, 2] | (pool[:, 3] << np.uint64(32))
+    k = np.arange(1, 3 * _GENERATORS + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        words = _mix64(_mix64(lo[:, None] + k[None, :] * _GOLDEN) ^ hi[:, None])
+        st = np.empty((R, 4, _GENERATORS), dtype=np.uint64)
+        st[:, 0], st[:, 1], st[:, 2] = words[:, 0::3], words[:, 1::3], words[:, 2::3]
+        st[:, 3] = 1
+        for _ in range(12):
+            _np_round(st)
+    return st
+
+
+# --------------------------------------------------------------------------- numpy reference
+
+
+def _np_round(st):
+    """One output of every generator in ``st[..., 4, k]`` (vectorised), state advanced in place."""
+    a, b, c, w = st[..., 0, :], st[..., 1, :], st[..., 2, :], st[..., 3, :]
+    out = a + b + w
+    na = b ^ (b >> _U11)
+    nb = c + (c << _U3)
+    nc = ((c << _U24) | (c >> _U40)) + out
+    st[..., 0, :], st[..., 1, :], st[..., 2, :] = na, nb, nc
+    st[..., 3, :] = w + _U1
+    return out
+
+
+def _np_fix_word(st_r):
+    return int(_np_round(st_r[:, _FIX : _FIX + 1])[0])
+
+
+def _np_uniform(st_r):
+    return (_np_fix_word(st_r) >> 11) * _TWO_M53
+
+
+def _np_slow(u, st_r, ki, wi, fi):
+    """Finish the ziggurat for a slot whose word ``u`` missed the fast path (fix-up words)."""
+    import math
+
+    while True:
+        i = u & (LAYERS - 1)
+        m = u >> 12
+        x = m * float(wi[u & (2 * LAYERS - 1)])
+        if m < int(ki[i]):
+            return x
+        if i == 0:
+            while True:
+                xx = -math.log1p(-_np_uniform(st_r)) / ZIGGURAT_R
+                yy = -math.log1p(-_np_uniform(st_r))
+                if yy + yy > xx * xx:
+                    return -(ZIGGURAT_R + xx) if (u >> _LAYER_BITS) & 1 else ZIGGURAT_R + xx
+        elif (fi[i - 1] - fi[i]) * _np_uniform(st_r) + fi[i] < math.exp(-0.5 * x * x):
+            return x
+        u = _np_fix_word(st_r)
+
+
+def _np_call(st, n, out):
+    """One call of ``n`` normals for every replica: ``out[r, :n]``, states advanced."""
+    ki, wi, fi = ziggurat_tables()
+    rounds = -(-n // LANES)
+    words = np.empty((st.shape[0], rounds, LANES), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(rounds):
+            words[:, k] = _np_round(st[:, :, :LANES])
+    u = words.reshape(st.shape[0], -1)[:, :n]
+    m = u >> _U12
+    out[:, :n] = m.astype(np.float64) * wi[(u & _LOW9).astype(np.intp)]
+    slow = m >= ki[(u & _LOW8).astype(np.intp)]
+    with np.errstate(over="ignore"):
+        for r, s in zip(*np.nonzero(slow)):  # row-major: slot order within each replica
+            out[r, s] = _np_slow(int(u[r, s]), st[r], ki, wi, fi)
+
+
+# --------------------------------------------------------------------------- numba kernels
+# Plain functions, jit-compiled by _kernels() on first use (numba is not imported with this
+# module); _j_* globals point at the compiled callees, as in linreg._kernels. The tables are
+# module globals when the kernels compile, so numba freezes them into the code as constants: no
+# array is passed to a callee in the hot loop, hence no reference count is touched there (an
+# atomic add on a count that every thread shares made two threads no faster than one).
+# The fix-up generator's state travels as four scalars for the same reason.
+
+_j_fix_word = _j_slow = _j_miss = _j_call = _j_as_float64 = None
+_EXP52 = np.uint64(0x4330000000000000)  # the bits of 2**52: (bits | m) - 2**52 == m for m < 2**52
+_TWO52 = 4503599627370496.0
+_prange = range
+_KI = _WI = _FI = None
+
+
+def _k_fix_word(a, b, c, w):  # pragma: no cover - compiled by numba
+    out = a + b + w
+    return out, b ^ (b >> _U11), c + (c << _U3), ((c << _U24) | (c >> _U40)) + out, w + _U1
+
+
+def _k_slow(u, a, b, c, w):  # pragma: no cover - compiled by numba
+    """The ziggurat from word ``u`` on, further words from the fix-up state ``(a, b, c, w)``."""
+    while True:
+        i = np.intp(u & _LOW8)
+        m = u >> _U12
+        x = np.float64(np.int64(m)) * _WI[np.intp(u & _LOW9)]
+        if m < _KI[i]:
+            return x, a, b, c, w
+        if i == 0:
+            while True:
+                v1, a, b, c, w = _j_fix_word(a, b, c, w)
+                v2, a, b, c, w = _j_fix_word(a, b, c, w)
+                xx = -np.log1p(-np.float64(np.int64(v1 >> _U11)) * _TWO_M53) / ZIGGURAT_R
+                yy = -np.log1p(-np.float64(np.int64(v2 >> _U11)) * _TWO_M53)
+                if yy + yy > xx * xx:
+                    if (u >> _USIGN) & _U1:
+                        return -(ZIGGURAT_R + xx), a, b, c, w
+                    return ZIGGURAT_R + xx, a, b, c, w
+        else:
+            v1, a, b, c, w = _j_fix_word(a, b, c, w)
+            y = (_FI[i - 1] - _FI[i]) * (np.float64(np.int64(v1 >> _U11)) * _TWO_M53) + _FI[i]
+            if y < np.exp(-0.5 * x * x):
+                return x, a, b, c, w
+        u, a, b, c, w = _j_fix_word(a, b, c, w)
+
+
+def _k_miss(u, a, b, c, w):  # pragma: no cover - compiled by numba
+    """A slot that missed the fast path: the wedge test inline, the rest in :func:`_k_slow`."""
+    i = np.intp(u & _LOW8)
+    if i == 0:
+        return _j_slow(u, a, b, c, w)  # the tail
+    x = np.float64(np.int64(u >> _U12)) * _WI[np.intp(u & _LOW9)]
+    v1, a, b, c, w = _j_fix_word(a, b, c, w)
+    if (_FI[i - 1] - _FI[i]) * (np.float64(np.int64(v1 >> _U11)) * _TWO_M53) + _FI[i] < np.exp(-0.5 * x * x):
+        return x, a, b, c, w
+    v2, a, b, c, w = _j_fix_word(a, b, c, w)
+    return _j_slow(v2, a, b, c, w)  # rejected: a fresh attempt
+
+
+def _k_call(st, n, raw, out, missed):  # pragma: no cover - compiled by numba (inlined)
+    """One call of ``n`` normals into ``out[:n]`` for one replica (generators ``st``, (4, 17)).
+
+    Scratch: ``raw`` (uint64, >= 16 ceil(n/16)) and ``missed`` (intp, >= n).
+    """
+    rounds = (n + 15) // 16
+    for k in range(rounds):  # the lanes are independent: LLVM vectorises the inner loop
+        for j in range(16):
+            a = st[0, j]
+            b = st[1, j]
+            c = st[2, j]
+            w = st[3, j]
+            v = a + b + w
+            st[0, j] = b ^ (b >> _U11)
+            st[1, j] = c + (c << _U3)
+            st[2, j] = ((c << _U24) | (c >> _U40)) + v
+            st[3, j] = w + _U1
+            raw[16 * k + j] = v
+    for s in range(n):  # fast path, branch-free and vectorised: m as a double via its bits
+        u = raw[s]
+        m = u >> _U12
+        out[s] = (_j_as_float64(m | _EXP52) - _TWO52) * _WI[np.intp(u & _LOW9)]
+        missed[s] = m >= _KI[np.intp(u & _LOW8)]
+    n_missed = 0
+    for s in range(n):  # list the slots that missed it (in place: n_missed <= s)
+        f = missed[s]
+        missed[n_missed] = s
+        n_missed += f
+    if n_missed:
+        a, b, c, w = st[0, 16], st[1, 16], st[2, 16], st[3, 16]
+        for q in range(n_missed):  # in slot order: the fix-up words are used in that order
+            s = missed[q]
+            out[s], a, b, c, w = _j_miss(raw[s], a, b, c, w)
+        st[0, 16], st[1, 16], st[2, 16], st[3, 16] = a, b, c, w
+
+
+def _k_calls(states, n, count, out):  # pragma: no cover - compiled by numba
+    """``count`` calls of ``n`` normals per replica: ``out[r, j, :n]``, one replica per iteration."""
+    for r in _prange(states.shape[0]):
+        raw = np.empty(16 * ((n + 15) // 16), dtype=np.uint64)
+        missed = np.empty(n, dtype=np.intp)
+        st = states[r]
+        o = out[r]
+        for j in range(count):
+            _j_call(st, n, raw, o[j], missed)
+
+
+def _bitcast_intrinsic():
+    """``_as_float64(u)``: the uint64 ``u``'s bits read as a double (an LLVM bitcast)."""
+    from numba import types
+    from numba.extending import intrinsic
+
+    @intrinsic
+    def _as_float64(typingctx, x):
+        def codegen(context, builder, signature, args):
+            return builder.bitcast(args[0], context.get_value_type(types.float64))
+
+        return types.float64(types.uint64), codegen
+
+    return _as_float64
+
+
+@functools.cache
+def _kernels():
+    require_backend("numba")
+    import numba
+
+    g = globals()
+    g["_j_as_float64"] = _bitcast_intrinsic()
+    g["_KI"], g["_WI"], g["_FI"] = ziggurat_tables()
+    g["_j_fix_word"] = numba.njit(cache=True, inline="always")(_k_fix_word)
+    g["_j_slow"] = numba.njit(cache=True)(_k_slow)
+    g["_j_miss"] = numba.njit(cache=True)(_k_miss)
+    g["_j_call"] = numba.njit(cache=True, boundscheck=False, inline="always")(_k_call)
+    g["_prange"] = numba.prange
+    return numba.njit(cache=True, parallel=True)(_k_calls)
+
+
+def fill_calls(states, n, count, backend="numba") -> np.ndarray:
+    """``count`` calls of ``n`` normals from every replica's stream, shape ``(R, count, n)``.
+
+    ``states`` (from :func:`stream_states`) is advanced in place, so consecutive fills continue
+    the streams.
+    """
+    out = np.empty((states.shape[0], count, n))
+    if backend == "numba":
+        _kernels()(states, n, count, out)
+    elif backend == "numpy":
+        for j in range(count):
+            _np_call(states, n, out[:, j])
+    else:
+        raise ParameterError(f"backend must be 'numba' or 'numpy', got {backend!r}")
+    return out
+
+
+def replica_normals(seed, n_replicas, n, backend="numba") -> np.ndarray:
+    """The first call of ``n`` normals of every replica's stream, shape ``(n_replicas, n)``.
+
+    Parameters
+    ----------
+    seed : int or numpy.random.SeedSequence
+        Root of the run; replica ``r`` uses child ``r`` only.
+    n_replicas, n : int
+    backend : {"numba", "numpy"}
+        The compiled kernels or the numpy reference; the numbers are the same.
+    """
+    n = _int("n", n, 1)
+    if backend not in ("numba", "numpy"):
+        raise ParameterError(f"backend must be 'numba' or 'numpy', got {backend!r}")
+    return fill_calls(stream_states(seed, n_replicas), n, 1, backend)[:, 0]
