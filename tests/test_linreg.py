@@ -561,7 +561,7 @@ def test_sampled_thread_count_does_not_change_the_numbers(backend):
 @pytest.mark.parametrize("method", ["sgd", "hb", "asgd", "genmom"])
 def test_sampled_engines_agree(method):
     """The compiled engine and the array engine: same process, same draws, same risks."""
-    p = L.PowerLawProblem(1.5, 2.0, d=12, sigma2=0.5, bin_width=0)
+    p = L.PowerLawProblem(1.5, 2.0, d=13, sigma2=0.5, bin_width=0)  # d % 4 != 0: the dot's tail
     kw = dict(n_steps=70, n_replicas=6, seed=2, batch=3, averaging="uniform", method=method)
     a = L.sample_risk(p, L.constant(0.2), backend="numba", **kw)
     b = L.sample_risk(p, L.constant(0.2), backend="array", **kw)
@@ -569,7 +569,7 @@ def test_sampled_engines_agree(method):
     np.testing.assert_allclose(a.risk_avg, b.risk_avg, rtol=1e-11)
     # given draws: both engines consume them the same way
     rng = np.random.default_rng(4)
-    Z = rng.standard_normal((6, 70, 3, 12))
+    Z = rng.standard_normal((6, 70, 3, 13))
     XI = rng.standard_normal((6, 70, 3))
 
     def draws(start, count):
@@ -579,6 +579,19 @@ def test_sampled_engines_agree(method):
     d = L.sample_risk(p, L.constant(0.2), backend="array", draws=draws, **kw)
     np.testing.assert_allclose(c.risk_last, d.risk_last, rtol=1e-11)
     assert not np.allclose(c.risk_last, a.risk_last)  # the given draws were used
+
+
+def test_sampled_kernel_detects_a_stale_stream(monkeypatch):
+    """The compiled engine checks itself against normal_streams' numpy reference on first use
+    (a disk-cached kernel may inline an older stream): other draws are detected."""
+    from scalinglaws.validators.processes import normal_streams
+    from scalinglaws.validators.processes.linreg import _sampled_kernel as K
+
+    kernel = K._kernel()
+    assert K._agrees_with_the_streams(kernel)
+    fill = normal_streams.fill_calls
+    monkeypatch.setattr(normal_streams, "fill_calls", lambda *a, **k: fill(*a, **k)[..., ::-1])
+    assert not K._agrees_with_the_streams(kernel)
 
 
 def test_sampled_backend_errors():

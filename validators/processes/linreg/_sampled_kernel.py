@@ -138,6 +138,32 @@ def _k_sampled(states, sqrt_lam, lam, E, EV, EBAR, coef, mode, rho, do_avg, ck, 
                 k += 1
 
 
+def _agrees_with_the_streams(kernel) -> bool:
+    """Three SGD steps of the compiled kernel against numpy on the numpy reference's draws.
+
+    The kernel inlines ``normal_streams._k_call``, and numba invalidates an on-disk cache only
+    when the cached function's own file changes: a cache compiled against an older
+    ``normal_streams`` would draw other numbers. 3 x 1005 normals (a dozen ziggurat misses).
+    """
+    d, B, n, sigma, c4 = 200, 5, 3, 0.7, 0.01
+    lam = 1.0 / np.arange(1.0, d + 1)
+    states = normal_streams.stream_states(2026, 1)
+    draws = normal_streams.fill_calls(states.copy(), B * (d + 1), n, "numpy")[0]
+    e = np.ones(d)
+    for t in range(n):
+        z = draws[t].reshape(B, d + 1)
+        res = z[:, :d] @ (np.sqrt(lam) * e) - sigma * z[:, d]
+        e = e - c4 * np.sqrt(lam) * (res @ z[:, :d])
+    E = np.ones((1, d))
+    out = np.zeros((1, 1))
+    coef = np.zeros((n, 6))
+    coef[:, 4] = c4
+    kernel(states, np.sqrt(lam), lam, E, E.copy(), E.copy(), coef, 0, np.empty(0), False,
+           np.array([n], dtype=np.int64), 0, 0, n, B, sigma, np.empty((1, 0, B, d)),
+           np.empty((1, 0, B)), False, out, out.copy())
+    return bool(np.allclose(E[0], e, rtol=1e-12, atol=0.0))
+
+
 @functools.cache
 def _kernel():
     require_backend("numba")
@@ -149,8 +175,13 @@ def _kernel():
     g["_prange"] = numba.prange
     # reassociation and contraction let LLVM vectorise the dots; the stream's numbers are not
     # touched by it (its fast path is one rounding, its slow path compiles without the flags)
-    fast = {"reassoc", "contract"}
-    return numba.njit(cache=True, parallel=True, boundscheck=False, fastmath=fast)(_k_sampled)
+    options = dict(parallel=True, boundscheck=False, fastmath={"reassoc", "contract"})
+    kernel = numba.njit(cache=True, **options)(_k_sampled)
+    if not _agrees_with_the_streams(kernel):  # a stale on-disk cache: compile afresh
+        kernel = numba.njit(cache=False, **options)(_k_sampled)
+        if not _agrees_with_the_streams(kernel):
+            raise RuntimeError("the compiled sampled process disagrees with normal_streams")
+    return kernel
 
 
 def run_sampled_numba(states, sqrt_lam, lam, E, EV, EBAR, coef, mode, rho, ck, k0, t0, count, B,
