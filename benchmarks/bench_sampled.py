@@ -78,10 +78,13 @@ def bench(R, B, d, N, repeats):
         finally:
             numba.set_num_threads(threads)
 
+    buf = np.empty((R, block, per))
+
     def draws_alone():
         st = S.stream_states(1, R)
         for start in range(0, N, block):
-            S.fill_calls(st, per, min(block, N - start))
+            count = min(block, N - start)
+            S.fill_calls(st, per, count, out=buf if count == block else None)
 
     def array_engine():
         return L.sample_risk(p, sched, N, R, seed=1, batch=B, backend="array")

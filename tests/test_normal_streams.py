@@ -63,6 +63,12 @@ def test_bad_input():
         S.replica_normals(1, 2, 0)
     with pytest.raises(ParameterError):
         S.replica_normals(1, 2, 5, backend="cupy")
+    with pytest.raises(DomainError, match="shape"):
+        S.fill_calls(S.stream_states(1, 2), 5, 1, out=np.empty((2, 1, 4)))
+    st = S.stream_states(1, 2)
+    out = np.full((2, 3, 5), np.nan)
+    assert S.fill_calls(st.copy(), 5, 3, out=out) is out
+    np.testing.assert_array_equal(out, S.fill_calls(st.copy(), 5, 3))
 
 
 def test_tables_close_the_ziggurat():

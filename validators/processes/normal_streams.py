@@ -359,13 +359,18 @@ def _kernels():
     return numba.njit(cache=True, parallel=True)(_k_calls)
 
 
-def fill_calls(states, n, count, backend="numba") -> np.ndarray:
+def fill_calls(states, n, count, backend="numba", out=None) -> np.ndarray:
     """``count`` calls of ``n`` normals from every replica's stream, shape ``(R, count, n)``.
 
     ``states`` (from :func:`stream_states`) is advanced in place, so consecutive fills continue
-    the streams.
+    the streams. ``out``: a C-contiguous float64 array of that shape to fill (reused memory
+    avoids the page faults of a fresh one).
     """
-    out = np.empty((states.shape[0], count, n))
+    shape = (states.shape[0], count, n)
+    if out is None:
+        out = np.empty(shape)
+    elif out.shape != shape or out.dtype != np.float64 or not out.flags.c_contiguous:
+        raise DomainError(f"out must be a C-contiguous float64 array of shape {shape}")
     if backend == "numba":
         _kernels()(states, n, count, out)
     elif backend == "numpy":

@@ -175,7 +175,7 @@ def _kernel():
     g["_prange"] = numba.prange
     # reassociation and contraction let LLVM vectorise the dots; the stream's numbers are not
     # touched by it (its fast path is one rounding, its slow path compiles without the flags)
-    options = dict(parallel=True, boundscheck=False, fastmath={"reassoc", "contract"})
+    options = {"parallel": True, "boundscheck": False, "fastmath": {"reassoc", "contract"}}
     kernel = numba.njit(cache=True, **options)(_k_sampled)
     if not _agrees_with_the_streams(kernel):  # a stale on-disk cache: compile afresh
         kernel = numba.njit(cache=False, **options)(_k_sampled)

@@ -208,12 +208,14 @@ def sample_risk(
         else:
             states = normal_streams.stream_states(seed, R)
             fill = "numba" if get_backend("numba").available else "numpy"
+            buf = np.empty((R, block, per_step))  # reused: no page faults per block
 
         def draw_block(start, count):
             if family == "cupy":
                 blk = ns.stack([g.standard_normal((count, B, d + 1)) for g in gens])
             else:
-                calls = normal_streams.fill_calls(states, per_step, count, fill)
+                calls = buf if count == block else np.empty((R, count, per_step))
+                normal_streams.fill_calls(states, per_step, count, fill, out=calls)
                 blk = ns.asarray(calls.reshape(R, count, B, d + 1))
             return blk[..., :d], blk[..., d]
 
