@@ -341,11 +341,12 @@ def test_sampled_reproducible_and_replica_independent(monkeypatch):
     c = L.sample_risk(p, sched, 50, 2, seed=3)
     np.testing.assert_array_equal(c.risk_last, a.risk_last[:2])
     np.testing.assert_array_equal(c.risk_avg, a.risk_avg[:2])
-    # the block size used to draw does not change the streams
+    # the block size the array engine draws in does not change the streams
+    whole = L.sample_risk(p, sched, 50, 4, seed=3, backend="array")
     monkeypatch.setattr(linreg_sampled, "_BLOCK_NUMBERS", 7)
     monkeypatch.setattr(linreg_sampled, "_MIN_CALL_NUMBERS", 1)
-    d = L.sample_risk(p, sched, 50, 4, seed=3)
-    np.testing.assert_array_equal(d.risk_last, a.risk_last)
+    d = L.sample_risk(p, sched, 50, 4, seed=3, backend="array")
+    np.testing.assert_array_equal(d.risk_last, whole.risk_last)
     e = L.sample_risk(p, sched, 50, 4, seed=4)
     assert not np.any(e.risk_last == a.risk_last)
     assert not np.array_equal(a.risk_last[0], a.risk_last[1])
@@ -558,27 +559,46 @@ def test_sampled_thread_count_does_not_change_the_numbers(backend):
     np.testing.assert_array_equal(few.risk_last, runs[0].risk_last[:5])
 
 
-@pytest.mark.parametrize("method", ["sgd", "hb", "asgd", "genmom"])
-def test_sampled_engines_agree(method):
+@pytest.mark.parametrize("method, params", [
+    ("sgd", None), ("hb", None), ("asgd", None),
+    ("genmom", dict(gamma1=0.5, gamma3=0.05, Delta=0.3, kappa3=0.5)),  # defaults are SGD
+])
+@pytest.mark.parametrize("averaging", ["uniform", "none"])
+def test_sampled_engines_agree(method, params, averaging, monkeypatch):
     """The compiled engine and the array engine: same process, same draws, same risks."""
     p = L.PowerLawProblem(1.5, 2.0, d=13, sigma2=0.5, bin_width=0)  # d % 4 != 0: the dot's tail
-    kw = dict(n_steps=70, n_replicas=6, seed=2, batch=3, averaging="uniform", method=method)
+    kw = dict(n_steps=70, n_replicas=6, seed=2, batch=3, averaging=averaging, method=method,
+              method_params=params, checkpoints=[1, 2, 7, 8, 9, 30, 69, 70])
     a = L.sample_risk(p, L.constant(0.2), backend="numba", **kw)
     b = L.sample_risk(p, L.constant(0.2), backend="array", **kw)
     np.testing.assert_allclose(a.risk_last, b.risk_last, rtol=1e-11)
     np.testing.assert_allclose(a.risk_avg, b.risk_avg, rtol=1e-11)
-    # given draws: both engines consume them the same way
+    # the stream's own numbers, passed in as given draws in 7-step blocks, give the compiled
+    # engine's internal-draw run bit for bit (blocks, k0 and t0 included)
+    from scalinglaws.validators.processes import normal_streams
+
+    calls = normal_streams.fill_calls(normal_streams.stream_states(2, 6), 3 * 14, 70, "numpy")
+    calls = calls.reshape(6, 70, 3, 14)
+
+    def draws(start, count):
+        return calls[:, start : start + count, :, :13], calls[:, start : start + count, :, 13]
+
+    monkeypatch.setattr(linreg_sampled, "_BLOCK_NUMBERS", 7 * 6 * 3 * 14)
+    c = L.sample_risk(p, L.constant(0.2), backend="numba", draws=draws, **kw)
+    np.testing.assert_array_equal(c.risk_last, a.risk_last)
+    np.testing.assert_array_equal(c.risk_avg, a.risk_avg)
+    # other given draws: both engines consume them the same way
     rng = np.random.default_rng(4)
     Z = rng.standard_normal((6, 70, 3, 13))
     XI = rng.standard_normal((6, 70, 3))
 
-    def draws(start, count):
+    def other(start, count):
         return Z[:, start : start + count], XI[:, start : start + count]
 
-    c = L.sample_risk(p, L.constant(0.2), backend="numba", draws=draws, **kw)
-    d = L.sample_risk(p, L.constant(0.2), backend="array", draws=draws, **kw)
-    np.testing.assert_allclose(c.risk_last, d.risk_last, rtol=1e-11)
-    assert not np.allclose(c.risk_last, a.risk_last)  # the given draws were used
+    e = L.sample_risk(p, L.constant(0.2), backend="numba", draws=other, **kw)
+    f = L.sample_risk(p, L.constant(0.2), backend="array", draws=other, **kw)
+    np.testing.assert_allclose(e.risk_last, f.risk_last, rtol=1e-11)
+    assert not np.allclose(e.risk_last, a.risk_last)  # the given draws were used
 
 
 def test_sampled_kernel_detects_a_stale_stream(monkeypatch):
@@ -590,7 +610,15 @@ def test_sampled_kernel_detects_a_stale_stream(monkeypatch):
     kernel = K._kernel()
     assert K._agrees_with_the_streams(kernel)
     fill = normal_streams.fill_calls
-    monkeypatch.setattr(normal_streams, "fill_calls", lambda *a, **k: fill(*a, **k)[..., ::-1])
+    with monkeypatch.context() as m:  # other draws
+        m.setattr(normal_streams, "fill_calls", lambda *a, **k: fill(*a, **k)[..., ::-1])
+        assert not K._agrees_with_the_streams(kernel)
+
+    def tails_flipped(*a, **k):  # only the two tail values of the guard's draws differ
+        z = fill(*a, **k)
+        return np.where(np.abs(z) > normal_streams.ZIGGURAT_R, -z, z)
+
+    monkeypatch.setattr(normal_streams, "fill_calls", tails_flipped)
     assert not K._agrees_with_the_streams(kernel)
 
 

@@ -131,3 +131,73 @@ def test_distribution_tests_reject_broken_generators(monkeypatch):
     monkeypatch.setattr(S, "ziggurat_tables", lambda: (ki, wi * 1.01, fi))
     wide = S.fill_calls(st.copy(), 260, 200, backend="numpy").ravel()
     assert "variance" in _failures(wide)
+
+
+def _tail_failures(z):
+    """The tail beyond r: its conditional law (KS against the truncated normal) and its signs."""
+    r = S.ZIGGURAT_R
+    t = z[np.abs(z) > r]
+    out = []
+    p_tail = math.erfc(r / math.sqrt(2))
+    if abs(t.size - p_tail * z.size) > 5 * math.sqrt(p_tail * z.size):
+        out.append("tail mass")
+    sf_r = stats.norm.sf(r)
+    if stats.kstest(np.abs(t), lambda x: 1 - stats.norm.sf(x) / sf_r).pvalue < 1e-4:
+        out.append("tail law")
+    if stats.binomtest(int(np.sum(t > 0)), t.size).pvalue < 1e-4:
+        out.append("tail sign")
+    return out
+
+
+def test_tail_is_the_normal_tail():
+    z = S.fill_calls(S.stream_states(7, 64), 1040, 300).ravel()  # 2e7 normals, ~1100 tails
+    assert _tail_failures(z) == []
+    # negative controls: a shifted tail, a one-signed tail, an Exp(1) instead of an Exp(r) tail
+    r = S.ZIGGURAT_R
+    tail = np.abs(z) > r
+    assert "tail law" in _tail_failures(np.where(tail, z + 0.5 * np.sign(z), z))
+    assert "tail sign" in _tail_failures(np.where(tail, np.abs(z), z))
+    slower = np.sign(z) * (r + (np.abs(z) - r) * r)  # the excess over r stretched by r
+    assert "tail law" in _tail_failures(np.where(tail, slower, z))
+
+
+def test_wedge_test_matters(monkeypatch):
+    """A generator that accepts every wedge slot (no test against f) fails the battery."""
+    original = S._np_slow
+    ki = S.ziggurat_tables()[0]
+
+    def no_wedge_test(u, st_r, ki_, wi, fi):
+        i, m = u & (S.LAYERS - 1), u >> 12
+        if i != 0 and m >= int(ki[i]):
+            return m * float(wi[u & (2 * S.LAYERS - 1)])
+        return original(u, st_r, ki_, wi, fi)
+
+    monkeypatch.setattr(S, "_np_slow", no_wedge_test)
+    z = S.fill_calls(S.stream_states(2026, 16), 260, 500, backend="numpy").ravel()
+    assert _failures(z) != []
+
+
+def test_restart_into_the_tail_agrees():
+    """A top-layer slot whose wedge test rejects and whose fresh attempt lands in the tail: the
+    compiled slow path and the reference use the fix-up words alike (a path the streams reach
+    about once in 1e7 normals, so it is built here)."""
+    S._kernels()
+    ki, wi, fi = S.ziggurat_tables()
+    rng = np.random.default_rng(0)
+    st = rng.integers(0, 2**63, size=(200_000, 4, 1), dtype=np.uint64)
+    probe = st.copy()
+    S._np_round(probe)  # the fix-up generator's first word: the wedge test's uniform
+    w2 = S._np_round(probe)  # its second: the fresh attempt
+    tail_next = ((w2 & np.uint64(S.LAYERS - 1)) == 0) & ((w2 >> np.uint64(12)) >= ki[0])
+    # layer 1 at the outer edge of the top layer: f(x) ~ f(x_1), so the wedge test rejects
+    u_top = np.uint64(1) | (np.uint64(2**52 - 1) << np.uint64(12))
+    hits = 0
+    for k in np.nonzero(tail_next.ravel())[0][:60]:
+        a, b, c, w = (int(v) for v in st[k, :, 0])
+        fix = np.zeros((4, S.LANES + 1), dtype=np.uint64)
+        fix[:, S.LANES] = st[k, :, 0]
+        ref = S._np_slow(int(u_top), fix, ki, wi, fi)
+        got, *state = S._j_miss(u_top, np.uint64(a), np.uint64(b), np.uint64(c), np.uint64(w))
+        assert got == ref and [int(v) for v in state] == [int(v) for v in fix[:, S.LANES]]
+        hits += abs(ref) > S.ZIGGURAT_R
+    assert hits >= 5  # some of them did restart into the tail

@@ -34,7 +34,9 @@ The stream of one replica
 * **Tables.** :math:`x_{1023} = r`, :math:`x_{i-1} = f^{-1}(v/x_i + f(x_i))` with
   :math:`f(x) = e^{-x^2/2}` and the layer area :math:`v = r f(r) + \int_r^\infty f`; the base
   strip has width :math:`v/f(r)`. They are computed with mpmath at 160 bits and rounded once, so
-  every platform gets the same tables and the same numbers.
+  every platform gets the same tables. The numbers are the same on one platform for any thread
+  count; across platforms the rare slow-path slots (tails: ``log1p``, wedge tests: ``exp``) go
+  through the platform's libm, which may differ in the last bit.
 
 Two implementations give the same numbers bit for bit (tested): the numba kernels (used inside
 compiled loops, and by :func:`replica_normals` with ``backend="numba"``) and a plain numpy one
@@ -86,8 +88,8 @@ _U11 = np.uint64(11)
 _U12 = np.uint64(12)
 _U24 = np.uint64(24)
 _U40 = np.uint64(40)
-_LOW8 = np.uint64(LAYERS - 1)  # the layer's bits
-_LOW9 = np.uint64(2 * LAYERS - 1)  # the layer's and the sign's
+_LAYER_MASK = np.uint64(LAYERS - 1)  # the layer's bits
+_LAYER_SIGN_MASK = np.uint64(2 * LAYERS - 1)  # the layer's and the sign's
 
 
 @functools.cache
@@ -144,7 +146,8 @@ def stream_states(seed, n_replicas) -> np.ndarray:
     come from child ``r``'s 128-bit entropy pool ``(lo, hi)`` only:
     ``word_k = mix64(mix64(lo + (k+1) G) ^ hi)`` with SplitMix64's output function ``mix64``
     and increment ``G`` (about 25x cheaper than ``generate_state``, whose per-call cost
-    dominated the set-up of a short run).
+    dominated the set-up of a short run). Only the pool's first four 32-bit words are used (a
+    ``SeedSequence`` with a larger ``pool_size`` hashes all its entropy into them anyway).
     """
     R = _int("n_replicas", n_replicas, 1)
     pool = np.array([c.pool for c in replica_seeds(seed, R)], dtype=np.uint64)  # (R, 4) words
@@ -215,8 +218,8 @@ def _np_call(st, n, out):
             words[:, k] = _np_round(st[:, :, :LANES])
     u = words.reshape(st.shape[0], -1)[:, :n]
     m = u >> _U12
-    out[:, :n] = m.astype(np.float64) * wi[(u & _LOW9).astype(np.intp)]
-    slow = m >= ki[(u & _LOW8).astype(np.intp)]
+    out[:, :n] = m.astype(np.float64) * wi[(u & _LAYER_SIGN_MASK).astype(np.intp)]
+    slow = m >= ki[(u & _LAYER_MASK).astype(np.intp)]
     with np.errstate(over="ignore"):
         for r, s in zip(*np.nonzero(slow)):  # row-major: slot order within each replica
             out[r, s] = _np_slow(int(u[r, s]), st[r], ki, wi, fi)
@@ -245,9 +248,9 @@ def _k_fix_word(a, b, c, w):  # pragma: no cover - compiled by numba
 def _k_slow(u, a, b, c, w):  # pragma: no cover - compiled by numba
     """The ziggurat from word ``u`` on, further words from the fix-up state ``(a, b, c, w)``."""
     while True:
-        i = np.intp(u & _LOW8)
+        i = np.intp(u & _LAYER_MASK)
         m = u >> _U12
-        x = np.float64(np.int64(m)) * _WI[np.intp(u & _LOW9)]
+        x = np.float64(np.int64(m)) * _WI[np.intp(u & _LAYER_SIGN_MASK)]
         if m < _KI[i]:
             return x, a, b, c, w
         if i == 0:
@@ -270,10 +273,10 @@ def _k_slow(u, a, b, c, w):  # pragma: no cover - compiled by numba
 
 def _k_miss(u, a, b, c, w):  # pragma: no cover - compiled by numba
     """A slot that missed the fast path: the wedge test inline, the rest in :func:`_k_slow`."""
-    i = np.intp(u & _LOW8)
+    i = np.intp(u & _LAYER_MASK)
     if i == 0:
         return _j_slow(u, a, b, c, w)  # the tail
-    x = np.float64(np.int64(u >> _U12)) * _WI[np.intp(u & _LOW9)]
+    x = np.float64(np.int64(u >> _U12)) * _WI[np.intp(u & _LAYER_SIGN_MASK)]
     v1, a, b, c, w = _j_fix_word(a, b, c, w)
     if (_FI[i - 1] - _FI[i]) * (np.float64(np.int64(v1 >> _U11)) * _TWO_M53) + _FI[i] < np.exp(-0.5 * x * x):
         return x, a, b, c, w
@@ -302,8 +305,8 @@ def _k_call(st, n, raw, out, missed):  # pragma: no cover - compiled by numba (i
     for s in range(n):  # fast path, branch-free and vectorised: m as a double via its bits
         u = raw[s]
         m = u >> _U12
-        out[s] = (_j_as_float64(m | _EXP52) - _TWO52) * _WI[np.intp(u & _LOW9)]
-        missed[s] = m >= _KI[np.intp(u & _LOW8)]
+        out[s] = (_j_as_float64(m | _EXP52) - _TWO52) * _WI[np.intp(u & _LAYER_SIGN_MASK)]
+        missed[s] = m >= _KI[np.intp(u & _LAYER_MASK)]
     n_missed = 0
     for s in range(n):  # list the slots that missed it (in place: n_missed <= s)
         f = missed[s]

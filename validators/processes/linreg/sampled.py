@@ -154,7 +154,8 @@ def sample_risk(
         them through ``xp.asarray``.
     draws : "internal" or callable
         A callable ``draws(start, count) -> (z, xi)`` returns the standard normals of steps
-        ``start+1 .. start+count`` with shapes ``(R, count, B, d)`` and ``(R, count, B)``.
+        ``start+1 .. start+count`` with shapes ``(R, count, B, d)`` and ``(R, count, B)``. It
+        must be a pure function of ``(start, count)``: the engines ask for different blocks.
     method, method_params
         As in :func:`expected_risk`. For ``"hb"`` and ``"asgd"`` each replica also carries the
         second state vector :math:`e_v` (started at :math:`e_v = e_w`) and steps
