@@ -965,7 +965,14 @@ class _ArrayFunction:
         self.xp = xp
         self.outside = outside
         self.names = list(law.params)
-        args = [law.params[n].symbol for n in self.names]
+        # lambdify binds every symbol of an expression by its name in the generated code's
+        # namespace (``namespace[str(s)] = s``), and dummify=True only renames the arguments
+        # in the code, not those bindings: a parameter named like a function of the expression
+        # (the step size gamma beside Euler's Gamma, printed ``gamma(...)``) shadowed it. Every
+        # lambdified part of the law gets the parameters as nameless Dummys (one mapping).
+        symbols = [law.params[n].symbol for n in self.names]
+        dummies = {s: sp.Dummy(**s.assumptions0) for s in symbols}
+        args = [dummies[s] for s in symbols]
         modules = [backend]
         if backend == "numpy" and law.expr.has(*_SCIPY_FUNCTIONS):
             try:  # zeta & co. are not numpy functions: scipy.special has them
@@ -974,20 +981,18 @@ class _ArrayFunction:
                 pass
             else:
                 modules = ["scipy", "numpy"]
-        expr = sp.piecewise_fold(law.expr)
+        expr = sp.piecewise_fold(law.expr).xreplace(dummies)
         if isinstance(expr, sp.Piecewise):
             pieces = [(e, c) for e, c in expr.args]
         else:
             pieces = [(expr, sp.true)]
         self.pieces = [
-            (sp.lambdify(args, e, modules=modules, dummify=True),
-             self._condition(args, c, modules))
+            (sp.lambdify(args, e, modules=modules), self._condition(args, c, modules))
             for e, c in pieces
         ]
-        # dummify: a parameter named like a function of the expression (the step size gamma
-        # beside the Gamma function) must not shadow it in the generated code
+        # the regime's conditions keep their own form for the RegimeError's message
         self.conditions = [
-            (c, sp.lambdify(args, _with_rounding_tolerance(c), modules=modules, dummify=True))
+            (c, sp.lambdify(args, _with_rounding_tolerance(c).xreplace(dummies), modules=modules))
             for c in law.conditions
         ]
 
@@ -995,7 +1000,7 @@ class _ArrayFunction:
     def _condition(args, cond, modules):
         if cond is sp.true:
             return None
-        return sp.lambdify(args, cond, modules=modules, dummify=True)
+        return sp.lambdify(args, cond, modules=modules)
 
     def __call__(self, **values):
         xp = self.xp

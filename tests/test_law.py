@@ -231,6 +231,30 @@ def test_piecewise_branches_evaluated_only_on_their_region():
     np.testing.assert_allclose(out, [np.log(2.0), 0.0, 0.5])
 
 
+def test_lambdify_parameter_named_like_a_function_does_not_shadow_it():
+    # the step size gamma beside Euler's Gamma, in a piece, a piece condition and the regime:
+    # sympy's lambdify binds every symbol of the expression by name in the generated code's
+    # namespace (dummify=True or not), so `gamma(a)` used to call the Symbol gamma
+    p = _paper()
+    a = p.param("a", "argument of Gamma", domain=sp.Interval.open(0, 50))
+    gamma = p.param("gamma", "step size", domain=sp.Interval.open(0, 1))
+    law = p.law(
+        "gamma_step",
+        quantity="gamma Gamma(a) where Gamma(a) > 1, else gamma/Gamma(a)",
+        expr=sp.Piecewise((gamma * sp.gamma(a), sp.gamma(a) > 1), (gamma / sp.gamma(a), True)),
+        regime=gamma < sp.gamma(a + 1),
+        where="Eq",
+        status="derived",
+    )
+    a_values = np.array([0.5, 1.5, 2.5, 30.0])
+    gammas = np.array([0.1, 0.2, 0.3, 0.4])
+    out = law.lambdify()(a=a_values, gamma=gammas)
+    expected = [float(law.evaluate(a=x, gamma=g)) for x, g in zip(a_values, gammas)]
+    np.testing.assert_allclose(out, expected, rtol=1e-13)
+    assert np.isnan(law.lambdify(outside="nan")(a=0.5, gamma=0.95))  # Gamma(1.5) = 0.886 < 0.95
+    assert law.lambdify(outside="nan")(a=1.5, gamma=0.5) == pytest.approx(0.5 / 0.886226925)
+
+
 def test_lambdify_mpmath_and_bad_backend():
     law = sl.law("anytime.optimal_decay_exponent")
     assert law.lambdify("mpmath")(a=1.5, b=2) == mpmath.mpf("0.25")

@@ -525,7 +525,8 @@ def test_loss_curve_laws_split_the_line_2beta_1_and_stay_above_2alpha_1():
 
 def test_loss_curve_numpy_form_is_finite_with_a_step_named_gamma():
     # regression: sympy's gamma function printed beside the parameter gamma gave
-    # "'Symbol' object is not callable"; the law writes Gamma as exp(loggamma)
+    # "'Symbol' object is not callable"; the array evaluator now gives the law's parameters
+    # nameless Dummys before lambdify, and the law writes sympy.gamma
     f = sl.law("plrf_phases.loss_curve").lambdify(outside="nan")
     v = f(r=np.array([10.0, 1e3]), d=1000, gamma=0.3, B=1, F0=1e-6, Knorm=0.2,
           alpha=np.array([1.0, 0.4]), beta=1.0)

@@ -72,7 +72,11 @@ plrf_phases.eta_Ic
 
 from fractions import Fraction
 
-from sympy import Interval, Piecewise, Rational, exp, loggamma, oo, sqrt, zeta
+from sympy import Interval, Piecewise, Rational, oo, sqrt, zeta
+
+# Euler's Gamma under another name: the module's ``gamma`` is the SGD step size (the numpy form
+# of a law gives its parameters nameless Dummys, so the two no longer clash there)
+from sympy import gamma as _Gamma
 
 from scalinglaws.errors import DomainError, ParameterError
 from scalinglaws.law import Paper, Reference
@@ -729,14 +733,6 @@ Knorm = paper.param(
     "Knorm", "kernel norm ||K|| = sum_r K(r) of the run (< 1 for a stable step)",
     domain=Interval.open(0, 1), latex=r"\|K\|",
 )
-
-
-def _Gamma(x):
-    """Euler's Gamma as exp(loggamma(x)), x > 0: sympy.gamma would print as ``gamma`` in the
-    numpy form of a law, where the step-size parameter ``gamma`` shadows it (sympy's lambdify
-    puts the expression's symbols in the generated function's namespace by name, dummify or not);
-    ``loggamma`` prints as scipy's ``gammaln``."""
-    return exp(loggamma(x))
 
 
 # c = 2 gamma B r: a mode of eigenvalue x^-2a decays like exp(-c x^-2a); gamma is the step on
