@@ -39,6 +39,11 @@ def _generate_module():
     return module
 
 
+#: The tests that read the built HTML share one worker under ``-n 2 --dist loadgroup``: spread
+#: over two, each worker built the whole documentation (45 s) for its share of them.
+uses_build = pytest.mark.xdist_group("docs_build")
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """Build the HTML once for the module: (exit code, output, html dir)."""
@@ -52,6 +57,7 @@ def built(tmp_path_factory):
 
 
 @needs_sphinx
+@uses_build
 def test_docs_build_without_warnings(built):
     code, output, out = built
     assert code == 0, output
@@ -60,6 +66,7 @@ def test_docs_build_without_warnings(built):
 
 
 @needs_sphinx
+@uses_build
 def test_maths_renders_offline(built):
     """MathJax ships with the docs: the pages load it from _static, never from a CDN."""
     code, output, out = built
@@ -73,6 +80,7 @@ def test_maths_renders_offline(built):
 
 
 @needs_sphinx
+@uses_build
 def test_every_paper_gets_a_page_with_every_law(built):
     code, output, out = built
     assert code == 0, output
@@ -86,6 +94,7 @@ def test_every_paper_gets_a_page_with_every_law(built):
 
 
 @needs_sphinx
+@uses_build
 def test_anytime_page_shows_provenance_and_maths(built):
     code, output, out = built
     assert code == 0, output
