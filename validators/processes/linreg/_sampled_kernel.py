@@ -64,10 +64,10 @@ def _k_sampled(states, sqrt_lam, lam, E, EV, EBAR, coef, mode, rho, do_avg, ck, 
         res = np.empty(B)
         se = np.empty(d)
         g = np.empty(d)
-        e = E[r]
-        ev = EV[r]
-        eb = EBAR[r]
-        st = states[r]
+        e = E[r].copy()  # private copies: a view shares its parent's reference count, which
+        ev = EV[r].copy()  # every thread would update at each use
+        eb = EBAR[r].copy()
+        st = states[r].copy()
         for i in range(d):
             se[i] = sqrt_lam[i] * e[i]
         k = k0
@@ -136,6 +136,10 @@ def _k_sampled(states, sqrt_lam, lam, E, EV, EBAR, coef, mode, rho, do_avg, ck, 
                 out_last[r, k] = 0.5 * s_last
                 out_avg[r, k] = 0.5 * s_avg if do_avg else 0.5 * s_last
                 k += 1
+        E[r] = e
+        EV[r] = ev
+        EBAR[r] = eb
+        states[r] = st
 
 
 def _agrees_with_the_streams(kernel) -> bool:
