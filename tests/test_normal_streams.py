@@ -56,6 +56,23 @@ def test_streams_per_replica():
     np.testing.assert_array_equal(S.replica_normals(seq, 3, 40), few)
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2026, 2**32, 2**64 + 5, 2**200 + 1,
+                                  np.random.SeedSequence(9, spawn_key=(4, 2**33))])
+def test_child_pools_are_numpys(seed):
+    """The children's entropy pools, hashed for all children at once, are numpy's."""
+    from scalinglaws.validators.processes.backend import _root, replica_seeds
+
+    fast = S._child_pools(_root(seed), 300)
+    np.testing.assert_array_equal(fast, [c.pool for c in replica_seeds(seed, 300)])
+
+
+def test_child_pools_fallback():
+    """Entropy given as a list is left to numpy's spawn (same states either way)."""
+    seq = np.random.SeedSequence([1, 2])
+    assert S._child_pools(S._root(seq), 3) is None
+    assert S.stream_states(seq, 3).shape == (3, 4, S.LANES + 1)
+
+
 def test_bad_input():
     with pytest.raises(DomainError):
         S.stream_states(1, 0)
