@@ -584,6 +584,7 @@ def test_sampled_engines_agree(method, params, averaging, monkeypatch):
         return calls[:, start : start + count, :, :13], calls[:, start : start + count, :, 13]
 
     monkeypatch.setattr(linreg_sampled, "_BLOCK_NUMBERS", 7 * 6 * 3 * 14)
+    monkeypatch.setattr(linreg_sampled, "_MIN_CALL_NUMBERS", 1)
     c = L.sample_risk(p, L.constant(0.2), backend="numba", draws=draws, **kw)
     np.testing.assert_array_equal(c.risk_last, a.risk_last)
     np.testing.assert_array_equal(c.risk_avg, a.risk_avg)

@@ -84,8 +84,20 @@ def _rng_family(xp) -> str:
     return "cupy" if "cupy" in name else "numpy"
 
 
-_BLOCK_NUMBERS = 1 << 21  # random numbers per block of the array engine (16 MB of float64)
+_BLOCK_NUMBERS = 1 << 21  # random numbers per block of draws (16 MB of float64)
 _MIN_CALL_NUMBERS = 2048  # but at least this many per block
+
+
+def _given_draws(draws, start, count, R, B, d, asarray):
+    """``draws(start, count)`` as arrays of ``asarray``, their shapes checked."""
+    z, xi = draws(start, count)
+    z, xi = asarray(z), asarray(xi)
+    if tuple(z.shape) != (R, count, B, d) or tuple(xi.shape) != (R, count, B):
+        raise DomainError(
+            f"draws({start}, {count}) returned shapes {tuple(z.shape)}, {tuple(xi.shape)}; "
+            f"expected {(R, count, B, d)} and {(R, count, B)}"
+        )
+    return z, xi
 
 
 def _engine(backend, xp, ns):
@@ -154,8 +166,8 @@ def sample_risk(
         them through ``xp.asarray``.
     draws : "internal" or callable
         A callable ``draws(start, count) -> (z, xi)`` returns the standard normals of steps
-        ``start+1 .. start+count`` with shapes ``(R, count, B, d)`` and ``(R, count, B)``. It
-        must be a pure function of ``(start, count)``: the engines ask for different blocks.
+        ``start+1 .. start+count`` with shapes ``(R, count, B, d)`` and ``(R, count, B)``; both
+        engines ask for the same blocks, in step order.
     method, method_params
         As in :func:`expected_risk`. For ``"hb"`` and ``"asgd"`` each replica also carries the
         second state vector :math:`e_v` (started at :math:`e_v = e_w`) and steps
@@ -197,12 +209,11 @@ def sample_risk(
     d = problem.d
     sigma = math.sqrt(problem.sigma2)
     family = _rng_family(ns)
-    if engine == "numba":
-        return _sample_numba(problem, meth, etas, ck, rho, R, B, sigma, seed, draws, n_steps)
-
     per_step = B * (d + 1)  # numbers one replica draws per step
     block = max(_BLOCK_NUMBERS // (R * per_step), -(-_MIN_CALL_NUMBERS // per_step), 1)
     block = min(block, n_steps)
+    if engine == "numba":
+        return _sample_numba(problem, meth, etas, ck, rho, R, B, sigma, seed, draws, n_steps, block)
     if draws == "internal":
         if family == "cupy":
             gens = replica_generators(seed, R, xp=require_backend("cupy").xp)
@@ -223,14 +234,7 @@ def sample_risk(
     else:
 
         def draw_block(start, count):
-            z, xi = draws(start, count)
-            z, xi = ns.asarray(z), ns.asarray(xi)
-            if tuple(z.shape) != (R, count, B, d) or tuple(xi.shape) != (R, count, B):
-                raise DomainError(
-                    f"draws({start}, {count}) returned shapes {tuple(z.shape)}, {tuple(xi.shape)}; "
-                    f"expected {(R, count, B, d)} and {(R, count, B)}"
-                )
-            return z, xi
+            return _given_draws(draws, start, count, R, B, d, ns.asarray)
 
     dtype = ns.float64
     lam = ns.asarray(problem.lam, dtype=dtype)
@@ -275,8 +279,9 @@ def sample_risk(
     return SampledRisk(ck, out_last, out_avg, n_replicas=R)
 
 
-def _sample_numba(problem, meth, etas, ck, rho, R, B, sigma, seed, draws, n_steps):
-    """:func:`sample_risk` on the compiled engine (:mod:`._sampled_kernel`)."""
+def _sample_numba(problem, meth, etas, ck, rho, R, B, sigma, seed, draws, n_steps, block):
+    """:func:`sample_risk` on the compiled engine (:mod:`._sampled_kernel`); given draws are
+    asked for in blocks of ``block`` steps, as the array engine asks for them."""
     from . import _sampled_kernel as K
 
     d = problem.d
@@ -294,16 +299,9 @@ def _sample_numba(problem, meth, etas, ck, rho, R, B, sigma, seed, draws, n_step
         K.run_sampled_numba(states, *args, 0, 0, n_steps, B, sigma, out_last, out_avg)
     else:
         states = np.zeros((R, 4, normal_streams.LANES + 1), dtype=np.uint64)
-        block = max(min(_BLOCK_NUMBERS // (R * B * (d + 1)), n_steps), 1)
         for start in range(0, n_steps, block):
             count = min(block, n_steps - start)
-            z, xi = draws(start, count)
-            z, xi = to_numpy(z), to_numpy(xi)
-            if z.shape != (R, count, B, d) or xi.shape != (R, count, B):
-                raise DomainError(
-                    f"draws({start}, {count}) returned shapes {z.shape}, {xi.shape}; "
-                    f"expected {(R, count, B, d)} and {(R, count, B)}"
-                )
+            z, xi = _given_draws(draws, start, count, R, B, d, to_numpy)
             k0 = int(np.searchsorted(ck64, start + 1))
             K.run_sampled_numba(states, *args, k0, start, count, B, sigma, out_last, out_avg, z, xi)
     return SampledRisk(ck, out_last, out_avg, n_replicas=R)
