@@ -53,12 +53,13 @@ True
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
 from scalinglaws.errors import DomainError, ParameterError
 
-from .backend import _root, replica_seeds, require_backend
+from .backend import _check_count, _root, replica_seeds, require_backend
 
 __all__ = [
     "LANES",
@@ -79,7 +80,6 @@ _FIX = LANES
 LAYERS = 1024
 ZIGGURAT_R = 4.0388498461095045
 _LAYER_BITS = 10
-_MASK52 = np.uint64(0x000FFFFFFFFFFFFF)
 _TWO_M53 = 1.0 / 9007199254740992.0
 _U1 = np.uint64(1)
 _U3 = np.uint64(3)
@@ -120,12 +120,6 @@ def ziggurat_tables():
         fi = [1.0] + [float(f(x[i])) for i in range(1, N)]
     w = np.array(wi + [-w for w in wi])
     return np.array(ki, dtype=np.uint64), w, np.array(fi)
-
-
-def _int(name, value, ge):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < ge:
-        raise DomainError(f"{name} must be an integer >= {ge}, got {value!r}")
-    return int(value)
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -221,7 +215,7 @@ def stream_states(seed, n_replicas) -> np.ndarray:
     pool's first four 32-bit words are used (a ``SeedSequence`` with a larger ``pool_size``
     hashes all its entropy into them anyway).
     """
-    R = _int("n_replicas", n_replicas, 1)
+    R = _check_count(n_replicas)
     root = _root(seed)
     pool = _child_pools(root, R)
     if pool is None:
@@ -264,8 +258,6 @@ def _np_uniform(st_r):
 
 def _np_slow(u, st_r, ki, wi, fi):
     """Finish the ziggurat for a slot whose word ``u`` missed the fast path (fix-up words)."""
-    import math
-
     while True:
         i = u & (LAYERS - 1)
         m = u >> 12
@@ -308,7 +300,7 @@ def _np_call(st, n, out):
 # atomic add on a count that every thread shares made two threads no faster than one).
 # The fix-up generator's state travels as four scalars for the same reason.
 
-_j_fix_word = _j_slow = _j_miss = _j_call = _j_as_float64 = None
+_j_fix_word = _j_uniform = _j_wedge = _j_slow = _j_miss = _j_call = _j_as_float64 = None
 _EXP52 = np.uint64(0x4330000000000000)  # the bits of 2**52: (bits | m) - 2**52 == m for m < 2**52
 _TWO52 = 4503599627370496.0
 _prange = range
@@ -318,6 +310,16 @@ _KI = _WI = _FI = None
 def _k_fix_word(a, b, c, w):  # pragma: no cover - compiled by numba
     out = a + b + w
     return out, b ^ (b >> _U11), c + (c << _U3), ((c << _U24) | (c >> _U40)) + out, w + _U1
+
+
+def _k_uniform(v):  # pragma: no cover - compiled by numba (inlined)
+    """A fix-up word as a uniform on [0, 1): its top 53 bits."""
+    return np.float64(np.int64(v >> _U11)) * _TWO_M53
+
+
+def _k_wedge(i, x, v):  # pragma: no cover - compiled by numba (inlined)
+    """The wedge test of layer ``i >= 1`` at ``x``, with the uniform of fix-up word ``v``."""
+    return (_FI[i - 1] - _FI[i]) * _j_uniform(v) + _FI[i] < np.exp(-0.5 * x * x)
 
 
 def _k_slow(u, a, b, c, w):  # pragma: no cover - compiled by numba
@@ -332,16 +334,15 @@ def _k_slow(u, a, b, c, w):  # pragma: no cover - compiled by numba
             while True:
                 v1, a, b, c, w = _j_fix_word(a, b, c, w)
                 v2, a, b, c, w = _j_fix_word(a, b, c, w)
-                xx = -np.log1p(-np.float64(np.int64(v1 >> _U11)) * _TWO_M53) / ZIGGURAT_R
-                yy = -np.log1p(-np.float64(np.int64(v2 >> _U11)) * _TWO_M53)
+                xx = -np.log1p(-_j_uniform(v1)) / ZIGGURAT_R
+                yy = -np.log1p(-_j_uniform(v2))
                 if yy + yy > xx * xx:
                     if (u >> _USIGN) & _U1:
                         return -(ZIGGURAT_R + xx), a, b, c, w
                     return ZIGGURAT_R + xx, a, b, c, w
         else:
             v1, a, b, c, w = _j_fix_word(a, b, c, w)
-            y = (_FI[i - 1] - _FI[i]) * (np.float64(np.int64(v1 >> _U11)) * _TWO_M53) + _FI[i]
-            if y < np.exp(-0.5 * x * x):
+            if _j_wedge(i, x, v1):
                 return x, a, b, c, w
         u, a, b, c, w = _j_fix_word(a, b, c, w)
 
@@ -353,7 +354,7 @@ def _k_miss(u, a, b, c, w):  # pragma: no cover - compiled by numba
         return _j_slow(u, a, b, c, w)  # the tail
     x = np.float64(np.int64(u >> _U12)) * _WI[np.intp(u & _LAYER_SIGN_MASK)]
     v1, a, b, c, w = _j_fix_word(a, b, c, w)
-    if (_FI[i - 1] - _FI[i]) * (np.float64(np.int64(v1 >> _U11)) * _TWO_M53) + _FI[i] < np.exp(-0.5 * x * x):
+    if _j_wedge(i, x, v1):
         return x, a, b, c, w
     v2, a, b, c, w = _j_fix_word(a, b, c, w)
     return _j_slow(v2, a, b, c, w)  # rejected: a fresh attempt
@@ -430,6 +431,8 @@ def _kernels():
     g["_j_as_float64"] = _bitcast_intrinsic()
     g["_KI"], g["_WI"], g["_FI"] = ziggurat_tables()
     g["_j_fix_word"] = numba.njit(cache=True, inline="always")(_k_fix_word)
+    g["_j_uniform"] = numba.njit(cache=True, inline="always")(_k_uniform)
+    g["_j_wedge"] = numba.njit(cache=True, inline="always")(_k_wedge)
     g["_j_slow"] = numba.njit(cache=True)(_k_slow)
     g["_j_miss"] = numba.njit(cache=True)(_k_miss)
     g["_j_call"] = numba.njit(cache=True, boundscheck=False, inline="always")(_k_call)
@@ -470,7 +473,8 @@ def replica_normals(seed, n_replicas, n, backend="numba") -> np.ndarray:
     backend : {"numba", "numpy"}
         The compiled kernels or the numpy reference; the numbers are the same.
     """
-    n = _int("n", n, 1)
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise DomainError(f"n must be an integer >= 1, got {n!r}")
     if backend not in ("numba", "numpy"):
         raise ParameterError(f"backend must be 'numba' or 'numpy', got {backend!r}")
     return fill_calls(stream_states(seed, n_replicas), n, 1, backend)[:, 0]
