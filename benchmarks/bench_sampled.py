@@ -23,22 +23,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import time
 
 import numpy as np
 
-
-def _cpu():
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
+# bench_linreg.py lies beside this script, whose directory is on sys.path when it runs
+from bench_linreg import machine_info
 
 
 def _timed(fn):
@@ -133,15 +124,14 @@ def main():
     args = parser.parse_args()
     import numba
 
-    load0 = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    info = machine_info()
     shapes = [(200, 4, 64, 40)] if args.quick else [(1000, 4, 64, 200), (256, 8, 256, 100)]
     out = [bench(*s, args.repeats) for s in shapes]
+    info["numba threading layer"] = numba.threading_layer()
+    info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print("## Machine\n")
-    print(f"- nproc {os.cpu_count()}; CPU: {_cpu()}; Python {platform.python_version()}, "
-          f"numpy {np.__version__}, numba {numba.__version__} ({numba.get_num_threads()} threads, "
-          f"layer {numba.threading_layer()})")
-    print(f"- load average at start {load0}; at end "
-          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    for key, value in info.items():
+        print(f"- {key}: {value}")
     for o in out:
         print(f"\n### {o['shape']}: floor (numpy batched matmuls) {o['floor']:.4f} s (median)\n")
         print(f"Engines agree to {o['agree']:.1e} (largest relative difference of the risks).\n")
