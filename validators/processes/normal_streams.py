@@ -304,7 +304,16 @@ _j_fix_word = _j_uniform = _j_wedge = _j_slow = _j_miss = _j_call = _j_as_float6
 _EXP52 = np.uint64(0x4330000000000000)  # the bits of 2**52: (bits | m) - 2**52 == m for m < 2**52
 _TWO52 = 4503599627370496.0
 _prange = range
-_KI = _WI = _FI = None
+_KI = _WI = _FI = _FAST = None
+
+
+def _fast_table(ki, wi) -> np.ndarray:
+    """``(2N, 2)`` float64: row ``j`` (layer ``j mod N``, sign ``j // N``) holds ``wi[j]`` and
+    ``ki[j mod N]`` as a double (exact: ``ki < 2^52``), so the fast path reads one row."""
+    table = np.empty((2 * LAYERS, 2))
+    table[:, 0] = wi
+    table[:, 1] = ki[np.arange(2 * LAYERS) % LAYERS]
+    return table
 
 
 def _k_fix_word(a, b, c, w):  # pragma: no cover - compiled by numba
@@ -363,36 +372,44 @@ def _k_miss(u, a, b, c, w):  # pragma: no cover - compiled by numba
 def _k_call(st, n, raw, out, missed):  # pragma: no cover - compiled by numba (inlined)
     """One call of ``n`` normals into ``out[:n]`` for one replica (generators ``st``, (4, 17)).
 
-    Scratch: ``raw`` (uint64, >= 16 ceil(n/16)) and ``missed`` (intp, >= n).
+    Scratch: ``raw`` (uint64, >= 16 ceil(n/16)) and ``missed`` (intp, >= n). The lanes step
+    together, so their counters are equal (as :func:`stream_states` sets them): lane 0's is
+    read, and one scalar counter serves all 16.
     """
     rounds = (n + 15) // 16
+    w = st[3, 0]
     for k in range(rounds):  # the lanes are independent: LLVM vectorises the inner loop
         for j in range(16):
             a = st[0, j]
             b = st[1, j]
             c = st[2, j]
-            w = st[3, j]
             v = a + b + w
             st[0, j] = b ^ (b >> _U11)
             st[1, j] = c + (c << _U3)
             st[2, j] = ((c << _U24) | (c >> _U40)) + v
-            st[3, j] = w + _U1
             raw[16 * k + j] = v
-    for s in range(n):  # fast path, branch-free and vectorised: m as a double via its bits
-        u = raw[s]
-        m = u >> _U12
-        out[s] = (_j_as_float64(m | _EXP52) - _TWO52) * _WI[np.intp(u & _LAYER_SIGN_MASK)]
-        missed[s] = m >= _KI[np.intp(u & _LAYER_MASK)]
+        w += _U1
+    for j in range(16):
+        st[3, j] = w
     n_missed = 0
-    for s in range(n):  # list the slots that missed it (in place: n_missed <= s)
-        f = missed[s]
-        missed[n_missed] = s
+    last = 0  # one past the last slot that missed (most calls miss none or one slot)
+    for s in range(n):  # fast path, branch-free and vectorised: m as a double via its bits,
+        u = raw[s]  # one table row (width, inner edge as a double) for layer and sign
+        row = np.intp(u & _LAYER_SIGN_MASK)
+        m = _j_as_float64((u >> _U12) | _EXP52) - _TWO52
+        out[s] = m * _FAST[row, 0]
+        f = m >= _FAST[row, 1]
+        missed[s] = f
         n_missed += f
+        last = max(last, f * (s + 1))
     if n_missed:
         a, b, c, w = st[0, 16], st[1, 16], st[2, 16], st[3, 16]
-        for q in range(n_missed):  # in slot order: the fix-up words are used in that order
-            s = missed[q]
-            out[s], a, b, c, w = _j_miss(raw[s], a, b, c, w)
+        if n_missed == 1:
+            out[last - 1], a, b, c, w = _j_miss(raw[last - 1], a, b, c, w)
+        else:
+            for s in range(last):  # in slot order: the fix-up words are used in that order
+                if missed[s]:
+                    out[s], a, b, c, w = _j_miss(raw[s], a, b, c, w)
         st[0, 16], st[1, 16], st[2, 16], st[3, 16] = a, b, c, w
 
 
@@ -430,6 +447,7 @@ def _kernels():
     g = globals()
     g["_j_as_float64"] = _bitcast_intrinsic()
     g["_KI"], g["_WI"], g["_FI"] = ziggurat_tables()
+    g["_FAST"] = _fast_table(g["_KI"], g["_WI"])
     g["_j_fix_word"] = numba.njit(cache=True, inline="always")(_k_fix_word)
     g["_j_uniform"] = numba.njit(cache=True, inline="always")(_k_uniform)
     g["_j_wedge"] = numba.njit(cache=True, inline="always")(_k_wedge)
