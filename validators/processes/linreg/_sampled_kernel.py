@@ -91,29 +91,31 @@ def _k_sampled(states, sqrt_lam, lam, E, EV, EBAR, coef, mode, rho, do_avg, ck, 
             c3 = coef[t, 3]
             c4 = coef[t, 4]
             c5 = coef[t, 5]
+            r0 = res[0]  # g = sum_b res_b z_b
             for i in range(d):
-                g[i] = 0.0
-            for b in range(B):  # g = sum_b res_b z_b
+                g[i] = r0 * buf[i]
+            for b in range(1, B):
                 o = b * (d + 1)
                 rb = res[b]
                 for i in range(d):
                     g[i] += rb * buf[o + i]
-            if mode == 0:  # the updates (g_i scaled by sqrt(lam_i) here), then sqrt(lam) e
+            if mode == 0:  # the updates (g_i scaled by sqrt(lam_i) here), and sqrt(lam) e
                 for i in range(d):
                     e[i] -= c4 * (sqrt_lam[i] * g[i])
+                    se[i] = sqrt_lam[i] * e[i]
             elif mode == 1:
                 for i in range(d):
                     gi = sqrt_lam[i] * g[i]
                     ei = e[i]
                     e[i] = c0 * ei + c1 * ev[i] - c4 * gi
                     ev[i] = c2 * ei + c3 * ev[i] - c5 * gi
+                    se[i] = sqrt_lam[i] * e[i]
             else:
                 for i in range(d):
                     gi = sqrt_lam[i] * g[i]
                     ev[i] = c3 * ev[i] - c5 * gi
                     e[i] = e[i] - c4 * gi - c1 * ev[i]
-            for i in range(d):
-                se[i] = sqrt_lam[i] * e[i]
+                    se[i] = sqrt_lam[i] * e[i]
             if do_avg:
                 rt = rho[t]
                 for i in range(d):
