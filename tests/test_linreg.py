@@ -615,6 +615,9 @@ def test_sampled_kernel_detects_a_stale_stream(monkeypatch):
         m.setattr(normal_streams, "fill_calls", lambda *a, **k: fill(*a, **k)[..., ::-1])
         assert not K._agrees_with_the_streams(kernel)
 
+    guard = fill(normal_streams.stream_states(1768, 1), 5 * 201, 3, "numpy")
+    assert (guard > normal_streams.ZIGGURAT_R).any() and (guard < -normal_streams.ZIGGURAT_R).any()
+
     def tails_flipped(*a, **k):  # only the two tail values of the guard's draws differ
         z = fill(*a, **k)
         return np.where(np.abs(z) > normal_streams.ZIGGURAT_R, -z, z)

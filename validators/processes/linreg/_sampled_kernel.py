@@ -142,12 +142,14 @@ def _agrees_with_the_streams(kernel) -> bool:
     when the cached function's own file changes: a cache compiled against an older
     ``normal_streams`` would draw other numbers. The kernel runs once on its internal draws and
     once on the numpy reference's draws passed in; the two runs must be equal, and equal to the
-    same steps in numpy to rounding. Seed 117's 3 x 1005 normals take every path of the
-    ziggurat: 17 misses, wedge rejections and restarts, and two tails, one of each sign.
+    same steps in numpy to rounding. Seed 1768's 3 x 1005 normals take every path of the
+    ziggurat: 6 misses, among them a wedge acceptance, 3 wedge rejections and their restarts,
+    and two tails, one of each sign (the first seed from 0 whose draws hold a tail of
+    each sign).
     """
     d, B, n, sigma, c4 = 200, 5, 3, 0.7, 0.01
     lam = 1.0 / np.arange(1.0, d + 1)
-    states = normal_streams.stream_states(117, 1)
+    states = normal_streams.stream_states(1768, 1)
     draws = normal_streams.fill_calls(states.copy(), B * (d + 1), n, "numpy")[0]
     e = np.ones(d)
     for t in range(n):
