@@ -8,7 +8,8 @@ matrix products the process performs per step, ``(R, B, d) @ (R, d, 1)`` and
 ``(R, 1, B) @ (R, B, d)``, with numpy on the same shapes. Timed in the same run:
 
 * the compiled engine (``backend="numba"``, the default) on the default threads and on one;
-* the draws alone: the same per-replica streams (``normal_streams.fill_calls``), no arithmetic;
+* the draws alone: the same per-replica streams (``normal_streams.fill_calls``), one call of
+  ``B(d+1)`` numbers per replica and step as the process makes them, no arithmetic;
 * the array engine (``backend="array"``, numpy), the engine before issue 20's item 3;
 * numpy's own ziggurat per replica (``Generator(PCG64)``, what the array engine drew before), to
   show what a numpy generator costs.
@@ -51,7 +52,6 @@ def bench(R, B, d, N, repeats):
     e = rng.standard_normal((R, d, 1))
     res = rng.standard_normal((R, 1, B))
     per = B * (d + 1)
-    block = max(1, min(N, (1 << 21) // (R * per)))
     threads = numba.get_num_threads()
 
     def floor():
@@ -69,23 +69,21 @@ def bench(R, B, d, N, repeats):
         finally:
             numba.set_num_threads(threads)
 
-    buf = np.empty((R, block, per))
+    buf = np.empty((R, 1, per))  # one step's draws of every replica, reused (R B (d+1) numbers)
 
     def draws_alone():
         st = S.stream_states(1, R)
-        for start in range(0, N, block):
-            count = min(block, N - start)
-            S.fill_calls(st, per, count, out=buf if count == block else None)
+        for _ in range(N):  # one call of B (d+1) numbers per replica and step, as the process
+            S.fill_calls(st, per, 1, out=buf)
 
     def array_engine():
         return L.sample_risk(p, sched, N, R, seed=1, batch=B, backend="array")
 
     def numpy_ziggurat():
         gens = replica_generators(1, R)
-        buf = np.empty((block, per))
+        buf = np.empty(N * per)  # one replica's whole run, reused (it stays in L2)
         for g in gens:
-            for start in range(0, N, block):
-                g.standard_normal(out=buf[: min(block, N - start)])
+            g.standard_normal(out=buf)
 
     cases = {
         "compiled, default threads": compiled,
