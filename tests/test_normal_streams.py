@@ -46,6 +46,35 @@ def test_compiled_equals_reference_bit_for_bit():
     np.testing.assert_array_equal(s1, s2)
 
 
+def test_seeding_as_documented():
+    """``stream_states`` is the documented seeding: 51 words from child r's pool, counter 1, 12
+    outputs discarded; the compiled and the numpy discard give the same states."""
+    R = 37
+    pool = np.array([c.pool[:4] for c in np.random.SeedSequence(8).spawn(R)], dtype=np.uint64)
+    lo = pool[:, 0] | (pool[:, 1] << np.uint64(32))
+    hi = pool[:, 2] | (pool[:, 3] << np.uint64(32))
+    gold = 0x9E3779B97F4A7C15
+    mask = 2**64 - 1
+
+    def mix(z):  # SplitMix64's output function, in Python integers
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        return z ^ (z >> 31)
+
+    ref = np.empty((R, 4, S.LANES + 1), dtype=np.uint64)
+    for r in range(R):
+        words = [mix(mix((int(lo[r]) + k * gold) & mask) ^ int(hi[r])) for k in range(1, 52)]
+        ref[r, :3] = np.array(words, dtype=np.uint64).reshape(S.LANES + 1, 3).T
+    ref[:, 3] = 1
+    pre = ref.copy()
+    with np.errstate(over="ignore"):
+        for _ in range(12):
+            S._np_round(ref)
+    np.testing.assert_array_equal(S.stream_states(8, R), ref)
+    S._np_discard(pre, 12)
+    np.testing.assert_array_equal(pre, ref)
+
+
 def test_streams_per_replica():
     many = S.replica_normals(5, 10, 40)
     few = S.replica_normals(5, 3, 40)
