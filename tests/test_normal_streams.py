@@ -111,6 +111,13 @@ def test_bad_input():
         S.replica_normals(1, 2, 5, backend="cupy")
     with pytest.raises(DomainError, match="shape"):
         S.fill_calls(S.stream_states(1, 2), 5, 1, out=np.empty((2, 1, 4)))
+    four = S.stream_states(1, 4)
+    for bad in (four[::2], four.astype(np.int64), four[:, :3], four.tolist()):
+        with pytest.raises(DomainError, match="states must be"):
+            S.fill_calls(bad, 5, 1)
+    for n, count in ((0, 1), (5, 0), (True, 1), (5, 2.0)):
+        with pytest.raises(DomainError, match="must be an integer"):
+            S.fill_calls(S.stream_states(1, 2), n, count)
     st = S.stream_states(1, 2)
     out = np.full((2, 3, 5), np.nan)
     assert S.fill_calls(st.copy(), 5, 3, out=out) is out

@@ -577,6 +577,15 @@ def fill_calls(states, n, count, backend="numba", out=None) -> np.ndarray:
     the streams. ``out``: a C-contiguous float64 array of that shape to fill (reused memory
     avoids the page faults of a fresh one).
     """
+    if not (isinstance(states, np.ndarray) and states.dtype == np.uint64 and states.ndim == 3
+            and states.shape[1:] == (4, _GENERATORS) and states.flags.c_contiguous
+            and states.flags.writeable):
+        raise DomainError("states must be a writeable C-contiguous uint64 array of shape "
+                          f"(R, 4, {_GENERATORS}), as stream_states returns")
+    for name, value in (("n", n), ("count", count)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
+                or value < 1:
+            raise DomainError(f"{name} must be an integer >= 1, got {value!r}")
     shape = (states.shape[0], count, n)
     if out is None:
         out = np.empty(shape)
@@ -603,8 +612,6 @@ def replica_normals(seed, n_replicas, n, backend="numba") -> np.ndarray:
     backend : {"numba", "numpy"}
         The compiled kernels or the numpy reference; the numbers are the same.
     """
-    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise DomainError(f"n must be an integer >= 1, got {n!r}")
     if backend not in ("numba", "numpy"):
         raise ParameterError(f"backend must be 'numba' or 'numpy', got {backend!r}")
     return fill_calls(stream_states(seed, n_replicas), n, 1, backend)[:, 0]
