@@ -229,3 +229,29 @@ def test_bdf2_is_second_order_and_its_error_estimate_is_honest(maker):
     ratio = curve.error[big] / true[big]
     assert 0.5 < np.median(ratio) < 2.0
     assert po.solve(p, opt, t_max).error is None
+
+
+@pytest.mark.parametrize("rule", ["bdf2", "log", "linear"])
+def test_compiled_momentum_path_agrees_with_numpy(rule):
+    """The compiled momentum loop (numba) and the numpy steps: same grid, risks equal to
+    rounding, for the three momentum methods and every step rule."""
+    pytest.importorskip("numba")
+    p = po.PLRFProblem(1.5, 0.3, 300)
+    for opt in (po.sgd_momentum(p, delta=0.1), po.dana_constant(p), po.dana_decaying(p, c3=0.3)):
+        s1, a = po._integrate(p, opt, 1e5, 250, rule=rule, engine="numpy")
+        s2, b = po._integrate(p, opt, 1e5, 250, rule=rule)
+        np.testing.assert_array_equal(s1, s2)
+        np.testing.assert_allclose(b, a, rtol=1e-13, atol=0)
+    assert po._genmom_kernel.cache_info().currsize == 1  # the compiled path ran
+
+
+def test_compiled_momentum_path_reports_divergence_alike():
+    pytest.importorskip("numba")
+    p = po.PLRFProblem(1.0, 0.4, 50)
+    opt = po.sgd_momentum(p, delta=0.1, c=40.0)
+    messages = []
+    for engine in ("numpy", "auto"):
+        with pytest.raises(DomainError, match="diverged") as err:
+            po._integrate(p, opt, 1e5, 200, engine=engine)
+        messages.append(str(err.value))
+    assert messages[0] == messages[1]
