@@ -516,7 +516,9 @@ def solve(problem, optimizer, t_max, dt=0.02, error_estimate=False) -> ODECurve:
     One step costs what an implicit Euler step costs; BDF2 is L-stable like it and second
     order: at dt = 0.02 it is within ~0.02 % of a converged solution where implicit Euler with
     the authors' :math:`h = \Delta\tau(1+s_{n+1})` is off by ~0.6 % and our earlier
-    :math:`h = s_{n+1}-s_n` by ~1.9 % (``benchmarks/bench_powerlaw_ode.py``). A loss that grows
+    :math:`h = s_{n+1}-s_n` by ~1.9 % (``benchmarks/bench_powerlaw_ode.py``). With numba
+    installed the momentum methods run in a compiled loop (the same steps; the numpy steps agree
+    with it to rounding). A loss that grows
     beyond :math:`10^{6}` times its initial value is reported as divergence (a
     :class:`DomainError`).
 
