@@ -389,3 +389,22 @@ def test_progress_shows_a_long_check_running_on_a_terminal(tmp_path):
              and "fakepaper.c1" in p and p.rsplit(" ", 1)[1][:-1].isdigit()]
     assert len(ticks) >= 2  # rewritten while it ran, with the seconds elapsed
     assert progress._ticker is None  # stopped when the check finished
+
+
+def test_figure_of_a_curve_without_positive_values_is_drawn_on_a_linear_axis():
+    """A log-log record whose measured values are all <= 0 (a signed difference) gets a linear
+    y axis instead of matplotlib's empty log axis and its warning."""
+    import warnings
+
+    pytest.importorskip("matplotlib")
+    from scalinglaws.validators.engine import report
+
+    record = {"check": "c", "status": "PASS",
+              "verdict": {"data": {"x": [1.0, 10.0, 100.0], "y": [-1.0, -0.5, 0.0]}}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = report.figure_for(record)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "linear"
+    record["verdict"]["data"]["y"] = [1.0, 0.5, 0.25]
+    assert report.figure_for(record).axes[0].get_yscale() == "log"

@@ -415,9 +415,10 @@ def figure_for(record: dict):
         ax.axvspan(window[0], window[1], color="0.85", zorder=0, label="judged window")
     if loglog:
         ax.set_xscale("log")
-        ax.set_yscale("log")
         _few_log_ticks(ax.xaxis)
-        _few_log_ticks(ax.yaxis)
+        if any(v is not None and v > 0 for v in y):  # a log axis needs a positive value
+            ax.set_yscale("log")
+            _few_log_ticks(ax.yaxis)
     ax.set_ylabel(data.get("ylabel", "y"))
     ax.set_title(f"{record['check']}: {record.get('status', '')}", fontsize=9, y=1.0)  # y: no auto layout
     ax.legend(fontsize=7)
