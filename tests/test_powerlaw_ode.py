@@ -238,11 +238,12 @@ def test_compiled_momentum_path_agrees_with_numpy(rule):
     pytest.importorskip("numba")
     p = po.PLRFProblem(1.5, 0.3, 300)
     for opt in (po.sgd_momentum(p, delta=0.1), po.dana_constant(p), po.dana_decaying(p, c3=0.3)):
-        s1, a = po._integrate(p, opt, 1e5, 250, rule=rule, engine="numpy")
-        s2, b = po._integrate(p, opt, 1e5, 250, rule=rule)
-        np.testing.assert_array_equal(s1, s2)
+        po._genmom_kernel.cache_clear()
+        _, a = po._integrate(p, opt, 1e5, 250, rule=rule, engine="numpy")
+        assert po._genmom_kernel.cache_info().misses == 0  # the numpy steps ran
+        _, b = po._integrate(p, opt, 1e5, 250, rule=rule)
+        assert po._genmom_kernel.cache_info().misses == 1  # the compiled loop ran
         np.testing.assert_allclose(b, a, rtol=1e-13, atol=0)
-    assert po._genmom_kernel.cache_info().currsize == 1  # the compiled path ran
 
 
 def test_compiled_momentum_path_reports_divergence_alike():
@@ -255,3 +256,12 @@ def test_compiled_momentum_path_reports_divergence_alike():
             po._integrate(p, opt, 1e5, 200, engine=engine)
         messages.append(str(err.value))
     assert messages[0] == messages[1]
+
+
+def test_engine_is_checked_and_a_singular_coupling_is_divergence_not_a_crash():
+    p = po.PLRFProblem(1.0, 0.4, 20)
+    with pytest.raises(ParameterError, match="engine"):
+        po._integrate(p, po.dana_constant(p), 10.0, 5, engine="nunpy")
+    assert po._coupled(2.0, 0.5) == 4.0
+    assert po._coupled(2.0, 1.0) == np.inf and po._coupled(-2.0, 1.0) == -np.inf
+    assert np.isnan(po._coupled(0.0, 1.0))

@@ -582,6 +582,9 @@ def fill_calls(states, n, count, backend="numba", out=None) -> np.ndarray:
             and states.flags.writeable):
         raise DomainError("states must be a writeable C-contiguous uint64 array of shape "
                           f"(R, 4, {_GENERATORS}), as stream_states returns")
+    if not np.all(states[:, 3, :LANES] == states[:, 3, :1]):
+        raise DomainError("states: the lanes' counters differ (the 16 lanes step together; "
+                          "use stream_states)")
     for name, value in (("n", n), ("count", count)):
         if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
                 or value < 1:
@@ -589,8 +592,9 @@ def fill_calls(states, n, count, backend="numba", out=None) -> np.ndarray:
     shape = (states.shape[0], count, n)
     if out is None:
         out = np.empty(shape)
-    elif out.shape != shape or out.dtype != np.float64 or not out.flags.c_contiguous:
-        raise DomainError(f"out must be a C-contiguous float64 array of shape {shape}")
+    elif not (isinstance(out, np.ndarray) and out.shape == shape and out.dtype == np.float64
+              and out.flags.c_contiguous and out.flags.writeable):
+        raise DomainError(f"out must be a writeable C-contiguous float64 array of shape {shape}")
     if backend == "numba":
         _kernels()(states, n, count, out)
     elif backend == "numpy":

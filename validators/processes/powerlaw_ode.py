@@ -332,10 +332,18 @@ def _implicit_step(entries, h: float, rhs: list) -> list:
             for r in rhs]
 
 
+def _coupled(su: float, sw: float) -> float:
+    """2P's coupled part, ``su / (1 - sw)`` (Sherman-Morrison); inf where ``sw == 1`` (a
+    singular step, then reported as divergence) instead of a ZeroDivisionError."""
+    den = 1.0 - sw
+    return su / den if den != 0.0 else math.copysign(math.inf, su) if su else math.nan
+
+
 def _k_genmom(lam, rho0, h, bdf, sc, batch, p_inf, limit, risk):  # pragma: no cover - numba
     """The momentum path of :func:`_integrate`, compiled: per step two passes over the
-    directions (the 3x3 solves with the sums of Sherman-Morrison, then the update), the same
-    expressions in the same order as :func:`_omega` and :func:`_implicit_step`. ``sc``: (N, 4)
+    directions (the 3x3 solves with the sums of Sherman-Morrison, then the update), the
+    expressions of :func:`_omega` and :func:`_implicit_step` in the same order (the two sums
+    over the directions run sequentially, where numpy sums pairwise: rounding apart). ``sc``: (N, 4)
     gamma1..3 and delta at s_{n+1}; ``bdf[n]``: whether step n's base is (4 v_n - v_{n-1})/3.
     Returns the index of the first risk that is not finite or beyond ``limit``, else 0."""
     d = lam.size
@@ -416,7 +424,8 @@ def _k_genmom(lam, rho0, h, bdf, sc, batch, p_inf, limit, risk):  # pragma: no c
 def _genmom_kernel():
     import numba
 
-    return numba.njit(cache=True, boundscheck=False)(_k_genmom)
+    # numpy's error model: a singular step gives inf/nan (reported as divergence), as numpy does
+    return numba.njit(cache=True, boundscheck=False, error_model="numpy")(_k_genmom)
 
 
 def _integrate(problem, optimizer, t_max, n_steps, rule="bdf2", engine="auto"):
@@ -438,6 +447,8 @@ def _integrate(problem, optimizer, t_max, n_steps, rule="bdf2", engine="auto"):
     limit = 1e6 * risk[0]
     if rule not in ("bdf2", "log", "linear"):
         raise ParameterError(f"unknown step rule {rule!r}")
+    if engine not in ("auto", "numpy"):
+        raise ParameterError(f"engine must be 'auto' or 'numpy', got {engine!r}")
 
     def h_and_base(n, cur, prev):
         # implicit step (I - h Omega) v_new = base + h Gamma lam 2P_new
@@ -462,7 +473,7 @@ def _integrate(problem, optimizer, t_max, n_steps, rule="bdf2", engine="auto"):
             c = h * g2**2 / B * lam
             u = (base + c * p_inf2) / a
             w = c / a
-            S = float((lam * u).sum()) / (1.0 - float((lam * w).sum()))
+            S = _coupled(float((lam * u).sum()), float((lam * w).sum()))
             rho_prev, rho = rho, u + w * S
             risk[n + 1] = problem.p_inf + 0.5 * S
             if not risk[n + 1] < limit:
@@ -495,7 +506,7 @@ def _integrate(problem, optimizer, t_max, n_steps, rule="bdf2", engine="auto"):
             entries, Ga = _omega(optimizer, s, lam)
             c = [h * Ga[k] * lam for k in range(3)]
             u, w = _implicit_step(entries, h, [[base[k] + c[k] * p_inf2 for k in range(3)], c])
-            S = float((lam * u[0]).sum()) / (1.0 - float((lam * w[0]).sum()))
+            S = _coupled(float((lam * u[0]).sum()), float((lam * w[0]).sum()))
             v_prev, v = v, [u[k] + w[k] * S for k in range(3)]
             risk[n + 1] = problem.p_inf + 0.5 * S
             if not (np.isfinite(risk[n + 1]) and abs(risk[n + 1]) < limit):
