@@ -496,20 +496,27 @@ def test_loss_terms_four_term_reading_is_close_to_the_volterra_curve():
 # ---- the whole-curve laws (issue 21) -------------------------------------------------------------
 
 
-def test_loss_curve_laws_are_the_public_callable_divided_by_one_minus_knorm():
+@pytest.mark.parametrize("B", [1, 4])
+def test_loss_curve_laws_are_the_public_callable_divided_by_one_minus_knorm(B):
+    """The laws' gamma is the step on the batch-summed loss, the callables' the step on the
+    batch-averaged loss: the laws at (gamma, B) are the callables at (gamma B, B)."""
     from scalinglaws.validators.processes import plrf_curve as C
 
     for key, (alpha, beta) in (("loss_curve", (1.25, 1.5)), ("loss_curve_Ia", (1.0, 0.4))):
-        d, gamma = 20000, C.default_step(alpha, 20000)
+        d, step = 20000, C.default_step(alpha, 20000)  # the batch-averaged step
+        gamma = step / B  # the laws' step
         r = np.geomspace(50, 5e4, 4)
-        kn = C.kernel_norm(alpha, d, gamma)
+        kn = C.kernel_norm(alpha, d, step, B)
         f0 = C.capacity_level(alpha, beta, d)
         f = sl.law("plrf_phases." + key).lambdify()
         args = dict(r=r, gamma=gamma, F0=f0, Knorm=kn, alpha=alpha, beta=beta)
-        law = f(**args, d=d, B=1) if key == "loss_curve" else f(**args, B=1)
+        law = f(**args, d=d, B=B) if key == "loss_curve" else f(**args, B=B)
         # the callable's noise integral is the finite sum_{j<=d} j^-2b, the law's zeta(2b)
-        np.testing.assert_allclose(law * (1 - kn), C.loss_terms(alpha, beta, d, r, gamma),
+        np.testing.assert_allclose(law * (1 - kn), C.loss_terms(alpha, beta, d, r, step, B),
                                    rtol=1e-6)
+        if B > 1:  # the same number as the step of both would be a different run
+            assert not np.allclose(law * (1 - kn), C.loss_terms(alpha, beta, d, r, gamma, B),
+                                   rtol=1e-3)
 
 
 def test_loss_curve_laws_split_the_line_2beta_1_and_stay_above_2alpha_1():

@@ -2,7 +2,9 @@ r"""The full SGD loss curve of power-law random features from the continuum (asy
 
 Model: the power-law random-features (PLRF) problem of Paquette, Paquette, Xiao, Pennington
 (arXiv 2405.15074; laws in :mod:`scalinglaws.papers.plrf_phases`), one-pass SGD with step
-:math:`\gamma` and batch :math:`B`, risk :math:`P = \tfrac12\mathbb E(\cdot)^2`. The loss solves
+:math:`\gamma` on the batch-averaged loss and batch :math:`B` (the laws, like the authors' code,
+write the step on the batch-summed loss, :math:`\gamma/B` here; they agree at :math:`B = 1`),
+risk :math:`P = \tfrac12\mathbb E(\cdot)^2`. The loss solves
 the convolution Volterra equation
 
 .. math:: P(r) = F(r) + \int_0^r K(r-s)\,P(s)\,ds, \qquad
@@ -216,7 +218,9 @@ def asymptotic_terms(alpha, beta, d, r, gamma, batch=1, v_ratio=4.0) -> dict:
     :math:`\gamma r \sim d^{2\alpha}`, beyond the window; :math:`2\beta > 1`, else 0). The laws
     ``plrf_phases.loss_curve`` (:math:`2\beta > 1`) and ``plrf_phases.loss_curve_Ia``
     (:math:`2\beta < 1`) are :func:`loss_terms` divided by :math:`1 - \|K\|` (with
-    :math:`\zeta(2\beta)` for the finite sums). Valid for
+    :math:`\zeta(2\beta)` for the finite sums), the laws' step being the step on the
+    batch-summed loss: the laws at :math:`(\gamma, B)` are these terms at
+    :math:`(\gamma B, B)` (tested for :math:`B = 1, 4`). Valid for
     :math:`1 \ll \gamma r \ll d^{2\alpha}`."""
     from scipy.special import gamma as G, zeta
 
@@ -283,7 +287,9 @@ def plrf_curve(alpha, beta, d, r_max, gamma=None, batch=1, *, v_ratio=4.0, ac=No
     r_max : float
         Last iteration.
     gamma : float, optional
-        Step; default :func:`default_step` (the authors' :math:`0.375/\operatorname{tr}K`).
+        Step on the batch-averaged loss; default :func:`default_step` (the authors'
+        :math:`0.375/\operatorname{tr}K`). The ``plrf_phases`` laws write the step on the
+        batch-summed loss, :math:`\gamma/B` in this convention.
     batch : int
         Batch size :math:`B`.
     v_ratio : float
