@@ -22,7 +22,7 @@ numbers do not depend on how many replicas run beside it, nor on the thread coun
 * cupy: one ``cupy.random.default_rng`` per replica, seeded by an integer drawn from child ``r``;
 * compiled loops that need normals fast (the sampled linear-regression process): 17 SFC64
   generators per replica seeded from child ``r`` and a ziggurat, drawn inside the loop
-  (:mod:`~scalinglaws.validators.processes.normal_streams`; about 2 ns a normal on one core of
+  (:mod:`~scalinglaws.validators.processes.normal_streams`; about 1.3 ns a normal on one core of
   our 2-core machine, against 10-25 ns for numpy's generators there);
 * numba ``prange``: numba keeps one random state per *thread*, so seeding once and drawing in a
   parallel loop is not reproducible. Pass one integer seed per replica

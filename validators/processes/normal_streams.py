@@ -3,7 +3,7 @@ r"""Fast per-replica streams of standard normals: SFC64 lanes and a 2048-layer z
 The sampled processes need one normal per multiply-add or two, and numpy's generators cost
 10–25 ns a normal on our 2-core machine, against well under 1 ns a multiply-add: with them the
 random numbers, not the arithmetic, set the time (issue 20). This module defines a stream that a
-compiled loop draws at about 2 ns a normal on one core there, with the same reproducibility contract as
+compiled loop draws at about 1.3 ns a normal on one core there, with the same reproducibility contract as
 :func:`~.backend.replica_generators`: replica ``r`` draws only from child ``r`` of
 ``SeedSequence(seed).spawn(n_replicas)``, so its numbers depend neither on how many replicas run
 beside it nor on the thread count.
