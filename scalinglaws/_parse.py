@@ -44,6 +44,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+import warnings
 
 import sympy as sp
 
@@ -163,7 +164,9 @@ def _parse(text: str, *, symbols, what: str, max_length: int) -> sp.Expr:
         if len(stripped) > max_length:
             raise _Reject(f"longer than {max_length} characters")
         try:
-            tree = ast.parse(stripped, mode="eval")
+            with warnings.catch_warnings():  # the parser's own warnings (e.g. "invalid decimal
+                warnings.simplefilter("ignore")  # literal" for 1if ...) would be a second line
+                tree = ast.parse(stripped, mode="eval")
         except SyntaxError as exc:
             raise _Reject(f"not a number or arithmetic expression ({exc.msg})") from None
         except (ValueError, MemoryError, RecursionError):

@@ -531,6 +531,19 @@ def test_arithmetic_junk_raises_only_parameter_error(text):
     assert value.is_number and value.is_extended_real and value.is_finite
 
 
+@pytest.mark.parametrize("text", ["1if 1 else 2", "0x1for", "'\\d'", "1_000e5j"])
+def test_junk_that_python_warns_about_is_one_line_of_error(text):
+    """Python's parser warns about some junk (an invalid decimal literal, an escape) before it
+    is rejected: the warning was a second line on stderr before the error."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ParameterError):
+            parse_value(text)
+    assert caught == []
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,10}", fullmatch=True), st.integers(-999, 999))
 def test_assignment_round_trip(name, n):
