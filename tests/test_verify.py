@@ -408,3 +408,56 @@ def test_figure_of_a_curve_without_positive_values_is_drawn_on_a_linear_axis():
     assert ax.get_xscale() == "log" and ax.get_yscale() == "linear"
     record["verdict"]["data"]["y"] = [1.0, 0.5, 0.25]
     assert report.figure_for(record).axes[0].get_yscale() == "log"
+
+
+def _record_on_disk(tmp_path, name="r.json", **changes):
+    record = {"format": 2, "check": "c", "law": "k", "settings": {"full": False}, "seconds": 1.0,
+              "status": "PASS", "fingerprint": {}, "verdict": {"predicted": 1.0, "measured": 1.1,
+                                                             "ci": [0.9, 1.2], "outcome": "pass"}}
+    record.update(changes)
+    path = tmp_path / name
+    path.write_text(json.dumps(record))
+    return path, record
+
+
+@pytest.mark.parametrize("text", [
+    "[1]", "{}", '{"status": "pass"}', "not json", "[" * 100000 + "]" * 100000,
+])
+def test_read_record_skips_what_is_not_a_record(tmp_path, text):
+    from scalinglaws.validators.engine.records import read_record
+
+    path = tmp_path / "r.json"
+    path.write_text(text)
+    assert read_record(path) is None
+    assert read_record(tmp_path / "missing.json") is None
+
+
+@pytest.mark.parametrize("changes", [
+    {"verdict": "x"}, {"settings": [1]}, {"verdict": None}, {"error": 5},
+    {"verdict": {"predicted": "abc"}}, {"verdict": {"ci": 5}}, {"verdict": {"ci": [1.0]}},
+    {"verdict": {"ci": ["a", "b"]}},
+])
+def test_read_record_skips_a_record_of_the_wrong_shape(tmp_path, changes):
+    from scalinglaws.validators.engine.records import read_record
+
+    good, record = _record_on_disk(tmp_path, "good.json")
+    assert read_record(good) == record
+    bad, _ = _record_on_disk(tmp_path, "bad.json", **changes)
+    assert read_record(bad) is None
+
+
+def test_show_with_a_broken_record_in_the_report_is_not_a_traceback(tmp_path, capsys):
+    """A report directory holding a broken record of a law's check: `show --report` shows the
+    law without that record (it was an AttributeError or KeyError traceback, exit 1)."""
+    from scalinglaws import cli
+    from scalinglaws.validators.engine.checks import all_checks
+    from scalinglaws.validators.engine.verify import _safe_name
+
+    item = next(c for c in all_checks() if c.law_key == "anytime.optimal_decay_exponent")
+    (tmp_path / "checks").mkdir()
+    for text in ("[1]", '{"status": "pass"}', '{"check": "x", "status": "PASS", '
+                 '"settings": {}, "verdict": {"ci": 5}}'):
+        (tmp_path / "checks" / f"{_safe_name(item.name)}.json").write_text(text)
+        code = cli.main(["show", "anytime.optimal_decay_exponent", "--report", str(tmp_path)])
+        out, err = capsys.readouterr()
+        assert code == 0 and "Traceback" not in err and "anytime.optimal_decay_exponent" in out

@@ -28,7 +28,6 @@ by ``scalinglaws verify`` (:func:`last_verdicts`).
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 import sympy as sp
@@ -36,6 +35,7 @@ import sympy as sp
 from scalinglaws.errors import RegistrationError
 
 from .checks import all_checks
+from .records import read_record
 
 __all__ = ["LawCoverage", "law_coverage", "summary", "last_verdicts", "STATES"]
 
@@ -140,9 +140,8 @@ def last_verdicts(report: str | Path, check_names) -> dict[str, dict]:
     by_name = {c.name: c for c in select_checks(list(check_names))} if check_names else {}
     for name, item in by_name.items():
         path = directory / f"{_safe_name(name)}.json"
-        try:
-            record = json.loads(path.read_text())
-        except (OSError, ValueError):
+        record = read_record(path)
+        if record is None:
             continue
         record["stale"] = record.get("fingerprint") != fingerprint(item)
         found[name] = record

@@ -11,6 +11,8 @@ import json
 import math
 from pathlib import Path
 
+from .records import read_record
+
 __all__ = ["write_report", "read_results", "plot_result", "paper_figures"]
 
 
@@ -18,7 +20,9 @@ def read_results(out: Path) -> list[dict]:
     """Every check record in ``out/checks``, sorted by check name."""
     records = []
     for path in sorted((Path(out) / "checks").glob("*.json")):
-        records.append(json.loads(path.read_text()))
+        record = read_record(path)
+        if record is not None:  # a foreign or broken file is not a record
+            records.append(record)
     return records
 
 

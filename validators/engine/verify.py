@@ -39,6 +39,7 @@ from pathlib import Path
 from scalinglaws.errors import ParameterError, ScalingLawsError
 
 from .checks import Settings, select_checks
+from .records import read_record
 
 __all__ = ["add_arguments", "run", "run_checks", "CheckResult"]
 
@@ -211,9 +212,8 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 def _load_previous(path: Path, settings: Settings, stamp: dict) -> CheckResult | None:
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
+    data = read_record(path)
+    if data is None:
         return None
     if data.get("format") != RESULT_FORMAT or data.get("settings") != settings.to_dict():
         return None
@@ -372,11 +372,10 @@ def measured_seconds(out: Path, checks, settings: Settings) -> dict[str, float]:
     found = {}
     for item in checks:
         path = out / "checks" / f"{_safe_name(item.name)}.json"
-        try:
-            data = json.loads(path.read_text())
-        except (OSError, ValueError):
+        data = read_record(path)
+        if data is None:
             continue
-        old = data.get("settings") or {}
+        old = data["settings"]
         seconds = data.get("seconds")
         if (old.get("full") == settings.full and old.get("backend") == settings.backend
                 and isinstance(seconds, (int, float)) and seconds >= 0):
