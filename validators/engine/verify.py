@@ -200,8 +200,14 @@ def fingerprint(item) -> dict:
     }
 
 
+_NAME_ESCAPES = {"<": "_lt_", ">": "_gt_"}  # k<l and k>l must not share a record
+
+
 def _safe_name(name: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name)
+    """A check's name as a file name (records, plots); distinct checks get distinct names
+    (tested over every registered check)."""
+    return "".join(_NAME_ESCAPES.get(ch, ch if ch.isalnum() or ch in "._-" else "_")
+                   for ch in name)
 
 
 def _write_atomic(path: Path, text: str) -> None:
