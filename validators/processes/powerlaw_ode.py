@@ -450,14 +450,22 @@ def _integrate(problem, optimizer, t_max, n_steps, rule="bdf2", engine="auto"):
     if engine not in ("auto", "numpy"):
         raise ParameterError(f"engine must be 'auto' or 'numpy', got {engine!r}")
 
+    # step n solves (I - h_n Omega) v_new = base + h_n Gamma lam 2P_new, base = v_n, or
+    # (4 v_n - v_{n-1}) / 3 where bdf[n] (BDF2 after its first, implicit Euler, step)
+    s_next = s_grid[1:]
+    if rule == "linear":
+        hs = s_next - s_grid[:-1]
+    else:
+        hs = step * (1.0 + s_next)
+        if rule == "bdf2":
+            hs[1:] = (2.0 / 3.0) * step * (1.0 + s_next[1:])
+    bdf = np.zeros(n_steps, dtype=np.bool_)
+    bdf[1:] = rule == "bdf2"
+
     def h_and_base(n, cur, prev):
-        # implicit step (I - h Omega) v_new = base + h Gamma lam 2P_new
-        s = s_grid[n + 1]
-        if rule == "linear":
-            return s - s_grid[n], cur
-        if rule == "log" or prev is None:
-            return step * (1.0 + s), cur
-        return (2.0 / 3.0) * step * (1.0 + s), [(4.0 * c - p) / 3.0 for c, p in zip(cur, prev)]
+        if bdf[n]:
+            return float(hs[n]), [(4.0 * c - p) / 3.0 for c, p in zip(cur, prev)]
+        return float(hs[n]), cur
 
     if optimizer.is_sgd:
         rho = problem.rho0.copy()
@@ -479,21 +487,12 @@ def _integrate(problem, optimizer, t_max, n_steps, rule="bdf2", engine="auto"):
             if not risk[n + 1] < limit:
                 raise DomainError(f"{optimizer.name} diverged at t={s:.3g} on {problem!r}")
     elif engine == "auto" and get_backend("numba").available:
-        s_next = s_grid[1:]
-        if rule == "linear":
-            h = s_next - s_grid[:-1]
-        else:
-            h = step * (1.0 + s_next)
-            if rule == "bdf2":  # as h_and_base writes it, for the same rounding
-                h[1:] = (2.0 / 3.0) * step * (1.0 + s_next[1:])
-        bdf = np.zeros(n_steps, dtype=np.bool_)
-        bdf[1:] = rule == "bdf2"
         ones = np.ones(n_steps)
         sc = np.stack([np.asarray(f(s_next), dtype=float) * ones for f in
                        (optimizer.gamma1, optimizer.gamma2, optimizer.gamma3, optimizer.delta)],
                       axis=1)
         bad = _genmom_kernel()(np.ascontiguousarray(lam, dtype=float),
-                               np.ascontiguousarray(problem.rho0, dtype=float), h, bdf, sc,
+                               np.ascontiguousarray(problem.rho0, dtype=float), hs, bdf, sc,
                                float(optimizer.batch), float(problem.p_inf), limit, risk)
         if bad:
             raise DomainError(f"{optimizer.name} diverged at t={s_grid[bad]:.3g} on {problem!r}")
