@@ -124,8 +124,11 @@ def test_bad_input():
     for bad in (four[::2], four.astype(np.int64), four[:, :3], four.tolist()):
         with pytest.raises(DomainError, match="states must be"):
             S.fill_calls(bad, 5, 1)
-    for n, count in ((0, 1), (5, 0), (True, 1), (5, 2.0)):
-        with pytest.raises(DomainError, match="must be an integer"):
+    for n, count in ((0, 1), (5, 0)):
+        with pytest.raises(DomainError, match="must be >= 1"):
+            S.fill_calls(S.stream_states(1, 2), n, count)
+    for n, count in ((True, 1), (5, 2.0)):  # not integers: the project's ParameterError
+        with pytest.raises(ParameterError, match="must be an integer"):
             S.fill_calls(S.stream_states(1, 2), n, count)
     skewed = S.stream_states(1, 2)
     skewed[1, 3, 5] += 7  # one lane's counter off: the lanes no longer step together

@@ -201,12 +201,13 @@ def _root(seed) -> np.random.SeedSequence:
     return np.random.SeedSequence(int(seed))
 
 
-def _check_count(n_replicas) -> int:
-    if isinstance(n_replicas, (bool, np.bool_)) or not isinstance(n_replicas, (int, np.integer)):
-        raise ParameterError(f"n_replicas must be an integer, got {n_replicas!r}")
-    if n_replicas < 1:
-        raise DomainError(f"n_replicas must be >= 1, got {n_replicas}")
-    return int(n_replicas)
+def _check_count(value, name="n_replicas") -> int:
+    """``value`` as an int >= 1: ParameterError if not an integer, DomainError if < 1."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise ParameterError(f"{name} must be an integer, got {value!r}")
+    if value < 1:
+        raise DomainError(f"{name} must be >= 1, got {value}")
+    return int(value)
 
 
 def replica_seeds(seed, n_replicas: int) -> list[np.random.SeedSequence]:

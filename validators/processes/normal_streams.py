@@ -585,10 +585,7 @@ def fill_calls(states, n, count, backend="numba", out=None) -> np.ndarray:
     if not np.all(states[:, 3, :LANES] == states[:, 3, :1]):
         raise DomainError("states: the lanes' counters differ (the 16 lanes step together; "
                           "use stream_states)")
-    for name, value in (("n", n), ("count", count)):
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) \
-                or value < 1:
-            raise DomainError(f"{name} must be an integer >= 1, got {value!r}")
+    n, count = _check_count(n, "n"), _check_count(count, "count")
     shape = (states.shape[0], count, n)
     if out is None:
         out = np.empty(shape)
