@@ -16,8 +16,8 @@ Every number is a ratio measured in the same run against a plain reference:
    by implicit Euler with the authors' step h = dt (1 + s_{n+1}), by BDF2 (the default now) and
    by a numpy re-implementation of the authors' integrator (``authors_step_solver``), each
    against a converged solution of the same ODE, with the dt-halving error estimate. (The
-   authors' own solver is JAX; JAX is not installed here, so the reference is their method on
-   our stack.)
+   authors' own solver is JAX; this section times their method on our stack, section 4 also
+   in JAX.)
 4. ``--larger-steps`` (this section only): every config integrated by BDF2 at dt, 2 dt and
    4 dt (dt = 0.02), against a converged solution, timed beside the authors' step at dt in
    numpy and, where JAX is installed (``pip install -e ".[bench]"``), in JAX as their code runs
